@@ -1,0 +1,271 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Text;
+using CityTwin.Silo.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace CityTwin.Silo.EventLog;
+
+/// <summary>
+/// The event log in a SQLite file. One writer connection commits every queued append in one transaction with
+/// prepared multi-row inserts; reads use their own pooled connections beside the writer (WAL).
+/// </summary>
+public sealed class SqliteEventLog : IEventLog
+{
+    private const string SchemaSql = """
+        -- The append-only input log. Design choices:
+        --  * seq is the rowid (INTEGER PRIMARY KEY): SQLite numbers each insert max(seq)+1, and one writer
+        --    connection per log per database (the silo's batch writer) inserts in queue order, so ascending
+        --    seq is append order. Rows are never deleted, so numbers are never reused.
+        --  * at is UTC unix microseconds in an INTEGER (PostgreSQL's timestamptz precision), compared numerically.
+        --  * payload is a BLOB of UTF-8 JSON, stored as given and never parsed by the database.
+        --  * indexes: (at) for replaying a time range, (kind, key, at) for one entity's history.
+        CREATE TABLE IF NOT EXISTS event_log (
+            seq     INTEGER PRIMARY KEY,
+            at      INTEGER NOT NULL,
+            kind    TEXT    NOT NULL,
+            key     TEXT    NOT NULL,
+            payload BLOB    NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS event_log_at ON event_log (at);
+        CREATE INDEX IF NOT EXISTS event_log_kind_key_at ON event_log (kind, key, at);
+        """;
+
+    // Rows per prepared multi-row INSERT: 4 parameters each stays far below SQLite's variable limit.
+    private const int RowsPerInsert = 64;
+
+    private readonly string _connectionString;
+    private readonly BatchWriter<PendingAppend> _writer;
+    private SqliteConnection? _writeConnection;
+    private SqliteCommand? _multiRowInsert;
+    private SqliteCommand? _singleRowInsert;
+    private bool _initialized;
+
+    /// <summary>Creates the log over <paramref name="connectionString"/> (a Microsoft.Data.Sqlite connection string).</summary>
+    public SqliteEventLog(string connectionString)
+    {
+        _connectionString = connectionString;
+        _writer = new BatchWriter<PendingAppend>(
+            "sqlite event log",
+            CommitAsync,
+            static (item, ex) => item.Completion.TrySetException(ex),
+            static item => item.Entries.Length,
+            maxBatchWeight: 20_000,
+            capacity: 100_000,
+            Statistics);
+    }
+
+    /// <inheritdoc />
+    public StorageStatistics Statistics { get; } = new();
+
+    /// <inheritdoc />
+    public Task InitializeAsync(CancellationToken cancellationToken = default)
+    {
+        SqliteConnections.Execute(_connectionString, SchemaSql);
+        _initialized = true;
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task AppendAsync(EventAppend entry, CancellationToken cancellationToken = default) => AppendBatchAsync([entry], cancellationToken);
+
+    /// <inheritdoc />
+    public async Task AppendBatchAsync(IReadOnlyList<EventAppend> entries, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        if (!_initialized)
+        {
+            throw new InvalidOperationException("SqliteEventLog.InitializeAsync must complete before the first append.");
+        }
+
+        if (entries.Count == 0)
+        {
+            return;
+        }
+
+        PendingAppend pending = PendingAppend.Create(entries);
+        await _writer.EnqueueAsync(pending, cancellationToken).ConfigureAwait(false);
+        await pending.Completion.Task.ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<EventRecord> ReadAsync(DateTimeOffset from, DateTimeOffset to, string? kind = null, string? key = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        using SqliteConnection connection = SqliteConnections.Open(_connectionString);
+        using SqliteCommand command = connection.CreateCommand();
+        StringBuilder sql = new("SELECT seq, at, kind, key, payload FROM event_log WHERE at >= $from AND at < $to");
+        command.Parameters.AddWithValue("$from", SqliteConnections.ToUnixMicros(from));
+        command.Parameters.AddWithValue("$to", SqliteConnections.ToUnixMicros(to));
+        if (kind is not null)
+        {
+            sql.Append(" AND kind = $kind");
+            command.Parameters.AddWithValue("$kind", kind);
+        }
+
+        if (key is not null)
+        {
+            sql.Append(" AND key = $key");
+            command.Parameters.AddWithValue("$key", key);
+        }
+
+        command.CommandText = sql.Append(" ORDER BY seq").ToString();
+        using SqliteDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            Statistics.RecordRead();
+            yield return new EventRecord(reader.GetInt64(0), SqliteConnections.FromUnixMicros(reader.GetInt64(1)), reader.GetString(2), reader.GetString(3), (byte[])reader[4]);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<long> CountAsync(string? kind = null, CancellationToken cancellationToken = default)
+    {
+        using SqliteConnection connection = SqliteConnections.Open(_connectionString);
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = kind is null ? "SELECT count(*) FROM event_log" : "SELECT count(*) FROM event_log WHERE kind = $kind";
+        if (kind is not null)
+        {
+            command.Parameters.AddWithValue("$kind", kind);
+        }
+
+        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        // Flushes queued appends before the connection goes away.
+        await _writer.DisposeAsync().ConfigureAwait(false);
+        DisposeWriter();
+        SqliteConnections.ReleasePool(_connectionString);
+    }
+
+    private void DisposeWriter()
+    {
+        _multiRowInsert?.Dispose();
+        _singleRowInsert?.Dispose();
+        _writeConnection?.Dispose();
+        _multiRowInsert = null;
+        _singleRowInsert = null;
+        _writeConnection = null;
+    }
+
+    // Runs on the writer loop only, so the connection and prepared commands need no locking.
+    private Task CommitAsync(List<PendingAppend> batch)
+    {
+        long started = Stopwatch.GetTimestamp();
+        if (_writeConnection is null)
+        {
+            _writeConnection = SqliteConnections.Open(_connectionString, writer: true);
+            _multiRowInsert = CreateInsert(_writeConnection, RowsPerInsert);
+            _singleRowInsert = CreateInsert(_writeConnection, 1);
+        }
+
+        SqliteCommand multi = _multiRowInsert!;
+        SqliteCommand single = _singleRowInsert!;
+        int rows = 0;
+        try
+        {
+            using SqliteTransaction transaction = _writeConnection.BeginTransaction();
+            multi.Transaction = transaction;
+            single.Transaction = transaction;
+
+            // Entries go in queue order; multi-row VALUES insert in listed order, so seq follows append order.
+            List<PendingAppend.Row> pending = new(RowsPerInsert);
+            foreach (PendingAppend item in batch)
+            {
+                foreach (PendingAppend.Row row in item.Entries)
+                {
+                    pending.Add(row);
+                    if (pending.Count == RowsPerInsert)
+                    {
+                        Execute(multi, pending);
+                        rows += pending.Count;
+                        pending.Clear();
+                    }
+                }
+            }
+
+            foreach (PendingAppend.Row row in pending)
+            {
+                Execute(single, [row]);
+                rows++;
+            }
+
+            transaction.Commit();
+        }
+        catch
+        {
+            // A failed transaction may leave the connection unusable; reopen on the next batch.
+            DisposeWriter();
+            throw;
+        }
+
+        Statistics.RecordBatch(rows, Stopwatch.GetElapsedTime(started));
+        foreach (PendingAppend item in batch)
+        {
+            item.Completion.TrySetResult();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private static void Execute(SqliteCommand command, List<PendingAppend.Row> rows)
+    {
+        SqliteParameterCollection parameters = command.Parameters;
+        for (int i = 0; i < rows.Count; i++)
+        {
+            parameters[(i * 4) + 0].Value = rows[i].AtMicros;
+            parameters[(i * 4) + 1].Value = rows[i].Kind;
+            parameters[(i * 4) + 2].Value = rows[i].Key;
+            parameters[(i * 4) + 3].Value = rows[i].Payload;
+        }
+
+        command.ExecuteNonQuery();
+    }
+
+    private static SqliteCommand CreateInsert(SqliteConnection connection, int rows)
+    {
+        SqliteCommand command = connection.CreateCommand();
+        StringBuilder sql = new("INSERT INTO event_log (at, kind, key, payload) VALUES ");
+        for (int i = 0; i < rows; i++)
+        {
+            sql.Append(i == 0 ? "" : ", ").Append($"($a{i}, $k{i}, $y{i}, $p{i})");
+            command.Parameters.Add($"$a{i}", SqliteType.Integer);
+            command.Parameters.Add($"$k{i}", SqliteType.Text);
+            command.Parameters.Add($"$y{i}", SqliteType.Text);
+            command.Parameters.Add($"$p{i}", SqliteType.Blob);
+        }
+
+        command.CommandText = sql.ToString();
+        command.Prepare();
+        return command;
+    }
+
+    /// <summary>One caller's entries, converted for storage, and the caller's completion source.</summary>
+    private sealed class PendingAppend
+    {
+        private PendingAppend(Row[] entries) => Entries = entries;
+
+        public Row[] Entries { get; }
+
+        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public static PendingAppend Create(IReadOnlyList<EventAppend> entries)
+        {
+            Row[] rows = new Row[entries.Count];
+            for (int i = 0; i < rows.Length; i++)
+            {
+                EventAppend entry = entries[i];
+                EventLogValidation.Validate(entry);
+
+                // Copied now: the caller's buffer is not ours to hold while the batch waits.
+                rows[i] = new Row(SqliteConnections.ToUnixMicros(entry.At), entry.Kind, entry.Key, entry.Payload.ToArray());
+            }
+
+            return new PendingAppend(rows);
+        }
+
+        public readonly record struct Row(long AtMicros, string Kind, string Key, byte[] Payload);
+    }
+}

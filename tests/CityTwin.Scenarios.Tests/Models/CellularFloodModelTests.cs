@@ -1,0 +1,297 @@
+using CityTwin.Scenarios.Models;
+
+namespace CityTwin.Scenarios.Tests.Models;
+
+// Invariants of the WCA2D-style model (Guidolin et al. 2016, Environmental Modelling & Software 84, 378-394):
+// mass conservation, no uphill flow, no negative depth, no overshoot; plus SCS runoff (TR-55) as its source term.
+public sealed class CellularFloodModelTests
+{
+    [Fact]
+    public void A_flat_pond_stays_exactly_still()
+    {
+        var grid = new FloodGrid(20, 15, 10);
+        Array.Fill(grid.InitialDepthM, 0.3);
+        var model = new CellularFloodModel(grid);
+        double[] before = model.DepthM.ToArray();
+        for (int i = 0; i < 200; i++)
+        {
+            model.Route(60);
+            Assert.All(model.LastSubstepFlowsM.ToArray(), f => Assert.Equal(0.0, f));
+        }
+
+        Assert.Equal(before, model.DepthM.ToArray());
+    }
+
+    [Fact]
+    public void A_lake_over_an_uneven_bed_with_a_flat_surface_stays_exactly_still()
+    {
+        var grid = new FloodGrid(25, 25, 20);
+        var random = new Random(11);
+        for (int i = 0; i < grid.CellCount; i++)
+        {
+            grid.ElevationM[i] = random.NextDouble() * 2;
+            grid.InitialDepthM[i] = 3.0 - grid.ElevationM[i];
+        }
+
+        var model = new CellularFloodModel(grid);
+        double[] before = model.DepthM.ToArray();
+        model.Route(3600);
+        Assert.Equal(before, model.DepthM.ToArray());
+    }
+
+    [Fact]
+    public void A_slope_drains_to_its_foot()
+    {
+        // 30 columns falling 1 m per 10 m cell towards the east; a 10 mm film everywhere.
+        var grid = new FloodGrid(30, 5, 10);
+        for (int row = 0; row < 5; row++)
+        {
+            for (int col = 0; col < 30; col++)
+            {
+                grid.ElevationM[grid.IndexOf(col, row)] = 29 - col;
+                grid.InitialDepthM[grid.IndexOf(col, row)] = 0.01;
+            }
+        }
+
+        var model = new CellularFloodModel(grid);
+        model.Route(4 * 3600);
+
+        double foot = 0;
+        double upslopeMax = 0;
+        for (int row = 0; row < 5; row++)
+        {
+            for (int col = 0; col < 30; col++)
+            {
+                double d = model.DepthM[grid.IndexOf(col, row)];
+                if (col == 29)
+                {
+                    foot += d;
+                }
+                else
+                {
+                    upslopeMax = Math.Max(upslopeMax, d);
+                }
+            }
+        }
+
+        // Films of a few times the 1e-5 m tolerance drain slowly (Manning velocity goes as d^2/3), so allow 0.5 %.
+        double total = 30 * 5 * 0.01;
+        Assert.True(foot >= 0.995 * total, $"foot holds {foot / total:P3}");
+        Assert.True(upslopeMax < 1e-3, $"upslope depth {upslopeMax}");
+        // The foot column is flat, so its water ends level: each cell holds a fifth.
+        for (int row = 0; row < 5; row++)
+        {
+            Assert.Equal(foot / 5, model.DepthM[grid.IndexOf(29, row)], 1e-4);
+        }
+
+        Assert.Equal(0.0, model.MassBalanceErrorM3, 1e-9);
+    }
+
+    [Fact]
+    public void Water_never_flows_uphill_never_goes_negative_and_never_overshoots()
+    {
+        var grid = RandomTerrain(25, 25, 15, seed: 3);
+        var random = new Random(5);
+        for (int i = 0; i < grid.CellCount; i++)
+        {
+            grid.InitialDepthM[i] = random.NextDouble() < 0.3 ? random.NextDouble() * 1.5 : 0.0;
+        }
+
+        var model = new CellularFloodModel(grid, new FloodModelOptions { OpenBoundary = true });
+        int n = grid.CellCount;
+        double[] before = new double[n];
+        double[] after = new double[n];
+        int moved = 0;
+        for (int step = 0; step < 600; step++)
+        {
+            model.CopyWaterLevels(before);
+            model.RouteSubstep(30);
+            model.CopyWaterLevels(after);
+            ReadOnlySpan<double> flows = model.LastSubstepFlowsM;
+            for (int i = 0; i < n; i++)
+            {
+                Assert.True(model.DepthM[i] >= 0, $"negative depth {model.DepthM[i]} at {i}");
+                int col = i % grid.Columns;
+                int row = i / grid.Columns;
+                for (int k = 0; k < 4; k++)
+                {
+                    double f = flows[(4 * i) + k];
+                    Assert.True(f >= 0);
+                    if (f == 0)
+                    {
+                        continue;
+                    }
+
+                    moved++;
+                    int j = Neighbour(grid, col, row, k);
+                    if (j < 0)
+                    {
+                        continue; // across the open edge
+                    }
+
+                    Assert.True(before[i] > before[j], $"step {step}: uphill flow {i}->{j}");
+                    Assert.True(after[i] >= after[j] - 1e-12, $"step {step}: giver {i} ended {after[j] - after[i]} m below receiver {j}");
+                }
+            }
+        }
+
+        Assert.True(moved > 1000, "the test terrain should move plenty of water");
+        Assert.True(Math.Abs(model.MassBalanceErrorM3) <= 1e-9 * model.InitialVolumeM3);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Mass_is_conserved_over_a_long_storm_on_random_terrain(bool open)
+    {
+        var grid = RandomTerrain(40, 40, 25, seed: 17);
+        var random = new Random(23);
+        for (int i = 0; i < grid.CellCount; i++)
+        {
+            grid.CurveNumber[i] = 60 + (random.NextDouble() * 40);
+            grid.DrainageCapacityMmPerHour[i] = random.NextDouble() < 0.2 ? 15 : 0;
+        }
+
+        var model = new CellularFloodModel(grid, new FloodModelOptions { OpenBoundary = open });
+        model.Run(Hyetograph.RedRainstorm(), 60, 5 * 3600);
+
+        double inflow = model.RunoffInflowM3;
+        Assert.True(inflow > 0);
+        Assert.True(model.DrainedM3 > 0);
+        Assert.Equal(open, model.BoundaryOutflowM3 > 0);
+        Assert.True(Math.Abs(model.MassBalanceErrorM3) <= 1e-10 * inflow, $"imbalance {model.MassBalanceErrorM3} m^3 of {inflow}");
+        Assert.All(model.DepthM.ToArray(), d => Assert.True(d >= 0));
+    }
+
+    [Fact]
+    public void Runoff_added_is_the_SCS_runoff_of_the_rainfall()
+    {
+        // TR-55: 5 in (127 mm) on CN 80 gives 2.893 in (73.48 mm) of runoff; on a flat closed grid it just stands.
+        var grid = new FloodGrid(10, 10, 50);
+        Array.Fill(grid.CurveNumber, 80.0);
+        var model = new CellularFloodModel(grid);
+        for (int i = 0; i < 10; i++)
+        {
+            model.Step(60, 12.7);
+        }
+
+        Assert.All(model.DepthM.ToArray(), d => Assert.Equal(ScsCurveNumber.RunoffMm(127, 80) / 1000, d, 1e-12));
+        Assert.Equal(0.07348, model.DepthM[0], 1e-5);
+    }
+
+    [Fact]
+    public void Drainage_removes_water_up_to_its_capacity()
+    {
+        var grid = new FloodGrid(8, 8, 50);
+        Array.Fill(grid.CurveNumber, 100.0);
+        Array.Fill(grid.DrainageCapacityMmPerHour, 30.0);
+        var model = new CellularFloodModel(grid);
+        // 60 mm/h of rain on CN 100 against 30 mm/h of drains leaves 30 mm after an hour.
+        for (int i = 0; i < 60; i++)
+        {
+            model.Step(60, 1.0);
+        }
+
+        Assert.All(model.DepthM.ToArray(), d => Assert.Equal(0.030, d, 1e-9));
+        Assert.Equal(0.030 * 64 * 2500, model.DrainedM3, 1e-6);
+        Assert.Equal(0.0, model.MassBalanceErrorM3, 1e-9);
+    }
+
+    [Fact]
+    public void Open_edges_let_water_leave_and_count_it()
+    {
+        var grid = new FloodGrid(20, 3, 10);
+        for (int row = 0; row < 3; row++)
+        {
+            for (int col = 0; col < 20; col++)
+            {
+                grid.ElevationM[grid.IndexOf(col, row)] = (19 - col) * 0.2;
+                grid.InitialDepthM[grid.IndexOf(col, row)] = 0.05;
+            }
+        }
+
+        var model = new CellularFloodModel(grid, new FloodModelOptions { OpenBoundary = true });
+        model.Route(6 * 3600);
+        Assert.True(model.StoredVolumeM3 < 0.01 * model.InitialVolumeM3);
+        Assert.Equal(model.InitialVolumeM3, model.StoredVolumeM3 + model.BoundaryOutflowM3, 1e-9);
+    }
+
+    [Fact]
+    public void Threshold_crossing_times_are_recorded()
+    {
+        // 12 mm per minute on CN 100: 0.144 m after 12 minutes, 0.156 m after 13; 0.492 m after 41, 0.504 m after 42.
+        var grid = new FloodGrid(5, 5, 10);
+        Array.Fill(grid.CurveNumber, 100.0);
+        var model = new CellularFloodModel(grid);
+        for (int i = 0; i < 45; i++)
+        {
+            model.Step(60, 12);
+        }
+
+        Assert.Equal([0.15, 0.5], model.DepthThresholdsM);
+        Assert.All(model.FirstTimeAboveSeconds(0).ToArray(), t => Assert.Equal(13 * 60, t));
+        Assert.All(model.FirstTimeAboveSeconds(1).ToArray(), t => Assert.Equal(42 * 60, t));
+        Assert.All(model.MaxDepthM.ToArray(), d => Assert.Equal(0.54, d, 1e-9));
+    }
+
+    [Fact]
+    public void A_six_hour_storm_on_a_small_grid_completes()
+    {
+        var grid = RandomTerrain(60, 50, 30, seed: 101);
+        Array.Fill(grid.CurveNumber, 90.0);
+        Array.Fill(grid.DrainageCapacityMmPerHour, 10.0);
+        var storm = Hyetograph.Chicago(150, TimeSpan.FromHours(6), TimeSpan.FromMinutes(10));
+        var model = new CellularFloodModel(grid);
+        model.Run(storm, 60, storm.DurationSeconds);
+
+        Assert.Equal(6 * 3600, model.ElapsedSeconds, 1e-6);
+        Assert.Equal(150, model.CumulativeRainfallMm, 1e-9);
+        double[] max = model.MaxDepthM.ToArray();
+        Assert.True(max.Max() > 0.5, "pits should flood");
+        for (int k = 0; k < 2; k++)
+        {
+            double threshold = model.DepthThresholdsM[k];
+            double[] first = model.FirstTimeAboveSeconds(k).ToArray();
+            for (int i = 0; i < max.Length; i++)
+            {
+                // A crossing time exists exactly where the maximum reached the threshold.
+                Assert.Equal(max[i] >= threshold, !double.IsNaN(first[i]));
+            }
+        }
+
+        Assert.True(Math.Abs(model.MassBalanceErrorM3) <= 1e-10 * model.RunoffInflowM3);
+    }
+
+    // Smooth hills and pits from a few sine waves plus noise, seeded.
+    private static FloodGrid RandomTerrain(int columns, int rows, double cellSize, int seed)
+    {
+        var grid = new FloodGrid(columns, rows, cellSize);
+        var random = new Random(seed);
+        double p1 = random.NextDouble() * 6;
+        double p2 = random.NextDouble() * 6;
+        for (int row = 0; row < rows; row++)
+        {
+            for (int col = 0; col < columns; col++)
+            {
+                grid.ElevationM[grid.IndexOf(col, row)] =
+                    (3 * Math.Sin((col * 0.31) + p1) * Math.Cos((row * 0.23) + p2))
+                    + (0.02 * col)
+                    + (random.NextDouble() * 0.4);
+            }
+        }
+
+        return grid;
+    }
+
+    private static int Neighbour(FloodGrid grid, int col, int row, int direction)
+    {
+        (int c, int r) = direction switch
+        {
+            CellularFloodModel.East => (col + 1, row),
+            CellularFloodModel.West => (col - 1, row),
+            CellularFloodModel.North => (col, row - 1),
+            _ => (col, row + 1),
+        };
+        return c < 0 || r < 0 || c >= grid.Columns || r >= grid.Rows ? -1 : grid.IndexOf(c, r);
+    }
+}

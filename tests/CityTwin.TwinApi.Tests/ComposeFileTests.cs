@@ -1,0 +1,208 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using CityTwin.TestSupport;
+
+namespace CityTwin.TwinApi.Tests;
+
+/// <summary>
+/// Validates docker-compose.yml with the real <c>docker-compose config</c> (no Docker engine needed) and
+/// checks that the resolved file wires citytwin to PostgreSQL on port 5080.
+/// </summary>
+public sealed partial class ComposeFileTests
+{
+    private static readonly TimeSpan _timeout = TimeSpan.FromSeconds(90);
+
+    // `docker-compose config` runs once for the class; every test reads the same resolved file.
+    private static readonly Lazy<Task<ComposeConfig>> _config = new(ResolveComposeConfigAsync);
+
+    [Fact]
+    public async Task Compose_file_is_valid_and_has_both_services()
+    {
+        var config = await _config.Value;
+
+        Assert.Contains("postgres", config.Services.Keys);
+        Assert.Contains("citytwin", config.Services.Keys);
+        Assert.Contains(config.Services["postgres"], line => line.Contains("image: postgis/postgis:15", StringComparison.Ordinal));
+        Assert.Contains(config.Services["postgres"], line => line.Contains("pg_isready", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Citytwin_service_depends_on_a_healthy_postgres()
+    {
+        var citytwin = (await _config.Value).Services["citytwin"];
+
+        var dependsOn = Section(citytwin, "depends_on");
+        Assert.True(
+            dependsOn.Any(line => line.Trim() is "postgres:" or "- postgres"),
+            "citytwin does not depend on postgres:\n" + string.Join('\n', citytwin));
+        Assert.Contains(dependsOn, line => line.Contains("condition: service_healthy", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Citytwin_service_uses_the_postgres_store()
+    {
+        var citytwin = (await _config.Value).Services["citytwin"];
+        var text = string.Join('\n', citytwin);
+
+        var storeFromEnvironment = citytwin.Any(line => StoreKindPostgres().IsMatch(line));
+        var command = Section(citytwin, "command").Select(line => line.Trim().TrimStart('-').Trim()).ToList();
+        var storeIndex = command.IndexOf("--store");
+        var storeFromCommand = storeIndex >= 0 && storeIndex + 1 < command.Count && command[storeIndex + 1] == "postgres";
+        Assert.True(storeFromEnvironment || storeFromCommand, "citytwin is not configured for the postgres store:\n" + text);
+
+        // The connection string must name the compose service as the database host.
+        Assert.Matches("Host=postgres[;\\s]", text);
+    }
+
+    [Fact]
+    public async Task Citytwin_service_listens_on_port_5080()
+    {
+        var citytwin = (await _config.Value).Services["citytwin"];
+        var text = string.Join('\n', citytwin);
+
+        var ports = string.Join('\n', Section(citytwin, "ports"));
+        var published = ports.Contains("5080:5080", StringComparison.Ordinal) ||
+            (PublishedPort().IsMatch(ports) && TargetPort().IsMatch(ports));
+        Assert.True(published, "citytwin does not publish port 5080:\n" + text);
+
+        // Inside the container the server must listen on every interface, not just loopback.
+        Assert.Matches("(0\\.0\\.0\\.0|\\+|\\*|\\[::\\]):5080", text);
+    }
+
+    private static IEnumerable<string> Section(IReadOnlyList<string> serviceLines, string key)
+    {
+        // Service keys sit at four spaces in `config` output; a section runs until the next key at that depth.
+        var start = -1;
+        for (var i = 0; i < serviceLines.Count; i++)
+        {
+            if (serviceLines[i].StartsWith($"    {key}:", StringComparison.Ordinal))
+            {
+                start = i;
+                break;
+            }
+        }
+
+        if (start < 0)
+        {
+            yield break;
+        }
+
+        var inline = serviceLines[start][($"    {key}:".Length)..].Trim();
+        if (inline.Length > 0)
+        {
+            yield return inline;
+        }
+
+        for (var i = start + 1; i < serviceLines.Count && IsDeeperThanServiceKey(serviceLines[i]); i++)
+        {
+            yield return serviceLines[i];
+        }
+    }
+
+    private static bool IsDeeperThanServiceKey(string line) =>
+        line.StartsWith("     ", StringComparison.Ordinal) || line.StartsWith("    -", StringComparison.Ordinal);
+
+    private static async Task<ComposeConfig> ResolveComposeConfigAsync()
+    {
+        var composeFile = RepositoryRoot.Combine("docker-compose.yml");
+        Assert.True(File.Exists(composeFile), $"{composeFile} does not exist");
+
+        var startInfo = new ProcessStartInfo("docker-compose")
+        {
+            WorkingDirectory = RepositoryRoot.Path,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        startInfo.ArgumentList.Add("-f");
+        startInfo.ArgumentList.Add(composeFile);
+        startInfo.ArgumentList.Add("config");
+
+        using var process = new Process { StartInfo = startInfo };
+        try
+        {
+            process.Start();
+        }
+        catch (Win32Exception ex)
+        {
+            Assert.Fail($"docker-compose is not installed ({ex.Message}). Run ./test.sh, which installs it, " +
+                "or install Debian's docker-compose package.");
+        }
+
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using (var cts = new CancellationTokenSource(_timeout))
+        {
+            try
+            {
+                await process.WaitForExitAsync(cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                Assert.Fail($"docker-compose config did not finish within {_timeout.TotalSeconds} s and was killed.");
+            }
+        }
+
+        var output = await stdout;
+        var errors = await stderr;
+        Assert.True(process.ExitCode == 0,
+            $"docker-compose config exited with {process.ExitCode}:\n{errors}\n{output}");
+
+        return ComposeConfig.Parse(output);
+    }
+
+    [GeneratedRegex(@"^\s*Store__Kind:\s*['""]?postgres['""]?\s*$")]
+    private static partial Regex StoreKindPostgres();
+
+    [GeneratedRegex(@"published:\s*['""]?5080['""]?")]
+    private static partial Regex PublishedPort();
+
+    [GeneratedRegex(@"target:\s*['""]?5080['""]?")]
+    private static partial Regex TargetPort();
+
+    /// <summary>The resolved compose file, as the lines of each service under <c>services:</c>.</summary>
+    private sealed record ComposeConfig(IReadOnlyDictionary<string, IReadOnlyList<string>> Services)
+    {
+        public static ComposeConfig Parse(string yaml)
+        {
+            var services = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+            List<string>? current = null;
+            var inServices = false;
+            foreach (var raw in yaml.Split('\n'))
+            {
+                var line = raw.TrimEnd('\r');
+                if (line.Length == 0)
+                {
+                    continue;
+                }
+
+                if (!line.StartsWith(' '))
+                {
+                    inServices = line == "services:";
+                    current = null;
+                    continue;
+                }
+
+                if (!inServices)
+                {
+                    continue;
+                }
+
+                if (line.StartsWith("  ", StringComparison.Ordinal) && !line.StartsWith("   ", StringComparison.Ordinal) && line.EndsWith(':'))
+                {
+                    current = [];
+                    services[line.Trim().TrimEnd(':')] = current;
+                }
+                else
+                {
+                    current?.Add(line);
+                }
+            }
+
+            Assert.True(services.Count > 0, "docker-compose config printed no services:\n" + yaml);
+            return new ComposeConfig(services);
+        }
+    }
+}
