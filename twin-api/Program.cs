@@ -1,2 +1,3 @@
-// The citytwin executable: replaced by the host in twin-api/ as the server lands.
-return 0;
+using CityTwin.TwinApi.Cli;
+
+return await CityTwinCli.RunAsync(args);

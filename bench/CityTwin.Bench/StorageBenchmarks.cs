@@ -13,6 +13,7 @@ namespace CityTwin.Bench;
 /// so throughput = 1 / mean. PostgreSQL comes from CITYTWIN_BENCH_POSTGRES or CITYTWIN_TEST_POSTGRES; each run
 /// creates and drops its own database.
 /// </summary>
+[MedianColumn]
 public class StorageBenchmarks
 {
     private const int Operations = 10_000;
@@ -31,8 +32,15 @@ public class StorageBenchmarks
     public StoreKind Kind { get; set; }
 
     /// <summary>Opens a fresh store of <see cref="Kind"/>.</summary>
+    // Synchronous on purpose: BenchmarkDotNet's in-process toolchain does not await a Task-returning setup.
     [GlobalSetup]
-    public async Task SetupAsync()
+    public void Setup() => SetupAsync().GetAwaiter().GetResult();
+
+    /// <summary>Closes the store and removes its database or file.</summary>
+    [GlobalCleanup]
+    public void Cleanup() => CleanupAsync().GetAwaiter().GetResult();
+
+    private async Task SetupAsync()
     {
         string connectionString;
         if (Kind == StoreKind.Postgres)
@@ -57,9 +65,7 @@ public class StorageBenchmarks
         _versions = new long[Operations];
     }
 
-    /// <summary>Closes the store and removes its database or file.</summary>
-    [GlobalCleanup]
-    public async Task CleanupAsync()
+    private async Task CleanupAsync()
     {
         if (_store is not null)
         {

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace CityTwin.Scenarios.Models;
 
 /// <summary>
@@ -59,6 +61,7 @@ public sealed class CellularFloodModel
     private readonly double[][] _firstAbove;
 
     private double _cumulativeRainMm;
+    private double _lastMaxVelocity = double.NaN;
 
     /// <summary>Creates a model from a grid (its arrays are copied, so one grid can seed many runs).</summary>
     public CellularFloodModel(FloodGrid grid, FloodModelOptions? options = null)
@@ -298,9 +301,17 @@ public sealed class CellularFloodModel
         double dt = maxDtSeconds;
         if (maxDepth > _tolerance)
         {
-            // Manning velocities are capped at the critical velocity sqrt(g d), so this bounds every Courant number.
-            dt = Math.Min(maxDtSeconds, _courant * _cellSize / Math.Sqrt(Gravity * maxDepth));
-            ProposeOutflows(dt);
+            // Courant limit on the fastest flow velocity of the previous sub-step: ponded water with a nearly flat
+            // surface barely moves, so a deep pit does not force small steps on the whole grid. Velocities change
+            // between sub-steps, but the half-difference and depth limits keep any step stable; the Courant limit is
+            // only for accuracy. Before the first flow, the critical velocity of the deepest cell stands in.
+            double velocity = double.IsNaN(_lastMaxVelocity) ? Math.Sqrt(Gravity * maxDepth) : _lastMaxVelocity;
+            if (velocity > 0)
+            {
+                dt = Math.Min(maxDtSeconds, _courant * _cellSize / velocity);
+            }
+
+            _lastMaxVelocity = ProposeOutflows(dt);
             LimitInflows();
             Apply(ElapsedSeconds + dt);
         }
@@ -381,8 +392,9 @@ public sealed class CellularFloodModel
     // is bounded by the depth, by the Manning/critical flux towards the steepest neighbour (the flow there is
     // O dl_max / sum dl) and by half the smallest difference among the neighbours fed. Which neighbours are fed is
     // chosen as "all with a difference of at least t", for the t that lets most water out.
-    private void ProposeOutflows(double dt)
+    private double ProposeOutflows(double dt)
     {
+        double maxVelocity = 0.0;
         int columns = _columns;
         int rows = _rows;
         double tolerance = _tolerance;
@@ -434,41 +446,39 @@ public sealed class CellularFloodModel
                 double critical2 = Gravity * d;
                 double manning2 = d * Math.Cbrt(d) * steepest * manningFactor;
                 double velocity = Math.Sqrt(Math.Min(critical2, manning2));
-                double steepestFlow = velocity * d * dt / dx;
-
+                maxVelocity = velocity > maxVelocity ? velocity : maxVelocity;
+                double flowPerDifference = velocity * d * dt / (dx * steepest);
                 double bestOut = 0.0;
-                double bestSum = 1.0;
                 double bestCut = 0.0;
-                Consider(e);
-                Consider(w);
-                Consider(n);
-                Consider(s);
+                if (e > 0.0)
+                {
+                    Choose(Outflow(e, e, w, n, s, d, flowPerDifference), e, ref bestOut, ref bestCut);
+                }
 
-                double ratio = bestOut / bestSum;
+                if (w > 0.0)
+                {
+                    Choose(Outflow(w, e, w, n, s, d, flowPerDifference), w, ref bestOut, ref bestCut);
+                }
+
+                if (n > 0.0)
+                {
+                    Choose(Outflow(n, e, w, n, s, d, flowPerDifference), n, ref bestOut, ref bestCut);
+                }
+
+                if (s > 0.0)
+                {
+                    Choose(Outflow(s, e, w, n, s, d, flowPerDifference), s, ref bestOut, ref bestCut);
+                }
+
+                double ratio = bestOut / SumAtLeast(bestCut, e, w, n, s, e, w, n, s);
                 candidate[f + East] = e >= bestCut ? e * ratio : 0.0;
                 candidate[f + West] = w >= bestCut ? w * ratio : 0.0;
                 candidate[f + North] = n >= bestCut ? n * ratio : 0.0;
                 candidate[f + South] = s >= bestCut ? s * ratio : 0.0;
-
-                void Consider(double cut)
-                {
-                    if (cut == 0.0)
-                    {
-                        return;
-                    }
-
-                    double sum = (e >= cut ? e : 0.0) + (w >= cut ? w : 0.0) + (n >= cut ? n : 0.0) + (s >= cut ? s : 0.0);
-                    double total = Math.Min(Math.Min(d, 0.5 * cut), steepestFlow * sum / steepest);
-                    // Ties go to the smaller cut (more neighbours fed), so equal differences are never split.
-                    if (total > bestOut || (total == bestOut && cut < bestCut))
-                    {
-                        bestOut = total;
-                        bestSum = sum;
-                        bestCut = cut;
-                    }
-                }
             }
         }
+
+        return maxVelocity;
     }
 
     // Each receiver accepts, from the givers whose level difference is at least a cut t, at most half of t, scaling
@@ -507,34 +517,58 @@ public sealed class CellularFloodModel
                 double rn = fn > 0.0 ? level[i - columns] - l : 0.0;
                 double rs = fs > 0.0 ? level[i + columns] - l : 0.0;
 
-                double best = -1.0;
-                double bestOffered = 1.0;
+                double best = 0.0;
                 double bestCut = 0.0;
-                Consider(re);
-                Consider(rw);
-                Consider(rn);
-                Consider(rs);
-
-                acceptScale[i] = best >= bestOffered ? 1.0 : best / bestOffered;
-                acceptCut[i] = bestCut;
-
-                void Consider(double cut)
+                if (re > 0.0)
                 {
-                    if (cut == 0.0)
-                    {
-                        return;
-                    }
-
-                    double offered = (re >= cut ? fe : 0.0) + (rw >= cut ? fw : 0.0) + (rn >= cut ? fn : 0.0) + (rs >= cut ? fs : 0.0);
-                    double accepted = Math.Min(offered, 0.5 * cut);
-                    if (accepted > best || (accepted == best && cut < bestCut))
-                    {
-                        best = accepted;
-                        bestOffered = offered;
-                        bestCut = cut;
-                    }
+                    Choose(Math.Min(SumAtLeast(re, re, rw, rn, rs, fe, fw, fn, fs), 0.5 * re), re, ref best, ref bestCut);
                 }
+
+                if (rw > 0.0)
+                {
+                    Choose(Math.Min(SumAtLeast(rw, re, rw, rn, rs, fe, fw, fn, fs), 0.5 * rw), rw, ref best, ref bestCut);
+                }
+
+                if (rn > 0.0)
+                {
+                    Choose(Math.Min(SumAtLeast(rn, re, rw, rn, rs, fe, fw, fn, fs), 0.5 * rn), rn, ref best, ref bestCut);
+                }
+
+                if (rs > 0.0)
+                {
+                    Choose(Math.Min(SumAtLeast(rs, re, rw, rn, rs, fe, fw, fn, fs), 0.5 * rs), rs, ref best, ref bestCut);
+                }
+
+                double offered = SumAtLeast(bestCut, re, rw, rn, rs, fe, fw, fn, fs);
+                acceptScale[i] = best >= offered ? 1.0 : best / offered;
+                acceptCut[i] = bestCut;
             }
+        }
+    }
+
+    // Total outflow if every neighbour with a difference of at least cut is fed.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double Outflow(double cut, double e, double w, double n, double s, double depth, double flowPerDifference)
+    {
+        double sum = SumAtLeast(cut, e, w, n, s, e, w, n, s);
+        return Math.Min(Math.Min(depth, 0.5 * cut), flowPerDifference * sum);
+    }
+
+    // Sum of the values whose key is at least cut.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double SumAtLeast(double cut, double k0, double k1, double k2, double k3, double v0, double v1, double v2, double v3)
+    {
+        return (k0 >= cut ? v0 : 0.0) + (k1 >= cut ? v1 : 0.0) + (k2 >= cut ? v2 : 0.0) + (k3 >= cut ? v3 : 0.0);
+    }
+
+    // Keeps the cut that moves most water; ties go to the smaller cut (more cells), so equal differences are never split.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Choose(double amount, double cut, ref double bestAmount, ref double bestCut)
+    {
+        if (amount > bestAmount || (amount == bestAmount && (bestCut == 0.0 || cut < bestCut)))
+        {
+            bestAmount = amount;
+            bestCut = cut;
         }
     }
 

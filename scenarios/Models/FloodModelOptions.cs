@@ -15,7 +15,7 @@ public sealed class FloodModelOptions
     /// </summary>
     public double LevelToleranceM { get; init; } = 1e-5;
 
-    /// <summary>Courant number for the adaptive sub-step, dt = C dx / sqrt(g d_max); in (0, 1].</summary>
+    /// <summary>Courant number of the adaptive sub-step, dt = C dx / v_max (fastest flow velocity); in (0, 1].</summary>
     public double CourantNumber { get; init; } = 0.5;
 
     /// <summary>Depths (m) whose first crossing time is recorded per cell; 0.15 m (kerb) and 0.5 m by default.</summary>

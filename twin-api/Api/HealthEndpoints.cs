@@ -1,0 +1,32 @@
+using System.Reflection;
+using CityTwin.TwinApi.Hosting;
+
+namespace CityTwin.TwinApi.Api;
+
+/// <summary>GET /health: status, store, silo statistics and version.</summary>
+public static class HealthEndpoints
+{
+    private static readonly string Version =
+        typeof(HealthEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+
+    /// <summary>Maps the health endpoint.</summary>
+    public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/health", (SiloHost host) =>
+        {
+            if (!host.IsReady)
+            {
+                return Results.Json(new { status = "starting", version = Version }, statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+
+            return Results.Ok(new
+            {
+                status = "ok",
+                version = Version,
+                store = new { kind = host.Store.Kind.ToString().ToLowerInvariant(), description = host.Store.Description },
+                silo = host.Silo.GetStatistics(),
+            });
+        }).WithName("Health");
+        return app;
+    }
+}

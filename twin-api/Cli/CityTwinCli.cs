@@ -1,0 +1,41 @@
+using CityTwin.TwinApi.Hosting;
+
+namespace CityTwin.TwinApi.Cli;
+
+/// <summary>The citytwin command line: <c>serve</c> (default) and the offline verbs.</summary>
+public static class CityTwinCli
+{
+    private const string Usage = """
+        usage: citytwin [serve] [--store memory|sqlite|postgres] [--connection <string>] [--urls <url>]
+               citytwin help
+
+        serve     run the server (default: http://127.0.0.1:5080, SQLite under ./data, demo district on first start)
+        """;
+
+    /// <summary>Runs a verb; returns the process exit code.</summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        string verb = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "serve";
+        string[] rest = args.Length > 0 && !args[0].StartsWith('-') ? args[1..] : args;
+        try
+        {
+            switch (verb)
+            {
+                case "serve":
+                    await TwinServer.Build(rest).RunAsync();
+                    return 0;
+                case "help" or "--help" or "-h":
+                    Console.WriteLine(Usage);
+                    return 0;
+                default:
+                    await Console.Error.WriteLineAsync($"citytwin: unknown command '{verb}'.\n{Usage}");
+                    return 2;
+            }
+        }
+        catch (CommandLineException e)
+        {
+            await Console.Error.WriteLineAsync($"citytwin: {e.Message}");
+            return 2;
+        }
+    }
+}
