@@ -10,6 +10,7 @@ namespace CityTwin.Bench;
 /// 300,000 live sensor positions: the cell-hash index against a brute-force scan of the same projected points.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
 [CategoriesColumn]
 public class DistrictBenchmarks

@@ -73,7 +73,9 @@ public static class GeoJsonWriter
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(geometry);
         writer.WriteStartObject();
-        writer.WriteString("type", geometry.GeometryType);
+
+        // GeoJSON has no LinearRing type; a bare ring is written as the closed LineString it is.
+        writer.WriteString("type", geometry is LinearRing ? "LineString" : geometry.GeometryType);
         if (geometry is GeometryCollection collection and not (MultiPoint or MultiLineString or MultiPolygon))
         {
             writer.WriteStartArray("geometries");
@@ -223,13 +225,12 @@ public static class GeoJsonWriter
 
     private static void WriteRing(Utf8JsonWriter writer, ReadOnlySpan<GeoPoint> ring, bool counterClockwise)
     {
-        if (ring.Length < 3)
+        bool closed = ring.Length > 0 && ring[0] == ring[^1];
+        int distinct = closed ? ring.Length - 1 : ring.Length;
+        if (distinct < 3)
         {
             throw new ArgumentException("A polygon ring needs at least three distinct positions.", nameof(ring));
         }
-
-        bool closed = ring[0] == ring[^1];
-        int distinct = closed ? ring.Length - 1 : ring.Length;
 
         // Shoelace sign in degrees is enough to tell orientation for rings that do not cross the antimeridian.
         double twiceArea = 0;

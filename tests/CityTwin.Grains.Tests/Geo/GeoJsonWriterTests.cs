@@ -26,6 +26,15 @@ public class GeoJsonWriterTests
     }
 
     [Fact]
+    public void Degenerate_rings_are_rejected_and_a_linear_ring_is_a_line_string()
+    {
+        Assert.Throws<ArgumentException>(() => Write(w => GeoJsonWriter.WritePolygon(w, [new(0, 0), new(1, 1), new(0, 0)])));
+
+        LinearRing ring = GeoGeometry.Wgs84.CreateLinearRing([new(0, 0), new(1, 0), new(1, 1), new(0, 0)]);
+        Assert.StartsWith("""{"type":"LineString",""", Write(w => GeoJsonWriter.WriteGeometry(w, ring)));
+    }
+
+    [Fact]
     public void Nts_polygon_with_hole_follows_rfc7946_winding()
     {
         var f = GeoGeometry.Wgs84;

@@ -1,0 +1,25 @@
+using CityTwin.Grains.Geo;
+
+namespace CityTwin.Grains.Model;
+
+/// <summary>
+/// Something people must know now: a gas/smoke/CO alarm, an SOS, a welfare check, an offline sensor, a river warning
+/// tier, a muck-truck violation. <see cref="Channel"/> is "alert" or "warning" (river and forecast warnings), as pushed
+/// over SignalR. <see cref="Recipients"/> are the people to notify (building contacts, area staff).
+/// </summary>
+public sealed record Alert(
+    string Id,
+    string Channel,
+    string Kind,
+    AlertSeverity Severity,
+    string Message,
+    EntityType EntityType,
+    string EntityId,
+    GeoPoint Position,
+    DateTimeOffset At,
+    string? BuildingId,
+    string? GridId,
+    string? CommunityId,
+    string? StreetId,
+    Contact[] Recipients,
+    IReadOnlyDictionary<string, string>? Details = null);

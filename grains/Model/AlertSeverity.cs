@@ -1,0 +1,14 @@
+namespace CityTwin.Grains.Model;
+
+/// <summary>How urgent an alert is.</summary>
+public enum AlertSeverity
+{
+    /// <summary>Info.</summary>
+    Info,
+
+    /// <summary>Warning.</summary>
+    Warning,
+
+    /// <summary>Critical.</summary>
+    Critical,
+}

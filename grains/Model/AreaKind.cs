@@ -1,0 +1,17 @@
+namespace CityTwin.Grains.Model;
+
+/// <summary>Levels of the governance hierarchy (district, street, community, grid).</summary>
+public enum AreaKind
+{
+    /// <summary>District.</summary>
+    District,
+
+    /// <summary>Street.</summary>
+    Street,
+
+    /// <summary>Community.</summary>
+    Community,
+
+    /// <summary>Grid.</summary>
+    Grid,
+}

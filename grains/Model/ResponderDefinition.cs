@@ -1,0 +1,7 @@
+using CityTwin.Grains.Geo;
+
+namespace CityTwin.Grains.Model;
+
+/// <summary>A responder (a grid worker with a handheld terminal): where they work, where they are, what they can do.</summary>
+public sealed record ResponderDefinition(
+    string Id, string Name, string Phone, string TerminalId, string GridId, string? CommunityId, string? StreetId, GeoPoint Position, string[] Skills);

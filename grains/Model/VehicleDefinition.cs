@@ -1,0 +1,6 @@
+using CityTwin.Grains.Geo;
+
+namespace CityTwin.Grains.Model;
+
+/// <summary>A vehicle: kind, plate, starting position, home station and (for muck trucks) the site it serves.</summary>
+public sealed record VehicleDefinition(string Id, VehicleKind Kind, string Plate, GeoPoint Position, string HomeStationId, string? AssignedSiteId);

@@ -1,0 +1,17 @@
+namespace CityTwin.Grains.Model;
+
+/// <summary>The kind of a vehicle.</summary>
+public enum VehicleKind
+{
+    /// <summary>PatrolCar.</summary>
+    PatrolCar,
+
+    /// <summary>MuckTruck.</summary>
+    MuckTruck,
+
+    /// <summary>FireEngine.</summary>
+    FireEngine,
+
+    /// <summary>Ambulance.</summary>
+    Ambulance,
+}

@@ -1,0 +1,45 @@
+using CityTwin.Grains.Model;
+using CityTwin.Silo.Streams;
+
+namespace CityTwin.Grains.Twin;
+
+/// <summary>
+/// Publishes alerts and warnings of one silo: to the "alerts" stream (SignalR, case intake) and to a bounded list of
+/// recent alerts for the API. One per silo, so a fork's alerts never reach the live twin's subscribers.
+/// </summary>
+public sealed class AlertBus(IStreamProvider streams)
+{
+    private const int RecentCapacity = 10_000;
+    private readonly Lock _lock = new();
+    private readonly Queue<Alert> _recent = new();
+    private long _published;
+
+    /// <summary>Alerts published so far.</summary>
+    public long Published => Interlocked.Read(ref _published);
+
+    /// <summary>Publishes an alert.</summary>
+    public Task PublishAsync(Alert alert)
+    {
+        lock (_lock)
+        {
+            if (_recent.Count == RecentCapacity)
+            {
+                _recent.Dequeue();
+            }
+
+            _recent.Enqueue(alert);
+        }
+
+        Interlocked.Increment(ref _published);
+        return streams.GetStream<Alert>(StreamId.Create(TwinStreams.Alerts, alert.CommunityId ?? "district")).OnNextAsync(alert);
+    }
+
+    /// <summary>The most recent alerts, newest first, optionally filtered.</summary>
+    public IReadOnlyList<Alert> Recent(Func<Alert, bool>? filter = null, int limit = 100)
+    {
+        lock (_lock)
+        {
+            return _recent.Reverse().Where(a => filter is null || filter(a)).Take(limit).ToArray();
+        }
+    }
+}

@@ -1,0 +1,16 @@
+using CityTwin.Grains.Model;
+
+namespace CityTwin.Grains.Twin;
+
+/// <summary>A vehicle of the twin.</summary>
+public interface IVehicleGrain : ITwinEntityGrain
+{
+    /// <summary>Sets the static description (first load of a district); keeps live state when already initialised.</summary>
+    Task InitializeAsync(VehicleDefinition definition);
+
+    /// <summary>Applies a position report and runs the rules; the read model reflects it when the task completes.</summary>
+    Task RecordPositionAsync(VehiclePosition position);
+
+    /// <summary>Marks the vehicle dispatched to a case (or available again when <paramref name="caseId"/> is null).</summary>
+    Task SetDispatchAsync(string? caseId, string status);
+}

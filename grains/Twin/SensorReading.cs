@@ -1,0 +1,4 @@
+namespace CityTwin.Grains.Twin;
+
+/// <summary>One measurement delivered to a sensor or gauge grain (already durable in the event log).</summary>
+public sealed record SensorReading(double Value, string? Unit, DateTimeOffset At);

@@ -1,0 +1,6 @@
+using CityTwin.Grains.Geo;
+
+namespace CityTwin.Grains.Twin;
+
+/// <summary>A vehicle position report; muck trucks also report whether the load is covered and its weight.</summary>
+public sealed record VehiclePosition(GeoPoint Position, DateTimeOffset At, double? SpeedKmh, bool? Covered, double? LoadTonnes);

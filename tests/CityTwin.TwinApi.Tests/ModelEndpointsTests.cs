@@ -1,0 +1,171 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using CityTwin.TwinApi.Api;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace CityTwin.TwinApi.Tests;
+
+// Each test starts its own minimal Kestrel host with only the model endpoints on a free loopback port (xUnit makes
+// one instance per test), so the test owns the server it stops.
+public sealed class ModelEndpointsTests : IAsyncLifetime
+{
+    private WebApplication? _app;
+    private HttpClient _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        WebApplicationBuilder builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        builder.Services.AddProblemDetails();
+        _app = builder.Build();
+        _app.MapModelEndpoints();
+        await _app.StartAsync();
+        IServerAddressesFeature addresses = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
+        _client = new HttpClient { BaseAddress = new Uri(addresses.Addresses.First()) };
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client.Dispose();
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+    }
+
+    // The issue's example, checked against the ISC3 hand computation (EPA-454/B-95-003b vol. II Tables 1-1/1-2):
+    // class B at 0.28 km: sigma-y = 465.11628 * 0.28 * tan(0.017453293 (18.3330 - 1.8096 ln 0.28)) = 49.046 m,
+    // sigma-z = 98.483 * 0.28^0.98332 = 28.167 m, C = Q/(2 pi u sy sz) * 2 exp(-H^2 / 2 sz^2) = 1.5551e-5 g/m^3.
+    [Fact]
+    public async Task Gaussian_plume_answers_the_issue_example()
+    {
+        const string body = """{"sourceRateGps":0.37,"sourceHeightM":40,"windSpeedMps":2,"stability":"B","dispersion":"pasquill-gifford","receptors":[{"downwindM":280,"crosswindM":0,"heightM":0}]}""";
+        using HttpResponseMessage response = await PostAsync("/api/models/gaussian-plume", body);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        using JsonDocument json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        JsonElement receptor = json.RootElement.GetProperty("receptors")[0];
+        Assert.Equal(280, receptor.GetProperty("downwindM").GetDouble());
+        Assert.Equal(0, receptor.GetProperty("crosswindM").GetDouble());
+        Assert.Equal(0, receptor.GetProperty("heightM").GetDouble());
+        Assert.Equal(49.046, receptor.GetProperty("sigmaYM").GetDouble(), 0.001);
+        Assert.Equal(28.167, receptor.GetProperty("sigmaZM").GetDouble(), 0.001);
+        Assert.Equal(1.5551e-5, receptor.GetProperty("concentrationGpm3").GetDouble(), 1e-9);
+    }
+
+    [Fact]
+    public async Task Gaussian_plume_defaults_to_pasquill_gifford_and_supports_briggs()
+    {
+        const string withoutScheme = """{"sourceRateGps":1,"sourceHeightM":10,"windSpeedMps":3,"stability":"d","receptors":[{"downwindM":1000},{"downwindM":-50}]}""";
+        using JsonDocument pg = await PostOkAsync("/api/models/gaussian-plume", withoutScheme);
+        JsonElement first = pg.RootElement.GetProperty("receptors")[0];
+        Assert.Equal(68.13, first.GetProperty("sigmaYM").GetDouble(), 0.01); // Turner's class D chart at 1 km: ~68 m
+        JsonElement upwind = pg.RootElement.GetProperty("receptors")[1];
+        Assert.Equal(0, upwind.GetProperty("concentrationGpm3").GetDouble());
+
+        const string briggs = """{"sourceRateGps":1,"sourceHeightM":10,"windSpeedMps":3,"stability":"D","dispersion":"briggs-rural","receptors":[{"downwindM":1000}]}""";
+        using JsonDocument rural = await PostOkAsync("/api/models/gaussian-plume", briggs);
+        // Briggs open country, class D: 0.08x(1+0.0001x)^-1/2 = 76.28 m at 1 km.
+        Assert.Equal(76.28, rural.RootElement.GetProperty("receptors")[0].GetProperty("sigmaYM").GetDouble(), 0.01);
+    }
+
+    // TR-55: S = 25400/84 - 254 = 48.381 mm, Ia = 9.676 mm, Q = (50 - 9.676)^2 / (50 - 9.676 + 48.381) = 18.33 mm.
+    [Fact]
+    public async Task Scs_runoff_answers_the_curve_number_equations()
+    {
+        using JsonDocument json = await PostOkAsync("/api/models/scs-runoff", """{"rainfallMm":50,"curveNumber":84}""");
+        Assert.Equal(48.381, json.RootElement.GetProperty("retentionMm").GetDouble(), 0.001);
+        Assert.Equal(9.676, json.RootElement.GetProperty("initialAbstractionMm").GetDouble(), 0.001);
+        Assert.Equal(18.33, json.RootElement.GetProperty("runoffMm").GetDouble(), 0.01);
+    }
+
+    [Theory]
+    [InlineData("""{"sourceRateGps":-1,"sourceHeightM":40,"windSpeedMps":2,"stability":"B","receptors":[{"downwindM":280}]}""", "sourceRateGps")]
+    [InlineData("""{"sourceRateGps":1,"sourceHeightM":40,"windSpeedMps":2,"stability":"G","receptors":[{"downwindM":280}]}""", "stability")]
+    [InlineData("""{"sourceRateGps":1,"sourceHeightM":40,"windSpeedMps":2,"stability":"B","dispersion":"gauss","receptors":[{"downwindM":280}]}""", "dispersion")]
+    [InlineData("""{"sourceRateGps":1,"sourceHeightM":40,"windSpeedMps":0,"stability":"B","receptors":[{"downwindM":280}]}""", "windSpeedMps")]
+    [InlineData("""{"sourceRateGps":"NaN","sourceHeightM":40,"windSpeedMps":2,"stability":"B","receptors":[{"downwindM":280}]}""", "sourceRateGps")]
+    [InlineData("""{"sourceRateGps":1,"sourceHeightM":40,"windSpeedMps":2,"stability":"B"}""", "receptors")]
+    [InlineData("""{"sourceRateGps":1,"sourceHeightM":40,"windSpeedMps":2,"stability":"B","receptors":[]}""", "receptors")]
+    [InlineData("""{"sourceRateGps":1,"sourceHeightM":40,"windSpeedMps":2,"stability":"B","receptors":[{"downwindM":"Infinity"}]}""", "receptors[0].downwindM")]
+    [InlineData("""{"sourceRateGps":1,"sourceHeightM":40,"windSpeedMps":2,"stability":"B","receptors":[{"downwindM":10},{"crosswindM":5}]}""", "receptors[1].downwindM")]
+    [InlineData("""{"sourceRateGps":1,"sourceHeightM":40,"windSpeedMps":2,"stability":"B","receptors":[{"downwindM":10,"heightM":-2}]}""", "receptors[0].heightM")]
+    [InlineData("""{"sourceRateGps":1,"sourceHeightM":40,"windSpeedMps":2,"stability":7,"receptors":[{"downwindM":10}]}""", "stability")]
+    [InlineData("""{"sourceHeightM":40,"windSpeedMps":2,"stability":"B","receptors":[{"downwindM":10}]}""", "sourceRateGps")]
+    public async Task Gaussian_plume_rejects_bad_input_naming_the_field(string body, string field)
+    {
+        await AssertValidationProblemAsync("/api/models/gaussian-plume", body, field);
+    }
+
+    [Fact]
+    public async Task Gaussian_plume_rejects_more_than_10000_receptors()
+    {
+        var builder = new StringBuilder("""{"sourceRateGps":1,"sourceHeightM":40,"windSpeedMps":2,"stability":"B","receptors":[""");
+        for (int i = 0; i <= ModelEndpoints.MaxReceptors; i++)
+        {
+            builder.Append(i == 0 ? string.Empty : ",").Append("""{"downwindM":100}""");
+        }
+
+        builder.Append("]}");
+        await AssertValidationProblemAsync("/api/models/gaussian-plume", builder.ToString(), "receptors");
+    }
+
+    [Theory]
+    [InlineData("""{"rainfallMm":50,"curveNumber":0}""", "curveNumber")]
+    [InlineData("""{"rainfallMm":50,"curveNumber":100.5}""", "curveNumber")]
+    [InlineData("""{"rainfallMm":-1,"curveNumber":80}""", "rainfallMm")]
+    [InlineData("""{"rainfallMm":"NaN","curveNumber":80}""", "rainfallMm")]
+    [InlineData("""{"curveNumber":80}""", "rainfallMm")]
+    public async Task Scs_runoff_rejects_bad_input_naming_the_field(string body, string field)
+    {
+        await AssertValidationProblemAsync("/api/models/scs-runoff", body, field);
+    }
+
+    [Theory]
+    [InlineData("/api/models/gaussian-plume", """{"sourceRateGps":1,""")]
+    [InlineData("/api/models/gaussian-plume", "not json")]
+    [InlineData("/api/models/scs-runoff", "")]
+    [InlineData("/api/models/scs-runoff", "null")]
+    public async Task Malformed_json_is_a_problem_details_400(string path, string body)
+    {
+        using HttpResponseMessage response = await PostAsync(path, body);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using JsonDocument json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(400, json.RootElement.GetProperty("status").GetInt32());
+        Assert.False(string.IsNullOrEmpty(json.RootElement.GetProperty("title").GetString()));
+    }
+
+    private async Task AssertValidationProblemAsync(string path, string body, string field)
+    {
+        using HttpResponseMessage response = await PostAsync(path, body);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using JsonDocument json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(400, json.RootElement.GetProperty("status").GetInt32());
+        JsonElement errors = json.RootElement.GetProperty("errors");
+        Assert.True(errors.TryGetProperty(field, out JsonElement messages), $"errors should name {field}: {errors}");
+        Assert.True(messages.GetArrayLength() > 0);
+    }
+
+    private async Task<JsonDocument> PostOkAsync(string path, string body)
+    {
+        using HttpResponseMessage response = await PostAsync(path, body);
+        string text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, text);
+        return JsonDocument.Parse(text);
+    }
+
+    private Task<HttpResponseMessage> PostAsync(string path, string body)
+    {
+        return _client.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
+    }
+}

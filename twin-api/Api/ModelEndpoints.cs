@@ -1,0 +1,230 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using CityTwin.Scenarios.Models;
+using CityTwin.TwinApi.Api.Models;
+
+namespace CityTwin.TwinApi.Api;
+
+/// <summary>
+/// Stateless physics endpoints under /api/models: a Gaussian plume at given receptors and SCS curve-number runoff.
+/// Bad input answers 400 with RFC 7807 problem details naming the offending field.
+/// </summary>
+public static class ModelEndpoints
+{
+    /// <summary>Most receptors one plume request may carry.</summary>
+    public const int MaxReceptors = 10_000;
+
+    // The body is read here rather than bound by the framework so that malformed JSON and NaN/Infinity literals get
+    // the same field-named problem details as range errors, whatever JSON options the host configures.
+    private static readonly JsonSerializerOptions _json = new(JsonSerializerDefaults.Web)
+    {
+        NumberHandling = JsonNumberHandling.AllowReadingFromString | JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    /// <summary>Maps POST /api/models/gaussian-plume and POST /api/models/scs-runoff.</summary>
+    public static IEndpointRouteBuilder MapModelEndpoints(this IEndpointRouteBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        RouteGroupBuilder group = app.MapGroup("/api/models").WithTags("Models");
+
+        group.MapPost("/gaussian-plume", GaussianPlumeAsync)
+            .WithName("GaussianPlume")
+            .Accepts<GaussianPlumeRequest>("application/json")
+            .Produces<GaussianPlumeResponse>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+
+        group.MapPost("/scs-runoff", ScsRunoffAsync)
+            .WithName("ScsRunoff")
+            .Accepts<ScsRunoffRequest>("application/json")
+            .Produces<ScsRunoffResponse>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+
+        return app;
+    }
+
+    private static async Task<IResult> GaussianPlumeAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        (GaussianPlumeRequest? body, IResult? failure) = await ReadAsync<GaussianPlumeRequest>(request, cancellationToken);
+        if (body is null)
+        {
+            return failure!;
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        double rate = Required(errors, "sourceRateGps", body.SourceRateGps, v => v >= 0, "must be a finite number >= 0 (g/s)");
+        double height = Required(errors, "sourceHeightM", body.SourceHeightM, v => v >= 0, "must be a finite number >= 0 (m)");
+        double wind = Required(errors, "windSpeedMps", body.WindSpeedMps, v => v > 0, "must be a finite number > 0 (m/s)");
+
+        StabilityClass stability = StabilityClass.D;
+        if (body.Stability is null)
+        {
+            errors["stability"] = ["is required"];
+        }
+        else if (!PasquillGiffordStability.TryParse(body.Stability, out stability))
+        {
+            errors["stability"] = ["must be one of A, B, C, D, E, F"];
+        }
+
+        DispersionScheme scheme = DispersionScheme.PasquillGifford;
+        if (body.Dispersion is not null && !TryParseScheme(body.Dispersion, out scheme))
+        {
+            errors["dispersion"] = ["must be one of pasquill-gifford, briggs-rural, briggs-urban"];
+        }
+
+        IReadOnlyList<PlumeReceptorRequest?>? receptors = body.Receptors;
+        if (receptors is null)
+        {
+            errors["receptors"] = ["is required"];
+        }
+        else if (receptors.Count == 0 || receptors.Count > MaxReceptors)
+        {
+            errors["receptors"] = [$"must hold between 1 and {MaxReceptors} receptors"];
+        }
+        else
+        {
+            for (int i = 0; i < receptors.Count; i++)
+            {
+                PlumeReceptorRequest? r = receptors[i];
+                if (r is null)
+                {
+                    errors[$"receptors[{i}]"] = ["must be an object"];
+                    continue;
+                }
+
+                Required(errors, $"receptors[{i}].downwindM", r.DownwindM, _ => true, "must be a finite number (m)");
+                Optional(errors, $"receptors[{i}].crosswindM", r.CrosswindM, _ => true, "must be a finite number (m)");
+                Optional(errors, $"receptors[{i}].heightM", r.HeightM, v => v >= 0, "must be a finite number >= 0 (m)");
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return Results.ValidationProblem(errors);
+        }
+
+        var plume = new GaussianPlume(rate, height, wind, stability, scheme);
+        var results = new PlumeReceptorResult[receptors!.Count];
+        for (int i = 0; i < results.Length; i++)
+        {
+            PlumeReceptorRequest r = receptors[i]!;
+            double x = r.DownwindM!.Value;
+            double y = r.CrosswindM ?? 0.0;
+            double z = r.HeightM ?? 0.0;
+            double sy = 0.0;
+            double sz = 0.0;
+            double c = 0.0;
+            if (x > 0)
+            {
+                DispersionCoefficients.Compute(scheme, stability, x, out sy, out sz);
+                c = GaussianPlume.Formula(rate, wind, height, sy, sz, y, z);
+            }
+
+            results[i] = new PlumeReceptorResult(x, y, z, sy, sz, c);
+        }
+
+        return Results.Json(new GaussianPlumeResponse(results), _json);
+    }
+
+    private static async Task<IResult> ScsRunoffAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        (ScsRunoffRequest? body, IResult? failure) = await ReadAsync<ScsRunoffRequest>(request, cancellationToken);
+        if (body is null)
+        {
+            return failure!;
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        double rainfall = Required(errors, "rainfallMm", body.RainfallMm, v => v >= 0, "must be a finite number >= 0 (mm)");
+        double cn = Required(errors, "curveNumber", body.CurveNumber, ScsCurveNumber.IsValidCurveNumber, "must be a number with 0 < CN <= 100");
+        if (errors.Count > 0)
+        {
+            return Results.ValidationProblem(errors);
+        }
+
+        double retention = ScsCurveNumber.RetentionMm(cn);
+        double abstraction = 0.2 * retention;
+        double runoff = ScsCurveNumber.RunoffMm(rainfall, retention, abstraction);
+        return Results.Json(new ScsRunoffResponse(runoff, retention, abstraction), _json);
+    }
+
+    private static async Task<(T? Body, IResult? Failure)> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken)
+        where T : class
+    {
+        try
+        {
+            T? body = await JsonSerializer.DeserializeAsync<T>(request.Body, _json, cancellationToken);
+            return body is null
+                ? (null, Results.Problem(title: "Request body is required", detail: "Send a JSON object.", statusCode: StatusCodes.Status400BadRequest))
+                : (body, null);
+        }
+        catch (JsonException ex)
+        {
+            // A value of the wrong type has a path (e.g. $.receptors[0].downwindM); name that field like other errors.
+            // Syntax errors come from the reader, wrapped as the inner exception: those are malformed JSON.
+            string? field = ex.InnerException is JsonException ? null : FieldFromPath(ex.Path);
+            if (field is not null)
+            {
+                return (null, Results.ValidationProblem(new Dictionary<string, string[]> { [field] = ["could not be read as the expected type"] }));
+            }
+
+            return (null, Results.Problem(title: "Malformed JSON", detail: "The request body is not valid JSON.", statusCode: StatusCodes.Status400BadRequest));
+        }
+    }
+
+    private static string? FieldFromPath(string? path)
+    {
+        if (string.IsNullOrEmpty(path) || path == "$")
+        {
+            return null;
+        }
+
+        return path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : null;
+    }
+
+    private static double Required(Dictionary<string, string[]> errors, string field, double? value, Func<double, bool> valid, string message)
+    {
+        if (value is null)
+        {
+            errors[field] = ["is required"];
+            return double.NaN;
+        }
+
+        return Optional(errors, field, value, valid, message);
+    }
+
+    private static double Optional(Dictionary<string, string[]> errors, string field, double? value, Func<double, bool> valid, string message)
+    {
+        if (value is not double v)
+        {
+            return double.NaN;
+        }
+
+        if (!double.IsFinite(v) || !valid(v))
+        {
+            errors[field] = [message];
+        }
+
+        return v;
+    }
+
+    private static bool TryParseScheme(string text, out DispersionScheme scheme)
+    {
+        switch (text.ToLowerInvariant())
+        {
+            case "pasquill-gifford":
+                scheme = DispersionScheme.PasquillGifford;
+                return true;
+            case "briggs-rural":
+                scheme = DispersionScheme.BriggsRural;
+                return true;
+            case "briggs-urban":
+                scheme = DispersionScheme.BriggsUrban;
+                return true;
+            default:
+                scheme = DispersionScheme.PasquillGifford;
+                return false;
+        }
+    }
+}
