@@ -1,4 +1,5 @@
 using CityTwin.Silo;
+using CityTwin.Grains.Twin;
 using CityTwin.Silo.Storage;
 
 namespace CityTwin.TwinApi.Hosting;
@@ -27,7 +28,7 @@ public sealed class SiloHost(StoreOptions storeOptions, ILoggerFactory loggerFac
         _store = await SiloStore.OpenAsync(storeOptions, cancellationToken);
         logger.LogInformation("Store: {Store}", _store.Description);
         CityTwin.Silo.Silo silo = new SiloBuilder()
-            .AddGrains(typeof(CityTwin.Grains.GrainsAssembly).Assembly)
+            .AddTwin()
             .UseStore(_store)
             .UseLoggerFactory(loggerFactory)
             .Configure(o => o.Name = "live")
