@@ -72,8 +72,8 @@ public sealed class Silo : IAsyncDisposable
     /// <summary>Live activations.</summary>
     public int ActivationCount => _directory.Count;
 
-    /// <summary>The grain type names this silo hosts.</summary>
-    public IReadOnlyCollection<string> GrainTypes => _classesByTypeName.Keys;
+    /// <summary>The grain classes this silo hosts, by grain type name (the name used in identities and storage).</summary>
+    public IReadOnlyDictionary<string, Type> GrainClasses => _classesByTypeName.ToDictionary(kv => kv.Key, kv => kv.Value.Type);
 
     internal IGrainStorage Storage { get; }
 

@@ -1,3 +1,4 @@
+using CityTwin.Grains.Model;
 using Bogus;
 using CityTwin.Grains.Geo;
 

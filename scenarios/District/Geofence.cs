@@ -1,3 +1,4 @@
+using CityTwin.Grains.Model;
 using CityTwin.Grains.Geo;
 
 namespace CityTwin.Scenarios.District;

@@ -1,3 +1,4 @@
+using CityTwin.Grains.Model;
 namespace CityTwin.Scenarios.District;
 
 /// <summary>Unit and alert thresholds shared by all sensors of one kind.</summary>

@@ -1,3 +1,4 @@
+using CityTwin.Grains.Model;
 namespace CityTwin.Scenarios.District;
 
 /// <summary>Default units and thresholds per sensor kind, from common standards and practice.</summary>

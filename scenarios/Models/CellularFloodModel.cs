@@ -40,6 +40,7 @@ public sealed class CellularFloodModel
     private readonly bool _openBoundary;
     private readonly double _tolerance;
     private readonly double _courant;
+    private readonly double _maxSubstep;
     private readonly double[] _thresholds;
 
     private readonly double[] _elevation;
@@ -68,9 +69,9 @@ public sealed class CellularFloodModel
     {
         ArgumentNullException.ThrowIfNull(grid);
         options ??= new FloodModelOptions();
-        if (!(options.ManningN > 0) || !(options.CourantNumber > 0 && options.CourantNumber <= 1) || !(options.LevelToleranceM >= 0))
+        if (!(options.ManningN > 0) || !(options.CourantNumber > 0 && options.CourantNumber <= 1) || !(options.LevelToleranceM >= 0) || !(options.MaxSubstepSeconds > 0))
         {
-            throw new ArgumentOutOfRangeException(nameof(options), "Need Manning n > 0, Courant number in (0, 1] and a non-negative tolerance.");
+            throw new ArgumentOutOfRangeException(nameof(options), "Need Manning n > 0, Courant number in (0, 1], a non-negative tolerance and a positive sub-step cap.");
         }
 
         _columns = grid.Columns;
@@ -81,6 +82,7 @@ public sealed class CellularFloodModel
         _openBoundary = options.OpenBoundary;
         _tolerance = options.LevelToleranceM;
         _courant = options.CourantNumber;
+        _maxSubstep = options.MaxSubstepSeconds;
         _thresholds = [.. options.DepthThresholdsM];
 
         int n = grid.CellCount;
@@ -301,6 +303,7 @@ public sealed class CellularFloodModel
         double dt = maxDtSeconds;
         if (maxDepth > _tolerance)
         {
+            dt = Math.Min(dt, _maxSubstep);
             // Courant limit on the fastest flow velocity of the previous sub-step: ponded water with a nearly flat
             // surface barely moves, so a deep pit does not force small steps on the whole grid. Velocities change
             // between sub-steps, but the half-difference and depth limits keep any step stable; the Courant limit is
@@ -308,7 +311,7 @@ public sealed class CellularFloodModel
             double velocity = double.IsNaN(_lastMaxVelocity) ? Math.Sqrt(Gravity * maxDepth) : _lastMaxVelocity;
             if (velocity > 0)
             {
-                dt = Math.Min(maxDtSeconds, _courant * _cellSize / velocity);
+                dt = Math.Min(dt, _courant * _cellSize / velocity);
             }
 
             _lastMaxVelocity = ProposeOutflows(dt);

@@ -18,6 +18,12 @@ public sealed class FloodModelOptions
     /// <summary>Courant number of the adaptive sub-step, dt = C dx / v_max (fastest flow velocity); in (0, 1].</summary>
     public double CourantNumber { get; init; } = 0.5;
 
+    /// <summary>
+    /// Longest routing sub-step, seconds (default 60). Nearly flat shallow water moves slowly, which would allow long
+    /// steps, but each sub-step can only halve a level difference; the cap keeps such water levelling at a realistic pace.
+    /// </summary>
+    public double MaxSubstepSeconds { get; init; } = 60.0;
+
     /// <summary>Depths (m) whose first crossing time is recorded per cell; 0.15 m (kerb) and 0.5 m by default.</summary>
     public IReadOnlyList<double> DepthThresholdsM { get; init; } = [0.15, 0.5];
 }

@@ -18,6 +18,7 @@ public sealed class ServerProcess : IAsyncDisposable
         _process = process;
         Address = address;
         Client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
+        Client.DefaultRequestHeaders.Add("X-Api-Key", "demo-operator-key");
     }
 
     /// <summary>The server's base address.</summary>

@@ -1,4 +1,5 @@
 using System.Reflection;
+using CityTwin.TwinApi.Auth;
 using CityTwin.TwinApi.Hosting;
 
 namespace CityTwin.TwinApi.Api;
@@ -26,7 +27,7 @@ public static class HealthEndpoints
                 store = new { kind = host.Store.Kind.ToString().ToLowerInvariant(), description = host.Store.Description },
                 silo = host.Silo.GetStatistics(),
             });
-        }).WithName("Health");
+        }).WithName("Health").AllowAnonymousAccess();
         return app;
     }
 }

@@ -1,5 +1,6 @@
 using CityTwin.Silo;
 using CityTwin.TwinApi.Api;
+using CityTwin.TwinApi.Auth;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Json;
 
@@ -20,7 +21,7 @@ public static class TwinServer
     /// <summary>Creates the application; <paramref name="configure"/> lets tests and the CLI adjust services first.</summary>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
+        WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddCommandLine(args, SwitchMappings);
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
         {
@@ -34,12 +35,18 @@ public static class TwinServer
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(60));
         builder.Services.AddSingleton<Ingest.TelemetryIngest>();
+        builder.Services.AddSingleton<ISiloStartupTask, DistrictStartup>();
+        builder.Services.AddOpenApi();
         configure?.Invoke(builder);
 
         WebApplication app = builder.Build();
         app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = StatusCodeFor });
         app.UseStatusCodePages();
+        app.UseRouting();
+        app.UseMiddleware<ApiKeyMiddleware>();
+        app.MapOpenApi().AllowAnonymousAccess();
         app.MapHealthEndpoints();
+        app.MapEntityEndpoints();
         app.MapTelemetryEndpoints();
         // MODEL-ENDPOINTS
         return app;

@@ -1,3 +1,4 @@
+using CityTwin.Grains.Model;
 using System.Diagnostics;
 using CityTwin.Grains.Geo;
 using CityTwin.Scenarios.District;

@@ -40,6 +40,18 @@ public sealed class CellularFloodModelTests
     }
 
     [Fact]
+    public void A_column_of_water_on_flat_ground_spreads_to_a_level_surface()
+    {
+        var grid = new FloodGrid(15, 15, 10);
+        grid.InitialDepthM[grid.IndexOf(7, 7)] = 2.25; // 1 cm over the whole box once level
+        var model = new CellularFloodModel(grid);
+        model.Route(6 * 3600);
+        double expected = 2.25 / 225;
+        Assert.All(model.DepthM.ToArray(), d => Assert.Equal(expected, d, 1e-4));
+        Assert.Equal(0.0, model.MassBalanceErrorM3, 1e-9);
+    }
+
+    [Fact]
     public void A_slope_drains_to_its_foot()
     {
         // 30 columns falling 1 m per 10 m cell towards the east; a 10 mm film everywhere.

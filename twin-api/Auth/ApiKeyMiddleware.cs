@@ -1,0 +1,70 @@
+namespace CityTwin.TwinApi.Auth;
+
+/// <summary>
+/// API keys from configuration (<c>Auth:Keys:&lt;key&gt;=&lt;role&gt;</c>) in the <c>X-Api-Key</c> header (or the
+/// <c>access_token</c> query parameter, which browsers' WebSockets need). Reads need viewer unless
+/// <c>Auth:AllowAnonymousRead</c> is true; writes need operator unless the endpoint asks for more. Missing or unknown
+/// key: 401; too low a role: 403; both as problem details.
+/// </summary>
+public sealed class ApiKeyMiddleware(RequestDelegate next, IConfiguration configuration)
+{
+    /// <summary>The header carrying the key.</summary>
+    public const string Header = "X-Api-Key";
+
+    private readonly Dictionary<string, Role> _keys = ReadKeys(configuration);
+    private readonly bool _anonymousRead = configuration.GetValue("Auth:AllowAnonymousRead", false);
+
+    /// <summary>Checks the caller's role against the endpoint's requirement.</summary>
+    public async Task InvokeAsync(HttpContext context)
+    {
+        Endpoint? endpoint = context.GetEndpoint();
+        if (endpoint is null || endpoint.Metadata.GetMetadata<AllowAnonymous>() is not null)
+        {
+            await next(context);
+            return;
+        }
+
+        bool read = HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method) || HttpMethods.IsOptions(context.Request.Method);
+        Role required = endpoint.Metadata.GetMetadata<RequiredRole>()?.Role ?? (read ? Role.Viewer : Role.Operator);
+        if (required == Role.Viewer && _anonymousRead)
+        {
+            await next(context);
+            return;
+        }
+
+        string? key = context.Request.Headers[Header].FirstOrDefault() ?? context.Request.Query["access_token"].FirstOrDefault();
+        if (string.IsNullOrEmpty(key) || !_keys.TryGetValue(key, out Role role))
+        {
+            await Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "API key required",
+                detail: string.IsNullOrEmpty(key) ? $"Send an API key with at least the {required.ToString().ToLowerInvariant()} role in the {Header} header." : "The API key is not known.")
+                .ExecuteAsync(context);
+            return;
+        }
+
+        if (role < required)
+        {
+            await Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Role too low",
+                detail: $"This needs the {required.ToString().ToLowerInvariant()} role; the key has {role.ToString().ToLowerInvariant()}.")
+                .ExecuteAsync(context);
+            return;
+        }
+
+        await next(context);
+    }
+
+    private static Dictionary<string, Role> ReadKeys(IConfiguration configuration)
+    {
+        var keys = new Dictionary<string, Role>(StringComparer.Ordinal);
+        foreach (IConfigurationSection entry in configuration.GetSection("Auth:Keys").GetChildren())
+        {
+            if (!Enum.TryParse(entry.Value, ignoreCase: true, out Role role) || !Enum.IsDefined(role))
+            {
+                throw new Hosting.CommandLineException($"Auth:Keys:{entry.Key[..Math.Min(4, entry.Key.Length)]}… has role '{entry.Value}'; use viewer, operator, planner or admin.");
+            }
+
+            keys[entry.Key] = role;
+        }
+
+        return keys;
+    }
+}
