@@ -179,6 +179,24 @@ public sealed class Silo : IAsyncDisposable
             Streams.DroppedItems, s.Writes, s.Batches, s.Reads, s.Failures, s.MeanBatchLatency.TotalMilliseconds);
     }
 
+    /// <summary>
+    /// Writes the changed persistent state of every live activation, each as a turn of its own grain, and returns how
+    /// many states were written. Afterwards storage holds the twin as it is now (used to snapshot and fork it).
+    /// </summary>
+    public async Task<int> CheckpointAsync(CancellationToken cancellationToken = default)
+    {
+        var pending = new List<Task<int>>();
+        foreach (ActivationData activation in _directory.Values)
+        {
+            var message = new CheckpointMessage(activation);
+            SendToActivation(activation, message);
+            pending.Add(message.Completion);
+        }
+
+        int[] written = await Task.WhenAll(pending).WaitAsync(cancellationToken);
+        return written.Sum();
+    }
+
     /// <summary>Completes when no message is queued or running anywhere in the silo.</summary>
     public async Task WaitForQuiescenceAsync(CancellationToken cancellationToken = default)
     {

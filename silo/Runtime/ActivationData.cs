@@ -198,6 +198,24 @@ internal sealed class ActivationData : TaskScheduler, IThreadPoolWorkItem
 
     public void AddState(PersistentStateBase state) => (_states ??= []).Add(state);
 
+    /// <summary>Writes every persistent state that differs from storage; returns how many were written.</summary>
+    public async Task<int> WriteChangedStatesAsync()
+    {
+        int written = 0;
+        if (_states is not null)
+        {
+            foreach (PersistentStateBase state in _states)
+            {
+                if (await state.WriteIfChangedAsync())
+                {
+                    written++;
+                }
+            }
+        }
+
+        return written;
+    }
+
     public void AddTimer(GrainTimer timer)
     {
         lock (_lock)

@@ -19,8 +19,8 @@ public sealed class CrashDurabilityTests
         using var dir = new TempDirectory();
         await using PostgresDatabase? db = store == "postgres" ? await PostgresDatabase.CreateAsync() : null;
         string[] args = store == "postgres"
-            ? ["--store", "postgres", "--connection", db!.ConnectionString]
-            : ["--store", "sqlite", "--connection", dir.Combine("twin.db")];
+            ? ["--store", "postgres", "--connection", db!.ConnectionString, "--District:Buildings", "50"]
+            : ["--store", "sqlite", "--connection", dir.Combine("twin.db"), "--District:Buildings", "50"];
 
         var acknowledged = new System.Collections.Concurrent.ConcurrentBag<string>();
         await using (ServerProcess server = await ServerProcess.StartAsync(dir.Path, args))

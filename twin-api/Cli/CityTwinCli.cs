@@ -6,10 +6,13 @@ namespace CityTwin.TwinApi.Cli;
 public static class CityTwinCli
 {
     private const string Usage = """
-        usage: citytwin [serve] [--store memory|sqlite|postgres] [--connection <string>] [--urls <url>]
+        usage: citytwin [serve] [--store memory|sqlite|postgres] [--connection <string>] [--urls <url>] [--district <file>]
+               citytwin generate [--buildings 2000] [--seed 7] [--size-km 5] [--locale zh_CN|en] --out district.json
                citytwin help
 
-        serve     run the server (default: http://127.0.0.1:5080, SQLite under ./data, demo district on first start)
+        serve     run the server (default: http://127.0.0.1:5080, SQLite under ./data, demo district on first start;
+                  --district loads a generated file instead on the first start)
+        generate  write a seeded demo district to a JSON file
         """;
 
     /// <summary>Runs a verb; returns the process exit code.</summary>
@@ -24,6 +27,8 @@ public static class CityTwinCli
                 case "serve":
                     await TwinServer.Build(rest).RunAsync();
                     return 0;
+                case "generate":
+                    return await GenerateCommand.RunAsync(rest);
                 case "help" or "--help" or "-h":
                     Console.WriteLine(Usage);
                     return 0;

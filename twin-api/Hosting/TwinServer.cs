@@ -16,6 +16,7 @@ public static class TwinServer
     {
         ["--store"] = "Store:Kind",
         ["--connection"] = "Store:ConnectionString",
+        ["--district"] = "District:File",
     };
 
     /// <summary>Creates the application; <paramref name="configure"/> lets tests and the CLI adjust services first.</summary>
