@@ -24,7 +24,10 @@ public sealed class PostgresEventLog : IEventLog
         --    forks run in simulated time.
         --  * payload is bytea holding UTF-8 JSON rather than jsonb: the log is written far more than it is
         --    queried, and parsing every append would cost throughput to gain nothing.
-        --  * indexes: (at) for replaying a time range, (kind, key, at) for one entity's history.
+        --  * indexes: BRIN on (at) for replaying a time range: rows arrive in roughly time order, so a block-range
+        --    index answers range scans while costing almost nothing per append (a B-tree on at cost ~30 % of
+        --    append throughput); a B-tree on (key, at) for one entity's history (kind is filtered after it,
+        --    since a key names one entity).
         CREATE TABLE IF NOT EXISTS event_log (
             seq     bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
             at      timestamptz NOT NULL,
@@ -32,8 +35,8 @@ public sealed class PostgresEventLog : IEventLog
             key     text        NOT NULL,
             payload bytea       NOT NULL
         );
-        CREATE INDEX IF NOT EXISTS event_log_at ON event_log (at);
-        CREATE INDEX IF NOT EXISTS event_log_kind_key_at ON event_log (kind, key, at);
+        CREATE INDEX IF NOT EXISTS event_log_at_brin ON event_log USING brin (at);
+        CREATE INDEX IF NOT EXISTS event_log_key_at ON event_log (key, at);
         """;
 
     private const string CopySql = "COPY event_log (at, kind, key, payload) FROM STDIN (FORMAT BINARY)";

@@ -49,7 +49,7 @@ public static class TwinServer
         app.MapHealthEndpoints();
         app.MapEntityEndpoints();
         app.MapTelemetryEndpoints();
-        // MODEL-ENDPOINTS
+        app.MapModelEndpoints();
         return app;
     }
 
