@@ -25,7 +25,8 @@ public static class ModelEndpoints
     public static IEndpointRouteBuilder MapModelEndpoints(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        RouteGroupBuilder group = app.MapGroup("/api/models").WithTags("Models");
+        // Models compute and store nothing, so reading rights suffice.
+        RouteGroupBuilder group = app.MapGroup("/api/models").WithTags("Models").WithMetadata(new Auth.RequiredRole(Auth.Role.Viewer));
 
         group.MapPost("/gaussian-plume", GaussianPlumeAsync)
             .WithName("GaussianPlume")
