@@ -11,6 +11,15 @@ public interface IVehicleGrain : ITwinEntityGrain
     /// <summary>Applies a position report and runs the rules; the read model reflects it when the task completes.</summary>
     Task RecordPositionAsync(VehiclePosition position);
 
+    /// <summary>
+    /// Applies position reports in the given order in one turn (a batch from the API); the read model reflects the last
+    /// of them when the task completes. Fixes older than the latest one already applied are ignored.
+    /// </summary>
+    Task RecordPositionsAsync(IReadOnlyList<VehiclePosition> positions);
+
     /// <summary>Marks the vehicle dispatched to a case (or available again when <paramref name="caseId"/> is null).</summary>
     Task SetDispatchAsync(string? caseId, string status);
+
+    /// <summary>The newest <paramref name="limit"/> fixes of the kept trajectory, oldest first; null when the vehicle was never initialised.</summary>
+    Task<VehiclePosition[]?> GetTrajectoryAsync(int limit);
 }

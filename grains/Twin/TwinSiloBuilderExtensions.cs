@@ -13,5 +13,7 @@ public static class TwinSiloBuilderExtensions
         {
             services.AddSingleton<TwinDirectory>();
             services.AddSingleton<AlertBus>();
+            services.AddSingleton<GeofenceRegistry>();
+            services.AddSingleton<CityTwin.Grains.Rules.MuckTruckOptions>();
         });
 }

@@ -1,0 +1,9 @@
+using CityTwin.Grains.Geo;
+
+namespace CityTwin.Grains.Cases;
+
+/// <summary>One case in the list read model (<see cref="CaseIndex"/>): what the list filters and shows.</summary>
+public sealed record CaseSummary(
+    string Id, CaseStatus Status, CaseSource Source, string Category, string Severity, GeoPoint Location,
+    string? GridId, string? CommunityId, string? StreetId, string? DistrictId, string? CellId, string? Assignee, string Level, bool Overdue,
+    DateTimeOffset ReportedAt, DateTimeOffset UpdatedAt);

@@ -1,0 +1,18 @@
+namespace CityTwin.Grains.Cases;
+
+/// <summary>
+/// An actor's request to move a case. <see cref="Assignee"/> names a responder or vehicle for a manual dispatch (empty:
+/// the category's plan picks the nearest able unit). <see cref="ExpectedSequence"/>, when given, is the number of
+/// timeline entries the actor saw; a case that moved on since then answers with a conflict.
+/// </summary>
+public sealed record CaseTransitionRequest(CaseAction Action, string Actor, string? Note = null)
+{
+    /// <summary>Evidence (photo URLs); an after-photo is required to resolve.</summary>
+    public string[] Evidence { get; init; } = [];
+
+    /// <summary>The unit to dispatch (manual assignment).</summary>
+    public string? Assignee { get; init; }
+
+    /// <summary>The timeline length the actor based the request on (optimistic concurrency), or null.</summary>
+    public int? ExpectedSequence { get; init; }
+}

@@ -1,0 +1,30 @@
+using CityTwin.Silo;
+using CityTwin.TwinApi.Ingest;
+
+namespace CityTwin.TwinApi.Load;
+
+/// <summary>
+/// Sends batches straight into <see cref="TelemetryIngest"/>, the path POST /api/telemetry takes after JSON parsing, so
+/// the figures are the server's own cost without HTTP. Overload (<see cref="GrainOverloadedException"/>) rejects the
+/// batch and is counted; the run goes on.
+/// </summary>
+public sealed class InProcessTelemetryTarget(TelemetryIngest ingest) : ITelemetryTarget
+{
+    /// <inheritdoc />
+    public async Task<BatchOutcome> SendAsync(List<ReadingInput> batch, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ingest.AppendAsync(batch, cancellationToken);
+            return new BatchOutcome(batch.Count, 0, Overloaded: false, Failed: false, null);
+        }
+        catch (GrainOverloadedException e)
+        {
+            return new BatchOutcome(0, batch.Count, Overloaded: true, Failed: false, e.Message);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return new BatchOutcome(0, batch.Count, Overloaded: false, Failed: true, $"{e.GetType().Name}: {e.Message}");
+        }
+    }
+}

@@ -1,0 +1,25 @@
+namespace CityTwin.TwinApi.Load;
+
+/// <summary>
+/// What driving telemetry did. Sent = Accepted + Rejected; Rejected counts overload answers (GrainOverloadedException,
+/// HTTP 503/429), per-item validation rejections and failed batches. Rates are per second of the driven duration.
+/// </summary>
+public sealed record IngestFigures(
+    double? TargetRate,
+    double DurationSeconds,
+    long Batches,
+    long Sent,
+    long Accepted,
+    long Rejected,
+    long Overloaded,
+    long Failed,
+    double AchievedRate,
+    LatencyFigures BatchLatency,
+    long BatchesBehindSchedule,
+    long GrainCount,
+    long StorageWrites,
+    double StorageWritesPerSecond,
+    long EventLogAppends,
+    double EventLogAppendsPerSecond,
+    string Mix,
+    string? FirstError);

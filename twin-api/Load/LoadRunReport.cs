@@ -1,0 +1,14 @@
+namespace CityTwin.TwinApi.Load;
+
+/// <summary>Everything one <c>citytwin load</c> run measured; written as JSON with <c>--report</c>.</summary>
+public sealed record LoadRunReport(
+    DateTimeOffset StartedAt,
+    MachineFigures Machine,
+    RunSettings Settings,
+    DistrictFigures? District,
+    IngestFigures Ingest,
+    ConsistencyFigures Consistency,
+    MemoryFigures Memory,
+    QueryFigures? Queries,
+    BaselineFigures Baseline,
+    IReadOnlyList<string> Notes);

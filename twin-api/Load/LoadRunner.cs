@@ -1,0 +1,331 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using CityTwin.Scenarios.District;
+using CityTwin.Scenarios.Loading;
+using CityTwin.Silo;
+using CityTwin.Silo.Storage;
+using CityTwin.TwinApi.Hosting;
+using CityTwin.TwinApi.Ingest;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace CityTwin.TwinApi.Load;
+
+/// <summary>
+/// One load run: generate the district, activate it in an in-process server (or use a running one over HTTP), drive
+/// telemetry and optional radius queries, check that the counts add up, then run the plain-PostgreSQL baseline with the
+/// same readings, and return every figure. The in-process server is the real one (<see cref="TwinServer"/>, Kestrel on
+/// a loopback port) with only its demo-district startup replaced, so queries and ingest take the server's own paths.
+/// </summary>
+public static class LoadRunner
+{
+    /// <summary>What the run sends besides sensor readings; vehicle and citizen-report ingest had no path when this was written.</summary>
+    public const string TelemetryOnlyMix =
+        "telemetry only (sensor readings); vehicle positions and citizen reports are not driven: no ingest path for them existed when the harness was built";
+
+    /// <summary>Runs the load described by <paramref name="options"/>, reporting progress on <paramref name="view"/>.</summary>
+    public static async Task<LoadRunReport> RunAsync(LoadOptions options, LoadConsoleView view, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(view);
+        DateTimeOffset startedAt = DateTimeOffset.UtcNow;
+        var notes = new List<string>();
+
+        // The district is reached only through this box, so the in-process run can drop it once the silo holds the twin
+        // and the generator's object graph does not count as the twin's memory.
+        long generateStarted = Stopwatch.GetTimestamp();
+        StrongBox<District?> box = await view.RunPhaseAsync("generate district",
+            () => Task.Run(() => new StrongBox<District?>(DistrictGenerator.Generate(DistrictSizing.ToDistrictOptions(options))), cancellationToken),
+            () => ($"{options.Buildings:N0} buildings", 0.5));
+        double generateSeconds = Stopwatch.GetElapsedTime(generateStarted).TotalSeconds;
+        view.Line(Describe(box.Value!, generateSeconds));
+        var generator = new TelemetryGenerator(box.Value!, options.Seed);
+        string[] queryUrls = RadiusQueryDriver.BuildUrls(box.Value!, options.QueryRadiusM, options.Seed);
+
+        RunResult result = options.Target is null
+            ? await RunInProcessAsync(options, view, box, generator, queryUrls, notes, cancellationToken)
+            : await RunOverHttpAsync(options, view, box, generator, queryUrls, notes, cancellationToken);
+        box.Value = null;
+        DistrictFigures? districtFigures = result.District is null ? null : result.District with { GenerateSeconds = Math.Round(generateSeconds, 3) };
+
+        BaselineFigures baseline = await RunBaselineAsync(options, view, generator, result.Ingest.AchievedRate, cancellationToken);
+        var settings = new RunSettings(options.Target is null ? "in-process" : $"http {options.Target}", options.Target is null ? options.Store.ToString().ToLowerInvariant() : "server's",
+            options.Buildings, options.SensorsPerBuilding, options.Seed, options.Rate, options.Duration.TotalSeconds, options.BatchSize, options.Concurrency, options.QueryRate);
+        return new LoadRunReport(startedAt, Machine(), settings, districtFigures, result.Ingest, result.Consistency, result.Memory, result.Queries, baseline, notes);
+    }
+
+    /// <summary>Writes <paramref name="report"/> as indented camelCase JSON.</summary>
+    public static async Task WriteJsonAsync(LoadRunReport report, string path, CancellationToken cancellationToken = default)
+    {
+        string? directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (directory is not null)
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        await using FileStream file = File.Create(path);
+        await JsonSerializer.SerializeAsync(file, report, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }, cancellationToken);
+    }
+
+    /// <summary>The human-readable summary printed at the end of a run.</summary>
+    public static IEnumerable<string> Summarize(LoadRunReport r)
+    {
+        static string Mb(long bytes) => (bytes / 1048576.0).ToString("N0", CultureInfo.InvariantCulture) + " MB";
+        yield return "";
+        yield return $"== citytwin load: {r.Settings.Mode}, store {r.Settings.Store}, {r.Machine.ProcessorCount} cores, {r.StartedAt:yyyy-MM-dd HH:mm} UTC ==";
+        if (r.District is { } d)
+        {
+            yield return $"district        {d.Buildings:N0} buildings, {d.Sensors:N0} sensors ({d.SensorsPerBuilding:0.00}/building), {d.Entities:N0} entities";
+            yield return $"activation      {d.LoadSeconds:0.00} s, {d.Activations:N0} grains, {d.ActivationsPerSecond:N0} activations/s, {d.StorageWritesDuringLoad:N0} state writes";
+            yield return $"memory (load)   RSS {Mb(d.RssAfterLoadBytes)} after, peak {Mb(d.PeakRssDuringLoadBytes)}; live managed heap {Mb(d.ManagedHeapAfterLoadBytes)}";
+        }
+
+        IngestFigures i = r.Ingest;
+        string target = i.TargetRate is { } t ? $"{t:N0}/s" : "max";
+        yield return $"telemetry       target {target}, achieved {i.AchievedRate:N0} readings/s over {i.DurationSeconds:0.0} s ({i.Batches:N0} batches of {r.Settings.BatchSize:N0})";
+        yield return $"counts          sent {i.Sent:N0} = accepted {i.Accepted:N0} + rejected {i.Rejected:N0} (overloaded {i.Overloaded:N0}, failed {i.Failed:N0}); {i.BatchesBehindSchedule:N0} batches behind schedule";
+        yield return $"batch latency   p50 {i.BatchLatency.P50Ms:0.0} ms, p99 {i.BatchLatency.P99Ms:0.0} ms, max {i.BatchLatency.MaxMs:0.0} ms";
+        yield return $"grains          {i.GrainCount:N0}";
+        yield return $"storage         {i.StorageWritesPerSecond:N0} state writes/s, {i.EventLogAppendsPerSecond:N0} event-log appends/s";
+        ConsistencyFigures c = r.Consistency;
+        yield return $"consistency     counts add up: {(c.CountsAddUp ? "yes" : "NO")}; event log gained {c.Logged?.ToString("N0", CultureInfo.InvariantCulture) ?? "n/a"} readings, nothing lost: " +
+                     $"{(c.NothingLost is { } ok ? ok ? "yes" : "NO" : "not checked")}{(c.Note is null ? "" : " (" + c.Note + ")")}";
+        MemoryFigures m = r.Memory;
+        yield return $"memory (run)    {m.Scope}: peak RSS {Mb(m.PeakRssBytes)}, RSS at end {Mb(m.RssAtEndBytes)}, managed heap {Mb(m.ManagedHeapAtEndBytes)} (GC heap {Mb(m.GcHeapSizeBytes)})";
+        if (r.Queries is { } q)
+        {
+            yield return $"radius queries  {q.RadiusM:0} m at {q.TargetRate:N0}/s: achieved {q.AchievedRate:N0}/s, p50 {q.Latency.P50Ms:0.00} ms, p99 {q.Latency.P99Ms:0.00} ms, " +
+                         $"{q.MeanFeatures:N0} sensors matched on average, {q.Failed:N0} failed";
+        }
+
+        BaselineFigures b = r.Baseline;
+        yield return b.Ran
+            ? $"baseline        plain PostgreSQL {b.Rate:N0} readings/s (batch p50 {b.BatchLatency.P50Ms:0.0} ms, p99 {b.BatchLatency.P99Ms:0.0} ms); ours / baseline = {b.Ratio:0.00}x"
+            : $"baseline        not run: {b.Note}";
+        yield return $"mix             {i.Mix}";
+        if (i.FirstError is not null)
+        {
+            yield return $"first error     {i.FirstError}";
+        }
+
+        foreach (string note in r.Notes)
+        {
+            yield return $"note            {note}";
+        }
+    }
+
+    private static async Task<RunResult> RunInProcessAsync(LoadOptions options, LoadConsoleView view, StrongBox<District?> district, TelemetryGenerator generator,
+        string[] queryUrls, List<string> notes, CancellationToken cancellationToken)
+    {
+        await using var memory = new MemorySampler(TimeSpan.FromMilliseconds(200));
+        LoadProgress? loadProgress = null;
+        int total = (int)Math.Min(int.MaxValue, district.Value!.Counts.Grains);
+        var startup = new LoadDistrictStartup(district.Value, memory, new Progress<LoadProgress>(p => loadProgress = p));
+        district.Value = null;
+        string key = "load-" + Guid.NewGuid().ToString("N");
+        var args = new List<string>
+        {
+            "--store", options.Store.ToString().ToLowerInvariant(), "--urls", "http://127.0.0.1:0", $"--Auth:Keys:{key}", "operator",
+            "--Logging:LogLevel:Default", "Warning", "--Logging:LogLevel:Microsoft", "Warning",
+        };
+        if (options.Connection is not null)
+        {
+            args.AddRange(["--connection", options.Connection]);
+        }
+
+        WebApplication app = TwinServer.Build(args.ToArray(), builder =>
+        {
+            // Only the demo-district startup is replaced; any other startup task keeps its place in the order.
+            for (int i = 0; i < builder.Services.Count; i++)
+            {
+                if (builder.Services[i].ServiceType == typeof(ISiloStartupTask) && builder.Services[i].ImplementationType == typeof(DistrictStartup))
+                {
+                    builder.Services[i] = ServiceDescriptor.Singleton<ISiloStartupTask>(startup);
+                }
+            }
+        });
+        await using (app)
+        {
+            await view.RunPhaseAsync("activate district", () => app.StartAsync(cancellationToken),
+                () => loadProgress is { } p ? ($"{p.Stage} {p.Done:N0}/{p.Total:N0}", Math.Min(1.0, (double)p.Done / Math.Max(1, p.Total))) : ("starting silo", 0));
+            DistrictFigures figures = startup.Figures ?? throw new InvalidOperationException("The district startup did not run.");
+            if (figures.Entities < total)
+            {
+                notes.Add($"the loader initialised {figures.Entities:N0} of {total:N0} generated grains");
+            }
+
+            SiloHost host = app.Services.GetRequiredService<SiloHost>();
+            var ingest = app.Services.GetRequiredService<TelemetryIngest>();
+            string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            using HttpClient client = CreateClient(new Uri(address), key);
+
+            long logBefore = await host.Store.EventLog.CountAsync(TelemetryIngest.ReadingKind, cancellationToken);
+            SiloStatistics before = host.Silo.GetStatistics();
+            long appendsBefore = host.Store.EventLog.Statistics.Writes;
+            memory.ResetPeak();
+            var driver = new TelemetryDriver(new InProcessTelemetryTarget(ingest), generator, options.BatchSize, options.Concurrency);
+            (TimeSpan elapsed, QueryFigures? queries) = await DriveAsync(options, view, driver, client, queryUrls, cancellationToken);
+            SiloStatistics after = host.Silo.GetStatistics();
+            long appends = host.Store.EventLog.Statistics.Writes - appendsBefore;
+            long logAfter = await host.Store.EventLog.CountAsync(TelemetryIngest.ReadingKind, cancellationToken);
+            MemoryFigures memoryFigures = memory.Snapshot("this process: silo, HTTP server and driver");
+            if (options.Store == StoreKind.Memory)
+            {
+                notes.Add("the memory store keeps every event-log record in process memory, so RSS grows with the readings sent");
+            }
+
+            IngestFigures ingestFigures = driver.Summarize(options.Rate, elapsed, TelemetryOnlyMix) with
+            {
+                GrainCount = after.Activations,
+                StorageWrites = after.StorageWrites - before.StorageWrites,
+                StorageWritesPerSecond = Math.Round((after.StorageWrites - before.StorageWrites) / elapsed.TotalSeconds, 1),
+                EventLogAppends = appends,
+                EventLogAppendsPerSecond = Math.Round(appends / elapsed.TotalSeconds, 1),
+            };
+            long logged = logAfter - logBefore;
+            var consistency = new ConsistencyFigures(logBefore, logAfter, logged, ingestFigures.Sent == ingestFigures.Accepted + ingestFigures.Rejected,
+                logged == ingestFigures.Accepted, null);
+
+            long stopStarted = Stopwatch.GetTimestamp();
+            await view.RunPhaseAsync("stop silo", () => app.StopAsync(CancellationToken.None), () => ("writing changed grain state", 0.5));
+            notes.Add($"stopping the silo (writing changed state of {after.Activations:N0} grains) took {Stopwatch.GetElapsedTime(stopStarted).TotalSeconds:0.0} s");
+            return new RunResult(figures, ingestFigures, consistency, memoryFigures, queries);
+        }
+    }
+
+    private static async Task<RunResult> RunOverHttpAsync(LoadOptions options, LoadConsoleView view, StrongBox<District?> district, TelemetryGenerator generator,
+        string[] queryUrls, List<string> notes, CancellationToken cancellationToken)
+    {
+        using HttpClient client = CreateClient(options.Target!, options.ApiKey);
+        string lastSensor = generator.SensorIds[^1];
+        district.Value = null;
+        using (HttpResponseMessage probe = await client.GetAsync($"api/entities/sensor/{lastSensor}", cancellationToken))
+        {
+            if (!probe.IsSuccessStatusCode)
+            {
+                throw new CommandLineException(
+                    $"load: the server at {options.Target} has no sensor '{lastSensor}' (HTTP {(int)probe.StatusCode}); start it on a district generated with the same " +
+                    $"options, e.g. `citytwin serve --District:Buildings {options.Buildings} --District:Seed {options.Seed}` (default sensor mix) or --district <file>.");
+            }
+        }
+
+        notes.Add("the district was loaded by the server; activation time and the server's memory are not measured over HTTP (memory figures are the driver's)");
+        JsonElement? healthBefore = await HealthAsync(client, cancellationToken);
+        await using var memory = new MemorySampler(TimeSpan.FromMilliseconds(200));
+        var driver = new TelemetryDriver(new HttpTelemetryTarget(client), generator, options.BatchSize, options.Concurrency);
+        (TimeSpan elapsed, QueryFigures? queries) = await DriveAsync(options, view, driver, client, queryUrls, cancellationToken);
+        JsonElement? healthAfter = await HealthAsync(client, cancellationToken);
+        long Stat(JsonElement? health, string name) =>
+            health is { } h && h.TryGetProperty("silo", out JsonElement s) && s.TryGetProperty(name, out JsonElement v) && v.TryGetInt64(out long n) ? n : 0;
+        long writes = Stat(healthAfter, "storageWrites") - Stat(healthBefore, "storageWrites");
+        IngestFigures ingestFigures = driver.Summarize(options.Rate, elapsed, TelemetryOnlyMix) with
+        {
+            GrainCount = Stat(healthAfter, "activations"),
+            StorageWrites = writes,
+            StorageWritesPerSecond = Math.Round(writes / elapsed.TotalSeconds, 1),
+        };
+        notes.Add("event-log appends/s are not reported by the server's /health; see accepted readings/s");
+        var consistency = new ConsistencyFigures(null, null, null, ingestFigures.Sent == ingestFigures.Accepted + ingestFigures.Rejected, null,
+            "the event log is not counted over HTTP");
+        return new RunResult(null, ingestFigures, consistency, memory.Snapshot("the driver process only"), queries);
+    }
+
+    private static async Task<(TimeSpan Elapsed, QueryFigures? Queries)> DriveAsync(LoadOptions options, LoadConsoleView view, TelemetryDriver driver,
+        HttpClient client, string[] queryUrls, CancellationToken cancellationToken)
+    {
+        using var stopQueries = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var queryDriver = options.QueryRate > 0 ? new RadiusQueryDriver(client, queryUrls, options.QueryRadiusM) : null;
+        Task<QueryFigures>? queries = queryDriver?.RunAsync(options.QueryRate, stopQueries.Token);
+        long started = Stopwatch.GetTimestamp();
+        long lastAccepted = 0;
+        double lastTime = 0, currentRate = 0;
+        TimeSpan elapsed = await view.RunPhaseAsync("telemetry", async () =>
+        {
+            try
+            {
+                return await driver.RunAsync(options.Rate, options.Duration, cancellationToken);
+            }
+            finally
+            {
+                await stopQueries.CancelAsync();
+            }
+        }, () =>
+        {
+            double now = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            long accepted = driver.Accepted;
+            if (now - lastTime >= 0.9)
+            {
+                currentRate = (accepted - lastAccepted) / (now - lastTime);
+                lastAccepted = accepted;
+                lastTime = now;
+            }
+
+            string q = queryDriver is null ? "" : $", query p99 {queryDriver.Latency.CurrentP99Ms():0.0} ms";
+            return ($"{currentRate:N0}/s, accepted {accepted:N0}, rejected {driver.Rejected:N0}, batch p99 {driver.Latency.CurrentP99Ms():0.0} ms{q}",
+                now / options.Duration.TotalSeconds);
+        });
+        return (elapsed, queries is null ? null : await queries);
+    }
+
+    private static async Task<BaselineFigures> RunBaselineAsync(LoadOptions options, LoadConsoleView view, TelemetryGenerator mainGenerator, double ourRate,
+        CancellationToken cancellationToken)
+    {
+        string? connection = options.ResolveBaselineConnection();
+        if (connection is null)
+        {
+            string why = options.NoBaseline
+                ? "--no-baseline was given"
+                : "no PostgreSQL connection: pass --baseline-connection \"Host=...;Username=...;Database=...\" (or use --store postgres --connection ...)";
+            return new BaselineFigures(false, why, 0, 0, 0, 0, LatencyFigures.Empty, null);
+        }
+
+        // A fresh generator with the same seed replays the very readings the twin was sent, in the same order.
+        TelemetryGenerator generator = mainGenerator.Restart();
+        TimeSpan duration = options.BaselineDuration ?? options.Duration;
+        long readings = 0;
+        long started = Stopwatch.GetTimestamp();
+        BaselineFigures figures = await view.RunPhaseAsync("plain PostgreSQL baseline",
+            () => new PostgresBaseline(connection).RunAsync(generator, options.BatchSize, options.Concurrency, duration, n => Interlocked.Exchange(ref readings, n), cancellationToken),
+            () =>
+            {
+                double s = Stopwatch.GetElapsedTime(started).TotalSeconds;
+                return ($"{Interlocked.Read(ref readings) / Math.Max(s, 0.001):N0}/s, {Interlocked.Read(ref readings):N0} readings", s / duration.TotalSeconds);
+            });
+        return figures with { Ratio = figures.Rate > 0 ? Math.Round(ourRate / figures.Rate, 2) : null };
+    }
+
+    private static string Describe(District d, double generateSeconds) =>
+        $"district: {d.Buildings.Length:N0} buildings, {d.Sensors.Length:N0} sensors ({(double)d.Sensors.Length / Math.Max(1, d.Buildings.Length):0.00}/building), " +
+        $"{d.Counts.Grains:N0} grains, generated in {generateSeconds:0.0} s";
+
+    private static HttpClient CreateClient(Uri baseAddress, string key)
+    {
+        var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 1024, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
+        var client = new HttpClient(handler) { BaseAddress = baseAddress.AbsoluteUri.EndsWith('/') ? baseAddress : new Uri(baseAddress.AbsoluteUri + "/"), Timeout = TimeSpan.FromSeconds(60) };
+        client.DefaultRequestHeaders.Add("X-Api-Key", key);
+        return client;
+    }
+
+    private static async Task<JsonElement?> HealthAsync(HttpClient client, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using HttpResponseMessage response = await client.GetAsync("health", cancellationToken);
+            return response.IsSuccessStatusCode ? JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken)).RootElement.Clone() : null;
+        }
+        catch (Exception e) when (e is HttpRequestException or JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static MachineFigures Machine() => new(
+        Environment.MachineName, RuntimeInformation.OSDescription, RuntimeInformation.FrameworkDescription, Environment.ProcessorCount,
+        GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, GCSettings.IsServerGC);
+
+    private sealed record RunResult(DistrictFigures? District, IngestFigures Ingest, ConsistencyFigures Consistency, MemoryFigures Memory, QueryFigures? Queries);
+}
