@@ -4,8 +4,9 @@
 #   ./test.sh                                   # everything
 #   ./test.sh --filter FullyQualifiedName~Silo  # extra arguments go to `dotnet test`
 #
-# Needs only the .NET SDK on Debian 12: PostgreSQL 15 + PostGIS, docker-compose (compose file test) and
-# proj-bin (cs2cs, projection tests) are installed with apt-get when missing. The cluster lives in a
+# Needs only the .NET SDK and Node.js on Debian 12: PostgreSQL 15 + PostGIS, docker-compose (compose file test),
+# proj-bin (cs2cs, projection tests) and chromium (page test) are installed with apt-get when missing, and the page
+# test's playwright-core with npm ci. The cluster lives in a
 # temporary directory on a free loopback port and is always stopped and removed on exit.
 set -euo pipefail
 
@@ -32,6 +33,7 @@ if [[ ! -x $PG_BIN/initdb || ! -f /usr/share/postgresql/15/extension/postgis.con
 fi
 command -v docker-compose >/dev/null 2>&1 || packages+=(docker-compose)
 command -v cs2cs >/dev/null 2>&1 || packages+=(proj-bin)
+[[ -x /usr/bin/chromium ]] || packages+=(chromium)
 
 if ((${#packages[@]} > 0)); then
   if [[ $(id -u) -ne 0 && ${#AS_ROOT[@]} -eq 0 ]]; then
@@ -48,6 +50,23 @@ if ((${#packages[@]} > 0)); then
     exit 1
   fi
   rm -f "$apt_log"
+fi
+
+# The page test drives /usr/bin/chromium with playwright-core from npm (no browser download): install the package
+# from its lock file when it is missing or the lock file changed since the last install.
+BROWSER_TESTS=tests/CityTwin.TwinApi.Tests/browser
+if [[ ! -f $BROWSER_TESTS/node_modules/playwright-core/package.json ||
+  $BROWSER_TESTS/package-lock.json -nt $BROWSER_TESTS/node_modules/.package-lock.json ]]; then
+  if ! command -v npm >/dev/null 2>&1; then
+    log "npm is missing: install Node.js 20 (the page test needs playwright-core from npm)"
+    exit 1
+  fi
+  log "installing the page test's node modules in $BROWSER_TESTS"
+  if ! npm_out=$(cd "$BROWSER_TESTS" && npm ci --no-audit --no-fund 2>&1); then
+    log "npm ci failed; its output follows"
+    printf '%s\n' "$npm_out" >&2
+    exit 1
+  fi
 fi
 
 # --- 2. Throwaway cluster ---------------------------------------------------------------------------

@@ -81,6 +81,9 @@ public sealed class CaseRecord
     /// <summary>When the current stage is due (null: no SLA).</summary>
     public DateTimeOffset? DueAt { get; set; }
 
+    /// <summary>When the next SLA escalation is due (the stage's due time, then one SLA period after each escalation).</summary>
+    public DateTimeOffset? NextEscalationAt { get; set; }
+
     /// <summary>The current stage is past its SLA.</summary>
     public bool Overdue { get; set; }
 

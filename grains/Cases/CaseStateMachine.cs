@@ -27,9 +27,13 @@ public static class CaseStateMachine
         action == CaseAction.CloseOnSpot && !onSpotAllowed ? null
         : Moves.TryGetValue((status, action), out CaseStatus next) ? next : null;
 
+    // Allowed actions per status, without and with on-the-spot closing, computed once (asked on every transition).
+    private static readonly CaseAction[][][] AllowedTable = Enum.GetValues<CaseStatus>()
+        .Select(s => new[] { false, true }.Select(onSpot => Enum.GetValues<CaseAction>().Where(a => Next(s, a, onSpot) is not null).ToArray()).ToArray())
+        .ToArray();
+
     /// <summary>The actions legal in <paramref name="status"/>, in declaration order.</summary>
-    public static IReadOnlyList<CaseAction> Allowed(CaseStatus status, bool onSpotAllowed) =>
-        Enum.GetValues<CaseAction>().Where(a => Next(status, a, onSpotAllowed) is not null).ToArray();
+    public static IReadOnlyList<CaseAction> Allowed(CaseStatus status, bool onSpotAllowed) => AllowedTable[(int)status][onSpotAllowed ? 1 : 0];
 
     /// <summary>True for statuses no action leaves.</summary>
     public static bool IsTerminal(CaseStatus status) => status is CaseStatus.Closed or CaseStatus.Rejected;

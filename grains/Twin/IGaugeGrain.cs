@@ -10,4 +10,7 @@ public interface IGaugeGrain : ITwinEntityGrain
 
     /// <summary>Applies a water level reading (metres above datum) and runs the rules; the read model reflects it when the task completes.</summary>
     Task RecordAsync(SensorReading reading);
+
+    /// <summary>Applies several readings in order (one message for a batch that holds many readings of this gauge).</summary>
+    Task RecordBatchAsync(IReadOnlyList<SensorReading> readings);
 }

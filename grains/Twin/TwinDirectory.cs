@@ -34,20 +34,21 @@ public sealed class TwinDirectory(IStreamProvider streams)
     /// <summary>Adds or replaces an entity's summary and indexes it; publishes the change.</summary>
     public void Upsert(EntitySummary summary, bool publish = true)
     {
-        EntitySummary? previous = null;
-        _byId.AddOrUpdate(summary.Id, summary, (_, old) =>
-        {
-            previous = old;
-            return summary;
-        });
+        // Only the entity's own grain upserts its id, one turn at a time, so read-then-write cannot race.
+        _byId.TryGetValue(summary.Id, out EntitySummary? previous);
+        _byId[summary.Id] = summary;
         if (previous is null || previous.Position != summary.Position)
         {
             Index(summary.Type).Upsert(summary.Id, summary.Position);
         }
 
-        Link("building", summary.BuildingId, previous?.BuildingId, summary.Id);
-        Link("cell", summary.CellId, previous?.CellId, summary.Id);
-        Link("parent", summary.ParentId, previous?.ParentId, summary.Id);
+        if (previous is null || previous.BuildingId != summary.BuildingId || previous.CellId != summary.CellId || previous.ParentId != summary.ParentId)
+        {
+            Link("building", summary.BuildingId, previous?.BuildingId, summary.Id);
+            Link("cell", summary.CellId, previous?.CellId, summary.Id);
+            Link("parent", summary.ParentId, previous?.ParentId, summary.Id);
+        }
+
         if (publish)
         {
             _ = streams.GetStream<EntitySummary>(StreamId.Create(TwinStreams.EntityChanges, summary.Id)).OnNextAsync(summary);

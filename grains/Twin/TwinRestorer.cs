@@ -4,6 +4,7 @@ using CityTwin.Grains.Geo;
 using CityTwin.Grains.Model;
 using CityTwin.Silo;
 using CityTwin.Silo.Storage;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CityTwin.Grains.Twin;
 
@@ -16,7 +17,9 @@ public static class TwinRestorer
     /// <summary>Restores every twin entity stored in <paramref name="storage"/>; returns how many were restored.</summary>
     public static async Task<int> RestoreAsync(CityTwin.Silo.Silo silo, IGrainStorage storage, TwinDirectory directory, DistrictMeta meta, CancellationToken cancellationToken = default)
     {
-        directory.Initialize(new UtmProjection(meta.UtmZone, meta.UtmNorth));
+        var projection = new UtmProjection(meta.UtmZone, meta.UtmNorth);
+        directory.Initialize(projection);
+        silo.Services.GetRequiredService<GeofenceRegistry>().Load(meta.Geofences, projection);
         foreach (StationDefinition s in meta.Stations)
         {
             directory.Upsert(new EntitySummary(s.Id, EntityType.Station, s.Kind.ToString(), s.Name, "active", s.Position, meta.LoadedAt), publish: false);

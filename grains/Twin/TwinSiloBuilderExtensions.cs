@@ -13,6 +13,11 @@ public static class TwinSiloBuilderExtensions
         {
             services.AddSingleton<TwinDirectory>();
             services.AddSingleton<AlertBus>();
+            services.AddSingleton(_ => Cases.CaseCatalogue.LoadDefault());
+            services.AddSingleton<Cases.CaseIndex>();
+            services.AddSingleton<Cases.CasePlaceLocator>();
+            services.AddSingleton<Cases.DispatchPlanner>();
+            services.AddSingleton<Cases.CaseIntake>();
             services.AddSingleton<GeofenceRegistry>();
             services.AddSingleton<CityTwin.Grains.Rules.MuckTruckOptions>();
         });

@@ -21,21 +21,14 @@ public sealed class VehicleGrain(
     GeofenceRegistry geofences,
     MuckTruckOptions options) : Grain, IVehicleGrain
 {
+    private bool _lookedForGeofences;
+
     /// <inheritdoc />
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         options.Validate();
         state.State.NormalizeTrack(options.TrajectoryCapacity);
-        if (!geofences.IsLoaded && state.State.Definition?.Kind == VehicleKind.MuckTruck)
-        {
-            // A restored server or a fork has the geofences only in the district meta data; load them on first need so
-            // supervision does not depend on every start path remembering to.
-            DistrictMeta? meta = await GrainFactory.GetGrain<ITwinMetaGrain>("current").GetAsync();
-            if (meta is not null && !geofences.IsLoaded)
-            {
-                geofences.Load(meta.Geofences, directory.IsInitialized ? directory.Projection : new UtmProjection(meta.UtmZone, meta.UtmNorth));
-            }
-        }
+        return Task.CompletedTask;
     }
 
     /// <inheritdoc />
@@ -79,6 +72,11 @@ public sealed class VehicleGrain(
         {
             ArgumentNullException.ThrowIfNull(p, nameof(positions));
             ValidatePoint(p.Position, nameof(positions));
+        }
+
+        if (definition.Kind == VehicleKind.MuckTruck && !geofences.IsLoaded && !_lookedForGeofences)
+        {
+            await LoadGeofencesFromDistrictAsync();
         }
 
         List<Alert>? raised = null;
@@ -156,6 +154,20 @@ public sealed class VehicleGrain(
         if (!double.IsFinite(p.Lon) || !double.IsFinite(p.Lat) || p.Lon is < -180 or > 180 || p.Lat is < -90 or > 90)
         {
             throw new ArgumentException($"Position [{p.Lon}, {p.Lat}] is not a WGS84 lon/lat (lon -180..180, lat -90..90).", parameter);
+        }
+    }
+
+    /// <summary>
+    /// A restored server or a fork has the geofences only in the district meta data; the first muck truck to need them
+    /// loads them, so supervision does not depend on every start path remembering to. Asked once per activation.
+    /// </summary>
+    private async Task LoadGeofencesFromDistrictAsync()
+    {
+        _lookedForGeofences = true;
+        DistrictMeta? meta = await GrainFactory.GetGrain<ITwinMetaGrain>("current").GetAsync();
+        if (meta is not null && !geofences.IsLoaded)
+        {
+            geofences.Load(meta.Geofences, directory.IsInitialized ? directory.Projection : new UtmProjection(meta.UtmZone, meta.UtmNorth));
         }
     }
 

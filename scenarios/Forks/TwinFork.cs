@@ -101,6 +101,7 @@ public sealed class TwinFork : IAsyncDisposable
         }
 
         await TwinRestorer.RestoreAsync(silo, storage, fork.Directory, meta, cancellationToken);
+        await silo.GrainFactory.GetGrain<ITwinMonitorGrain>(ITwinMonitorGrain.Key).StartAsync();
         return fork;
     }
 

@@ -88,6 +88,7 @@ public static class DistrictLoader
             Geofences = district.Geofences.Select(g => new GeofenceDefinition(g.Id, g.Kind, g.Name, g.Centre, g.Boundary, g.RadiusM)).ToArray(),
             Stations = district.Stations.Select(s => new StationDefinition(s.Id, s.Kind, s.Name, s.Position)).ToArray(),
         };
+        silo.Services.GetRequiredService<GeofenceRegistry>().Load(meta.Geofences, projection);
         foreach (StationDefinition s in meta.Stations)
         {
             directory.Upsert(new EntitySummary(s.Id, EntityType.Station, s.Kind.ToString(), s.Name, "active", s.Position, meta.LoadedAt), publish: false);

@@ -14,8 +14,9 @@ namespace CityTwin.Scenarios.Runs;
 /// </summary>
 internal sealed class ForkCells
 {
-    private ForkCells(FloodGrid grid, string[] ids, bool[] isRiver, ProjectedPoint[] centres, Dictionary<string, int> indexById)
+    private ForkCells(FloodGrid grid, string[] ids, bool[] isRiver, ProjectedPoint[] centres, double[] gasPpm, Dictionary<string, int> indexById)
     {
+        GasPpm = gasPpm;
         Grid = grid;
         Ids = ids;
         IsRiver = isRiver;
@@ -33,6 +34,9 @@ internal sealed class ForkCells
 
     /// <summary>River channel flag per grid index.</summary>
     public bool[] IsRiver { get; }
+
+    /// <summary>Gas concentration (ppm) per grid index as the fork had it.</summary>
+    public double[] GasPpm { get; }
 
     /// <summary>Projected centre per grid index.</summary>
     public ProjectedPoint[] Centres { get; }
@@ -58,7 +62,10 @@ internal sealed class ForkCells
             var tasks = new Task<EntityDetails?>[end - start];
             for (int i = start; i < end; i++)
             {
-                tasks[i - start] = silo.GrainFactory.GetGrain<ICellGrain>(summaries[i].Id).GetDetailsAsync();
+                // Cell summaries usually carry the terrain; the grain is asked only when they do not.
+                tasks[i - start] = SummaryFields.Number(summaries[i], "elevationM") is not null && SummaryFields.Number(summaries[i], "curveNumber") is not null
+                    ? Task.FromResult<EntityDetails?>(null)
+                    : silo.GrainFactory.GetGrain<ICellGrain>(summaries[i].Id).GetDetailsAsync();
             }
 
             EntityDetails?[] details = await Task.WhenAll(tasks);
@@ -81,6 +88,7 @@ internal sealed class ForkCells
         var ids = new string[columns * rows];
         var isRiver = new bool[columns * rows];
         var centres = new ProjectedPoint[columns * rows];
+        var gasPpm = new double[columns * rows];
         var indexById = new Dictionary<string, int>(cells.Length, StringComparer.Ordinal);
 
         // Cells the twin lacks (none in a generated district) are walls: high ground that takes no water.
@@ -98,10 +106,11 @@ internal sealed class ForkCells
             ids[index] = c.Id;
             isRiver[index] = c.IsRiver;
             centres[index] = projection.Forward(c.Centre);
+            gasPpm[index] = c.GasPpm;
             indexById[c.Id] = index;
         }
 
-        return new ForkCells(grid, ids, isRiver, centres, indexById);
+        return new ForkCells(grid, ids, isRiver, centres, gasPpm, indexById);
     }
 
     private static double InferSize(CellFacts[] cells, UtmProjection projection)
@@ -116,7 +125,7 @@ internal sealed class ForkCells
         return projection.Forward(a.Centre).DistanceTo(projection.Forward(b.Centre)) / Math.Abs(b.Column - a.Column);
     }
 
-    private sealed record CellFacts(string Id, int Column, int Row, GeoPoint Centre, double SizeM, double ElevationM, double CurveNumber, double DrainageMmPerHour, bool IsRiver, double WaterDepthM)
+    private sealed record CellFacts(string Id, int Column, int Row, GeoPoint Centre, double SizeM, double ElevationM, double CurveNumber, double DrainageMmPerHour, bool IsRiver, double WaterDepthM, double GasPpm)
     {
         public static CellFacts From(EntitySummary summary, EntityDetails? details)
         {
@@ -138,8 +147,9 @@ internal sealed class ForkCells
                 Number(fields, summary, "elevationM") ?? 0,
                 Number(fields, summary, "curveNumber") ?? 98,
                 Number(fields, summary, "drainageMmPerHour") ?? 0,
-                fields.TryGetValue("isRiver", out JsonElement r) && r.ValueKind == JsonValueKind.True,
-                Number(fields, summary, "waterDepthM") ?? 0);
+                (fields.TryGetValue("isRiver", out JsonElement r) && r.ValueKind == JsonValueKind.True) || summary.Kind == "river",
+                Number(fields, summary, "waterDepthM") ?? 0,
+                Number(fields, summary, "gasPpm") ?? 0);
         }
 
         private static void Collect(JsonElement e, Dictionary<string, JsonElement> fields, int depth)

@@ -18,7 +18,7 @@ public sealed class ScenarioResult
     public required string Kind { get; init; }
 
     /// <summary>Simulated start.</summary>
-    public DateTimeOffset SimulatedStart { get; init; }
+    public DateTimeOffset SimulatedStart { get; set; }
 
     /// <summary>Simulated time reached.</summary>
     public DateTimeOffset SimulatedEnd { get; set; }

@@ -164,6 +164,14 @@ public sealed class SiloStore : IAsyncDisposable
         string target = $"{builder.Host}:{builder.Port.ToString(CultureInfo.InvariantCulture)}/{database}";
         string description = builder.Username is null ? $"postgres {target}" : $"postgres {target} as {builder.Username}";
 
+        // Thousands of grains activate at once when a district loads; without a cap each state read would take a
+        // connection of its own and exhaust the server's max_connections. Waiting for a pooled connection is
+        // cheap by comparison. A "Maximum Pool Size" in the connection string still wins.
+        if (!connectionString.Contains("Maximum Pool Size", StringComparison.OrdinalIgnoreCase) && !connectionString.Contains("MaxPoolSize", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.MaxPoolSize = 24;
+        }
+
         NpgsqlDataSource dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
         PostgresGrainStorage? storage = null;
         PostgresEventLog? eventLog = null;

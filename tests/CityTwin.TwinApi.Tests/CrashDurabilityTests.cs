@@ -23,18 +23,23 @@ public sealed class CrashDurabilityTests
             : ["--store", "sqlite", "--connection", dir.Combine("twin.db"), "--District:Buildings", "50"];
 
         var acknowledged = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var start = new DateTimeOffset(2026, 11, 22, 3, 0, 0, TimeSpan.Zero);
         await using (ServerProcess server = await ServerProcess.StartAsync(dir.Path, args))
         {
+            JsonElement sensorPage = await server.Client.GetFromJsonAsync<JsonElement>("api/entities?type=sensor&pageSize=1000");
+            string[] sensors = sensorPage.GetProperty("features").EnumerateArray().Select(f => f.GetProperty("id").GetString()!).ToArray();
+            Assert.NotEmpty(sensors);
+            long sequence = 0;
             using var stop = new CancellationTokenSource();
             Task[] senders = Enumerable.Range(0, 4).Select(sender => Task.Run(async () =>
             {
-                for (int batch = 0; !stop.IsCancellationRequested; batch++)
+                while (!stop.IsCancellationRequested)
                 {
-                    var readings = Enumerable.Range(0, 100).Select(i => new
+                    // Every reading has its own timestamp, so (sensor, at) identifies it in the log.
+                    var readings = Enumerable.Range(0, 100).Select(_ =>
                     {
-                        sensorId = $"s{sender}-{batch}-{i}",
-                        value = i,
-                        at = "2026-11-22T03:00:00Z",
+                        long n = Interlocked.Increment(ref sequence);
+                        return new { sensorId = sensors[n % sensors.Length], value = 1.0, at = start.AddMilliseconds(n) };
                     }).ToArray();
                     try
                     {
@@ -45,7 +50,7 @@ public sealed class CrashDurabilityTests
                             Assert.Equal(100, body.GetProperty("accepted").GetInt32());
                             foreach (var x in readings)
                             {
-                                acknowledged.Add(x.sensorId);
+                                acknowledged.Add($"{x.sensorId}|{x.at.ToUnixTimeMilliseconds()}");
                             }
                         }
                     }
@@ -71,7 +76,7 @@ public sealed class CrashDurabilityTests
                 JsonElement page = await restarted.Client.GetFromJsonAsync<JsonElement>($"api/events?kind=reading&limit=10000{(after is null ? "" : $"&after={after}")}");
                 foreach (JsonElement e in page.GetProperty("items").EnumerateArray())
                 {
-                    logged.Add(e.GetProperty("key").GetString()!);
+                    logged.Add($"{e.GetProperty("key").GetString()}|{e.GetProperty("at").GetDateTimeOffset().ToUnixTimeMilliseconds()}");
                 }
 
                 after = page.GetProperty("next").ValueKind == JsonValueKind.Null ? null : page.GetProperty("next").GetInt64();

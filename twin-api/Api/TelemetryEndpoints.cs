@@ -1,11 +1,15 @@
 using System.Text.Json;
+using CityTwin.Silo;
 using CityTwin.Silo.EventLog;
 using CityTwin.TwinApi.Hosting;
 using CityTwin.TwinApi.Ingest;
 
 namespace CityTwin.TwinApi.Api;
 
-/// <summary>POST /api/telemetry (durable ingest) and GET /api/events (reading the event log back).</summary>
+/// <summary>
+/// POST /api/telemetry (validate, log durably, apply to the twin, then answer 202 with per-item errors) and GET /api/events
+/// (reading the event log back).
+/// </summary>
 public static class TelemetryEndpoints
 {
     /// <summary>Maps the telemetry and event-log endpoints.</summary>
@@ -41,8 +45,21 @@ public static class TelemetryEndpoints
                         detail: $"The batch has {batch.GetArrayLength()} readings; the limit is {maxBatch} (Api:MaxBatchSize). Nothing was applied.");
                 }
 
-                (List<ReadingInput> valid, List<ItemError> errors) = TelemetryIngest.Parse(batch);
-                await ingest.AppendAsync(valid, ct);
+                (List<ReadingInput> valid, List<ItemError> errors) = ingest.Validate(batch);
+                try
+                {
+                    await ingest.AppendAsync(valid, ct);
+                }
+                catch (GrainOverloadedException e)
+                {
+                    // Answered here rather than by the exception handler, which clears headers: the client needs Retry-After.
+                    request.HttpContext.Response.Headers.RetryAfter = "1";
+                    return Results.Problem(
+                        statusCode: StatusCodes.Status503ServiceUnavailable,
+                        title: "Twin overloaded",
+                        detail: $"The {valid.Count} valid readings were logged durably, but the twin was too busy to apply them all ({e.Message}). Retry after 1 s; a retried reading is logged again.");
+                }
+
                 return Results.Json(new IngestResult(valid.Count, errors.Count, errors), statusCode: StatusCodes.Status202Accepted);
             }
         }).WithName("PostTelemetry");

@@ -17,21 +17,22 @@ public static class LoadCommand
                              [--store memory|sqlite|postgres] [--connection <string>] [--target http://host:port]
                              [--query-rate 0] [--baseline-connection <npgsql string>] [--no-baseline] [--report out.json]
                              [--batch-size 1000] [--concurrency 8] [--seed 7] [--size-km 5] [--baseline-duration <d>]
-                             [--query-radius 500] [--api-key demo-operator-key] [--plain]
+                             [--query-radius 500] [--api-key demo-operator-key] [--warmup 3s] [--plain]
 
           --rate          readings/s to send ("max": as fast as acknowledgements come)
           --duration      how long to drive telemetry: seconds, or 90s / 2m
+          --warmup        unmeasured telemetry and queries before the measured period (0 for none)
           --target        drive a running server over HTTP (POST /api/telemetry) instead of an in-process one
           --query-rate    500 m radius queries/s (GET /api/entities?type=sensor&near=…) issued during the load
           --baseline-connection  PostgreSQL for the plain-database baseline (default: --connection with --store postgres)
           --plain         plain progress lines instead of live bars (automatic when output is redirected)
-        exit codes: 0 done, 1 the counts did not add up (readings lost or double-counted), 2 bad arguments
+        exit codes: 0 done, 1 the run failed or its counts did not add up (readings lost or double-counted), 2 bad arguments
         """;
 
     private static readonly string[] Known =
     [
         "buildings", "sensors-per-building", "rate", "duration", "store", "connection", "report", "target", "query-rate", "query-radius",
-        "baseline-connection", "baseline-duration", "batch-size", "concurrency", "seed", "size-km", "api-key",
+        "baseline-connection", "baseline-duration", "warmup", "batch-size", "concurrency", "seed", "size-km", "api-key",
     ];
 
     /// <summary>Runs the verb with the arguments after <c>load</c>; returns the process exit code.</summary>
@@ -82,6 +83,12 @@ public static class LoadCommand
             await Console.Error.WriteLineAsync($"citytwin: {e.Message}");
             return 2;
         }
+        catch (Exception e) when (e is InvalidOperationException or HttpRequestException or IOException or UnauthorizedAccessException)
+        {
+            // A store that cannot be opened, a target that does not answer: the message says which; a stack trace would not help.
+            await Console.Error.WriteLineAsync($"citytwin: load failed: {e.Message}");
+            return 1;
+        }
         finally
         {
             Console.CancelKeyPress -= onCancel;
@@ -131,6 +138,7 @@ public static class LoadCommand
             SizeKm = a.GetDouble("size-km", 5, 0.5, 100),
             Rate = ParseRate(a.Get("rate")),
             Duration = ParseDuration("duration", a.Get("duration")) ?? TimeSpan.FromSeconds(30),
+            Warmup = a.Get("warmup") is "0" ? TimeSpan.Zero : ParseDuration("warmup", a.Get("warmup")) ?? TimeSpan.FromSeconds(3),
             BatchSize = a.GetInt("batch-size", 1_000, 1, 10_000),
             Concurrency = a.GetInt("concurrency", 8, 1, 1_024),
             Store = store,

@@ -22,14 +22,26 @@ public sealed class DistrictStartup(IConfiguration configuration, ILogger<Distri
         {
             int restored = await TwinRestorer.RestoreAsync(silo, store.Storage, directory, meta, cancellationToken);
             logger.LogInformation("Restored district '{Name}': {Count} entities from {Store} in {Elapsed:0.0} s", meta.Name, restored, store.Kind, watch.Elapsed.TotalSeconds);
+            await StartMonitorAsync(silo);
             return;
         }
 
         District district = await ReadOrGenerateAsync(cancellationToken);
         logger.LogInformation("Loading district '{Name}': {Buildings} buildings, {Sensors} sensors", district.Name, district.Buildings.Length, district.Sensors.Length);
-        LoadReport report = await DistrictLoader.LoadAsync(silo, district, null, cancellationToken);
+        var stages = new Progress<LoadProgress>(p =>
+        {
+            if (p.Done == p.Total)
+            {
+                logger.LogInformation("  {Stage}: {Total} at {Elapsed:0.0} s", p.Stage, p.Total, watch.Elapsed.TotalSeconds);
+            }
+        });
+        LoadReport report = await DistrictLoader.LoadAsync(silo, district, stages, cancellationToken);
         logger.LogInformation("Loaded {Total} entities in {Elapsed:0.0} s", report.Total, report.Elapsed.TotalSeconds);
+        await StartMonitorAsync(silo);
     }
+
+    // Restoring activates no grain, so the monitor that looks for silent sensors and idle water meters is started here.
+    private static Task StartMonitorAsync(CityTwin.Silo.Silo silo) => silo.GrainFactory.GetGrain<ITwinMonitorGrain>(ITwinMonitorGrain.Key).StartAsync();
 
     private async Task<District> ReadOrGenerateAsync(CancellationToken cancellationToken)
     {

@@ -38,6 +38,7 @@ public static class TwinServer
         builder.Services.AddSingleton<Ingest.TelemetryIngest>();
         builder.Services.AddSingleton<ISiloStartupTask, DistrictStartup>();
         builder.Services.AddOpenApi();
+        builder.Services.AddTwinHub();
         configure?.Invoke(builder);
 
         WebApplication app = builder.Build();
@@ -48,8 +49,13 @@ public static class TwinServer
         app.MapOpenApi().AllowAnonymousAccess();
         app.MapHealthEndpoints();
         app.MapEntityEndpoints();
+        app.MapVehicleEndpoints();
+        app.MapSensorEndpoints();
+        app.MapAreaEndpoints();
+        app.MapAlertEndpoints();
         app.MapTelemetryEndpoints();
         app.MapModelEndpoints();
+        app.MapTwinHub();
         return app;
     }
 

@@ -20,18 +20,6 @@ public sealed class TwinHubGateway(SiloHost siloHost, HubSubscriptions subscript
     private CancellationTokenRegistration _onStarted;
     private bool _stopped;
 
-    /// <summary>True once the gateway listens to the silo's streams.</summary>
-    public bool IsForwarding
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _handles.Count > 0;
-            }
-        }
-    }
-
     /// <inheritdoc />
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -213,14 +201,15 @@ public sealed class TwinHubGateway(SiloHost siloHost, HubSubscriptions subscript
     private static GeoPoint? ReadPoint(JsonElement value)
     {
         if (value.ValueKind == JsonValueKind.Array && value.GetArrayLength() >= 2 &&
+            value[0].ValueKind == JsonValueKind.Number && value[1].ValueKind == JsonValueKind.Number &&
             value[0].TryGetDouble(out double lon) && value[1].TryGetDouble(out double lat))
         {
             return new GeoPoint(lon, lat);
         }
 
         if (value.ValueKind == JsonValueKind.Object &&
-            value.TryGetProperty("lon", out JsonElement lonValue) && lonValue.TryGetDouble(out lon) &&
-            value.TryGetProperty("lat", out JsonElement latValue) && latValue.TryGetDouble(out lat))
+            value.TryGetProperty("lon", out JsonElement lonValue) && lonValue.ValueKind == JsonValueKind.Number && lonValue.TryGetDouble(out lon) &&
+            value.TryGetProperty("lat", out JsonElement latValue) && latValue.ValueKind == JsonValueKind.Number && latValue.TryGetDouble(out lat))
         {
             return new GeoPoint(lon, lat);
         }

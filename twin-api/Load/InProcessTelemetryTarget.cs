@@ -4,9 +4,10 @@ using CityTwin.TwinApi.Ingest;
 namespace CityTwin.TwinApi.Load;
 
 /// <summary>
-/// Sends batches straight into <see cref="TelemetryIngest"/>, the path POST /api/telemetry takes after JSON parsing, so
-/// the figures are the server's own cost without HTTP. Overload (<see cref="GrainOverloadedException"/>) rejects the
-/// batch and is counted; the run goes on.
+/// Sends batches straight into <see cref="TelemetryIngest.IngestAsync"/> (validate ids, durable append, delivery to the
+/// grains, awaited), the path POST /api/telemetry takes after JSON parsing, so the figures are the server's own cost
+/// without HTTP. Overload (<see cref="GrainOverloadedException"/>, which the API answers with 503) rejects the batch and
+/// is counted; the run goes on.
 /// </summary>
 public sealed class InProcessTelemetryTarget(TelemetryIngest ingest) : ITelemetryTarget
 {
@@ -15,8 +16,9 @@ public sealed class InProcessTelemetryTarget(TelemetryIngest ingest) : ITelemetr
     {
         try
         {
-            await ingest.AppendAsync(batch, cancellationToken);
-            return new BatchOutcome(batch.Count, 0, Overloaded: false, Failed: false, null);
+            IngestResult result = await ingest.IngestAsync(batch, cancellationToken);
+            return new BatchOutcome(result.Accepted, result.Rejected, Overloaded: false, Failed: false,
+                result.Errors.Count > 0 ? $"{result.Rejected} readings rejected, first: {result.Errors[0].Error}" : null);
         }
         catch (GrainOverloadedException e)
         {

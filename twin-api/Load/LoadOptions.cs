@@ -23,6 +23,12 @@ public sealed record LoadOptions
     /// <summary>How long telemetry is driven.</summary>
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Telemetry (and queries) driven before the measured period and not counted in it, so JIT compilation, connection
+    /// setup and first-touch allocation do not land in the p99.
+    /// </summary>
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(3);
+
     /// <summary>Readings per batch (one event-log append and one acknowledgement each).</summary>
     public int BatchSize { get; init; } = 1_000;
 

@@ -79,7 +79,8 @@ public sealed class PostgresBaseline(string connectionString)
                 await WriteBatchAsync(connection, batch, cancellationToken);
                 latency.RecordSince(start);
                 Interlocked.Increment(ref batches);
-                progress?.Invoke(Interlocked.Add(ref readings, batch.Count));
+                long total = Interlocked.Add(ref readings, batch.Count);
+                progress?.Invoke(total);
             }
         }
 

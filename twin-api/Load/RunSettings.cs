@@ -9,6 +9,7 @@ public sealed record RunSettings(
     int Seed,
     double? Rate,
     double DurationSeconds,
+    double WarmupSeconds,
     int BatchSize,
     int Concurrency,
     double QueryRate);

@@ -1,0 +1,4 @@
+namespace CityTwin.Grains.Cases;
+
+/// <summary>A case's current stage went past its SLA; <see cref="FirstTime"/> when no earlier stage had.</summary>
+public sealed record CaseOverdueEvent(DateTimeOffset ReportedAt, bool FirstTime);

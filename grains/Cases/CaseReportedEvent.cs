@@ -1,0 +1,4 @@
+namespace CityTwin.Grains.Cases;
+
+/// <summary>A case was reported (sent to the aggregates of its areas and cell).</summary>
+public sealed record CaseReportedEvent(string CaseId, DateTimeOffset ReportedAt, string Source, string Category, string? CellId);

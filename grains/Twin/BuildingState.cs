@@ -1,0 +1,64 @@
+using CityTwin.Grains.Model;
+
+namespace CityTwin.Grains.Twin;
+
+/// <summary>The persistent state of a <see cref="BuildingGrain"/>: its definition, the sensors in alarm and its evacuation state.</summary>
+public sealed class BuildingState : ITwinEntityState
+{
+    /// <summary>The static description; null until initialised.</summary>
+    public BuildingDefinition? Definition { get; set; }
+
+    /// <summary>When the building's live state last changed.</summary>
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>Sensors in alarm now, with the alert kind each raised.</summary>
+    public Dictionary<string, string> AlarmedSensors { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>When the current alarm started (null when not in alarm).</summary>
+    public DateTimeOffset? AlarmSince { get; set; }
+
+    /// <summary>Evacuation state ("ordered", "inProgress", "complete"), or null.</summary>
+    public string? Evacuation { get; set; }
+
+    /// <summary>Alerts raised for the building so far.</summary>
+    public long AlertsRaised { get; set; }
+
+    /// <inheritdoc />
+    public bool IsInitialized => Definition is not null;
+
+    /// <summary>"alarm" while a sensor is in alarm, else "evacuating" during an evacuation, else "normal".</summary>
+    public string Status => AlarmedSensors.Count > 0 ? "alarm" : Evacuation is not null and not "complete" ? "evacuating" : "normal";
+
+    /// <inheritdoc />
+    public EntitySummary ToSummary()
+    {
+        BuildingDefinition d = Definition ?? throw new InvalidOperationException("The building is not initialised.");
+        var properties = new Dictionary<string, object>
+        {
+            ["floors"] = d.Floors,
+            ["households"] = d.Households,
+            ["occupants"] = d.Occupants,
+            ["elderly"] = d.Elderly,
+            ["sensors"] = d.SensorIds.Length,
+        };
+        if (Evacuation is not null)
+        {
+            properties["evacuation"] = Evacuation;
+        }
+
+        if (AlarmedSensors.Count > 0)
+        {
+            properties["alarms"] = string.Join(",", AlarmedSensors.Values.Distinct().Order(StringComparer.Ordinal));
+        }
+
+        return new EntitySummary(d.Id, EntityType.Building, d.Use.ToString(), null, Status, d.Centroid, UpdatedAt)
+        {
+            Shape = d.Footprint,
+            GridId = d.GridId,
+            CommunityId = d.CommunityId,
+            StreetId = d.StreetId,
+            CellId = d.CellId,
+            Properties = properties,
+        };
+    }
+}

@@ -1,0 +1,58 @@
+using CityTwin.Grains.Model;
+using CityTwin.Grains.Rules;
+using CityTwin.Silo;
+
+namespace CityTwin.Grains.Twin;
+
+/// <summary>
+/// A raster cell: terrain and drainage from its definition, water depth and gas concentration from the scenario models.
+/// The live fields are written on deactivation, not per update: models recompute them and scenarios run in forks.
+/// </summary>
+public sealed class CellGrain([PersistentState("entity")] IPersistentState<CellState> state, TwinDirectory directory) : Grain, ICellGrain
+{
+    /// <inheritdoc />
+    public async Task InitializeAsync(CellDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        if (!state.State.IsInitialized)
+        {
+            state.State.Definition = definition;
+            state.State.UpdatedAt = TimeProvider.GetUtcNow();
+            directory.Upsert(state.State.ToSummary());
+            await state.WriteStateAsync();
+            return;
+        }
+
+        directory.Upsert(state.State.ToSummary(), publish: false);
+    }
+
+    /// <inheritdoc />
+    public Task<EntityDetails?> GetDetailsAsync() =>
+        Task.FromResult(state.State.IsInitialized ? new EntityDetails(state.State.ToSummary(), StateSnapshot.Copy(state.State)) : null);
+
+    /// <inheritdoc />
+    public Task SetConditionsAsync(double waterDepthM, double gasPpm, DateTimeOffset at)
+    {
+        if (!double.IsFinite(waterDepthM) || waterDepthM < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(waterDepthM), waterDepthM, "Water depth must be a finite number of at least 0 m.");
+        }
+
+        if (!double.IsFinite(gasPpm) || gasPpm < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(gasPpm), gasPpm, "Gas concentration must be a finite number of at least 0 ppm.");
+        }
+
+        CellState s = state.State;
+        if (!s.IsInitialized || (s.WaterDepthM == waterDepthM && s.GasPpm == gasPpm))
+        {
+            return Task.CompletedTask;
+        }
+
+        s.WaterDepthM = waterDepthM;
+        s.GasPpm = gasPpm;
+        s.UpdatedAt = at;
+        directory.Upsert(s.ToSummary());
+        return Task.CompletedTask;
+    }
+}

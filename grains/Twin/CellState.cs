@@ -1,0 +1,50 @@
+using CityTwin.Grains.Model;
+
+namespace CityTwin.Grains.Twin;
+
+/// <summary>The persistent state of a <see cref="CellGrain"/>: its definition and the live water depth and gas concentration.</summary>
+public sealed class CellState : ITwinEntityState
+{
+    /// <summary>Water this deep (metres) makes a cell "flooded": about where walking and driving through become unsafe.</summary>
+    public const double FloodedDepthM = 0.15;
+
+    /// <summary>The static description; null until initialised.</summary>
+    public CellDefinition? Definition { get; set; }
+
+    /// <summary>When the live fields last changed (or the cell was initialised).</summary>
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>Standing water, metres.</summary>
+    public double WaterDepthM { get; set; }
+
+    /// <summary>Gas concentration at ground level, ppm.</summary>
+    public double GasPpm { get; set; }
+
+    /// <inheritdoc />
+    public bool IsInitialized => Definition is not null;
+
+    /// <summary>"flooded" at or above <see cref="FloodedDepthM"/>, "wet" with any water, else "dry".</summary>
+    public string Status => WaterDepthM >= FloodedDepthM ? "flooded" : WaterDepthM > 0 ? "wet" : "dry";
+
+    /// <inheritdoc />
+    public EntitySummary ToSummary()
+    {
+        CellDefinition d = Definition ?? throw new InvalidOperationException("The cell is not initialised.");
+        return new EntitySummary(d.Id, EntityType.Cell, d.IsRiver ? "river" : "land", null, Status, d.Centre, UpdatedAt)
+        {
+            GridId = d.GridId,
+            CellId = d.Id,
+            Properties = new Dictionary<string, object>
+            {
+                ["column"] = d.Column,
+                ["row"] = d.Row,
+                ["elevationM"] = d.ElevationM,
+                ["imperviousness"] = d.Imperviousness,
+                ["curveNumber"] = d.CurveNumber,
+                ["drainageMmPerHour"] = d.DrainageMmPerHour,
+                ["waterDepthM"] = WaterDepthM,
+                ["gasPpm"] = GasPpm,
+            },
+        };
+    }
+}

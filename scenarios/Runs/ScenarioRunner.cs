@@ -1,0 +1,88 @@
+using CityTwin.Grains.Model;
+using CityTwin.Grains.Twin;
+using CityTwin.Scenarios.Drills;
+using CityTwin.Scenarios.Forks;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CityTwin.Scenarios.Runs;
+
+/// <summary>
+/// Runs one scenario on a fork the caller owns (the registry and the CLI create and release forks): picks the engine for
+/// the kind, advances simulated time, then adds the alerts and warnings the fork's rules raised to the timeline.
+/// </summary>
+public static class ScenarioRunner
+{
+    /// <summary>Runs <paramref name="definition"/> on <paramref name="fork"/>; on cancellation the partial result is in <paramref name="result"/>.</summary>
+    public static async Task<ScenarioResult> RunAsync(TwinFork fork, ScenarioDefinition definition, Action<ScenarioProgress>? progress = null,
+        string runId = "", ScenarioResult? result = null, CancellationToken cancellationToken = default)
+    {
+        DateTimeOffset start = fork.Clock.GetUtcNow();
+        result ??= new ScenarioResult { Name = definition.Name, Kind = ScenarioParser.Kebab(definition.Kind.ToString()), SimulatedStart = start };
+        result.SimulatedStart = start;
+        result.SimulatedEnd = start;
+        var ctx = new RunContext(fork, definition, result, (p, at, message) =>
+            progress?.Invoke(new ScenarioProgress(runId, definition.Name, ScenarioRunStatus.Running, p, at, message)));
+        try
+        {
+            switch (definition.Kind)
+            {
+                case ScenarioKind.Rainfall or ScenarioKind.RiverRise:
+                    await FloodEngine.RunAsync(ctx, cancellationToken);
+                    break;
+                case ScenarioKind.GasLeak:
+                    await GasEngine.RunAsync(ctx, cancellationToken);
+                    break;
+                case ScenarioKind.Drill:
+                    await DrillEngine.RunAsync(ctx, cancellationToken);
+                    break;
+                default:
+                    await EventChainAsync(ctx, cancellationToken);
+                    break;
+            }
+        }
+        finally
+        {
+            CollectAlerts(fork, ctx);
+        }
+
+        return result;
+    }
+
+    private static async Task EventChainAsync(RunContext ctx, CancellationToken cancellationToken)
+    {
+        ctx.Note(TimeSpan.Zero, "start", $"{ctx.Definition.Title}: {ctx.Definition.Timeline.Count} events");
+        for (TimeSpan t = ctx.Definition.ReportEvery; ; t += ctx.Definition.ReportEvery)
+        {
+            TimeSpan to = t < ctx.Definition.Duration ? t : ctx.Definition.Duration;
+            await ctx.AdvanceToAsync(to, cancellationToken);
+            if (to >= ctx.Definition.Duration)
+            {
+                break;
+            }
+        }
+
+        ctx.Note(ctx.Elapsed, "end", "timeline played");
+    }
+
+    private static void CollectAlerts(TwinFork fork, RunContext ctx)
+    {
+        // The fork's own alert bus: everything its rules raised (river tiers, gas alarms, muck-truck violations).
+        IReadOnlyList<Alert> alerts = fork.Silo.Services.GetRequiredService<AlertBus>().Recent(limit: 10_000);
+        ScenarioResult result = ctx.Result;
+        lock (result.Timeline)
+        {
+            foreach (Alert a in alerts)
+            {
+                result.Timeline.Add(new TimelineEntry(a.At, a.Channel, $"{a.Kind}: {a.Message}", a.EntityId, a.Severity.ToString().ToLowerInvariant()));
+            }
+
+            // Stable: entries at one time keep the order they were added in.
+            TimelineEntry[] sorted = [.. result.Timeline.OrderBy(e => e.At)];
+            result.Timeline.Clear();
+            result.Timeline.AddRange(sorted);
+        }
+
+        result.Figures["alerts"] = alerts.Count(a => a.Channel == "alert");
+        result.Figures["warnings"] = alerts.Count(a => a.Channel == "warning");
+    }
+}

@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using CityTwin.Grains.Model;
+using CityTwin.Scenarios.Forks;
+using CityTwin.Scenarios.Runs;
+
+namespace CityTwin.Scenarios.Tests.Runs;
+
+public sealed class ScenarioRunTests(SandboxTwinFixture twin) : IClassFixture<SandboxTwinFixture>
+{
+    [Fact]
+    public async Task A_six_hour_storm_runs_in_virtual_time_and_reports_depths_gauges_and_buildings_at_risk()
+    {
+        ScenarioDefinition storm = StockScenarios.Load("heavy-rainfall");
+        await using TwinFork fork = await twin.Twin.ForkAsync();
+        var progress = new List<ScenarioProgress>();
+        var watch = Stopwatch.StartNew();
+
+        ScenarioResult result = await ScenarioRunner.RunAsync(fork, storm, progress.Add);
+
+        // Six simulated hours pass on the fork's clock; the test finishes in (real) seconds.
+        Assert.Equal(TimeSpan.FromHours(6), fork.Clock.GetUtcNow() - SandboxTwinFixture.Now);
+        Assert.Equal(TimeSpan.FromHours(6), result.SimulatedEnd - result.SimulatedStart);
+        Assert.True(watch.Elapsed < TimeSpan.FromMinutes(2), $"took {watch.Elapsed}");
+        Assert.Equal(100, result.Figures["rainfallMm"], 3);
+        Assert.True(result.Figures["peakDepthM"] > 0.15, $"peak depth {result.Figures["peakDepthM"]}");
+        Assert.True(Math.Abs(result.Figures["massBalanceErrorM3"]) < 1, "the model conserves water");
+        Assert.NotEmpty(result.Layers["maxWaterDepth"]["features"]!.AsArray());
+
+        // Progress is reported every 10 simulated minutes and ends at 1.
+        Assert.True(progress.Count >= 36);
+        Assert.Equal(1.0, progress[^1].Progress, 6);
+
+        // Buildings at risk: times past 0.15 m never after times past 0.5 m; the evacuation list puts the deep-water
+        // tier first and, within a tier, buildings with elderly residents first.
+        Assert.All(result.BuildingsAtRisk, b => Assert.True(b.FirstAbove05At is null || b.FirstAbove015At <= b.FirstAbove05At));
+        AssertElderlyFirstWithinTiers(result.Evacuation);
+
+        // The gauges heard the water level at their cells and the fork's cells hold the last depths.
+        foreach (EntitySummary gauge in fork.Directory.OfType(EntityType.Gauge))
+        {
+            Assert.True(result.Figures.ContainsKey($"{gauge.Id}.peakLevelM"));
+            Assert.NotNull(gauge.Value);
+        }
+
+        Assert.Contains(fork.Directory.OfType(EntityType.Cell), c => (SummaryNumber(c, "waterDepthM") ?? 0) > 0);
+    }
+
+    [Fact]
+    public async Task A_river_rise_floods_the_banks_and_raises_tiered_gauge_warnings()
+    {
+        await using TwinFork fork = await twin.Twin.ForkAsync();
+        ScenarioResult result = await ScenarioRunner.RunAsync(fork, StockScenarios.Load("river-rise"));
+
+        Assert.Contains(result.Timeline, e => e.Kind == "gauge-level" && e.Severity is "yellow" or "orange" or "red");
+        Assert.Contains(result.Timeline, e => e.Kind == "warning");
+        Assert.True(result.Figures["floodedCells"] > 0);
+    }
+
+    [Fact]
+    public async Task A_gas_leak_lists_buildings_to_evacuate_by_risk_with_elderly_first()
+    {
+        ScenarioDefinition leak = StockScenarios.Load("gas-leak");
+        await using TwinFork fork = await twin.Twin.ForkAsync();
+        ScenarioResult result = await ScenarioRunner.RunAsync(fork, leak);
+
+        Assert.NotEmpty(result.Evacuation);
+        Assert.Equal("source of the leak", result.Evacuation[0].Reason);
+        Assert.Equal("evacuate", result.Evacuation[0].Tier);
+        AssertElderlyFirstWithinTiers(result.Evacuation);
+        Assert.NotEmpty(result.Layers["gasConcentration"]["features"]!.AsArray());
+        Assert.Equal(TimeSpan.FromHours(1), result.SimulatedEnd - result.SimulatedStart);
+
+        // The injected alarm reached the fork's rules.
+        Assert.Contains(result.Timeline, e => e.Kind == "alert");
+    }
+
+    [Fact]
+    public async Task A_muck_truck_chain_moves_the_truck_through_its_geofences()
+    {
+        await using TwinFork fork = await twin.Twin.ForkAsync();
+        ScenarioResult result = await ScenarioRunner.RunAsync(fork, StockScenarios.Load("muck-truck-violation"));
+
+        Assert.Equal(4, result.Timeline.Count(e => e.Kind == "injected"));
+        Assert.DoesNotContain(result.Timeline, e => e.Kind == "skipped");
+    }
+
+    internal static void AssertElderlyFirstWithinTiers(IReadOnlyList<EvacuationEntry> list)
+    {
+        Assert.Equal(Enumerable.Range(1, list.Count), list.Select(e => e.Rank));
+        foreach (IGrouping<string, EvacuationEntry> tier in list.Skip(1).GroupBy(e => e.Tier))
+        {
+            bool seenWithout = false;
+            foreach (EvacuationEntry e in tier)
+            {
+                Assert.False(seenWithout && e.Elderly > 0, $"{e.BuildingId} has elderly residents but is listed after a building without");
+                seenWithout |= e.Elderly == 0;
+            }
+        }
+    }
+
+    private static double? SummaryNumber(EntitySummary s, string name) =>
+        s.Properties is not null && s.Properties.TryGetValue(name, out object? v) ? Convert.ToDouble(v, System.Globalization.CultureInfo.InvariantCulture) : null;
+}

@@ -1,0 +1,204 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CityTwin.Scenarios.Runs;
+using CityTwin.TestSupport;
+using CityTwin.TwinApi.Api;
+using CityTwin.TwinApi.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace CityTwin.TwinApi.Tests;
+
+public sealed class ScenarioEndpointsTests(ScenarioEndpointsTests.Server server) : IClassFixture<ScenarioEndpointsTests.Server>
+{
+    [Fact]
+    public async Task A_planner_runs_the_stock_storm_on_a_fork_and_reads_the_result_while_the_live_twin_stays_unchanged()
+    {
+        using HttpClient planner = server.CreateClient(TwinServerFixture.PlannerKey);
+        string cellsBefore = await planner.GetStringAsync("api/entities?type=cell&q=status==flooded&limit=5000");
+
+        HttpResponseMessage accepted = await planner.PostAsJsonAsync("api/scenarios/runs", new { stock = "heavy-rainfall" });
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        string id = (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runId").GetString()!;
+        Assert.Equal($"/api/scenarios/runs/{id}", accepted.Headers.Location!.OriginalString);
+
+        JsonElement run = await WaitFinishedAsync(planner, id);
+        Assert.Equal("completed", run.GetProperty("status").GetString());
+        Assert.Equal(1.0, run.GetProperty("progress").GetDouble());
+        JsonElement result = run.GetProperty("result");
+        Assert.Equal("FeatureCollection", result.GetProperty("layers").GetProperty("maxWaterDepth").GetProperty("type").GetString());
+        Assert.True(result.GetProperty("timeline").GetArrayLength() > 0);
+        Assert.True(result.GetProperty("figures").GetProperty("rainfallMm").GetDouble() > 99.9);
+        Assert.Equal(JsonValueKind.Array, result.GetProperty("evacuation").ValueKind);
+
+        // Nothing flooded in the live twin.
+        Assert.Equal(cellsBefore, await planner.GetStringAsync("api/entities?type=cell&q=status==flooded&limit=5000"));
+        Assert.Equal(0, server.Runs.ActiveForks);
+    }
+
+    [Fact]
+    public async Task An_inline_definition_with_a_bad_field_is_rejected_with_its_path_and_why()
+    {
+        using HttpClient planner = server.CreateClient(TwinServerFixture.PlannerKey);
+        HttpResponseMessage response = await planner.PostAsJsonAsync("api/scenarios/runs", new
+        {
+            definition = new
+            {
+                kind = "event-chain",
+                duration = "PT1H",
+                timeline = new object[]
+                {
+                    new { at = "PT1M", type = "note", text = "a" },
+                    new { at = "PT2M", type = "note", text = "b" },
+                    new { at = "at noon", type = "note", text = "c" },
+                },
+            },
+        });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        JsonElement problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("$.definition.timeline[2].at: must be an ISO 8601 duration or time", problem.GetProperty("detail").GetString());
+        Assert.True(problem.GetProperty("errors").TryGetProperty("$.definition.timeline[2].at", out _));
+    }
+
+    [Theory]
+    [InlineData("""{"stock":"no-such-scenario"}""", "$.stock")]
+    [InlineData("""{"stock":"gas-leak","definition":{}}""", "$")]
+    [InlineData("""{"stock":"gas-leak","snapshot":"nowhere"}""", "$.snapshot")]
+    public async Task A_request_naming_no_scenario_is_rejected(string body, string field)
+    {
+        using HttpClient planner = server.CreateClient(TwinServerFixture.PlannerKey);
+        HttpResponseMessage response = await planner.PostAsync("api/scenarios/runs", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty(field, out _));
+    }
+
+    [Fact]
+    public async Task Runs_need_the_planner_role()
+    {
+        using HttpClient op = server.CreateClient(TwinServerFixture.OperatorKey);
+        HttpResponseMessage response = await op.PostAsJsonAsync("api/scenarios/runs", new { stock = "gas-leak" });
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await op.GetAsync("api/scenarios/runs")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Delete_cancels_a_running_scenario()
+    {
+        using HttpClient planner = server.CreateClient(TwinServerFixture.PlannerKey);
+        HttpResponseMessage accepted = await planner.PostAsJsonAsync("api/scenarios/runs", new
+        {
+            definition = new { name = "long", kind = "rainfall", duration = "P7D", stepSeconds = 1, reportEvery = "PT1M", rainfall = new { totalMm = 500, duration = "P7D", pattern = "uniform", interval = "PT1H" } },
+        });
+        string id = (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runId").GetString()!;
+        await TestWait.UntilAsync(() => server.Runs.Get(id)!.ToView(false).Progress > 0, TimeSpan.FromSeconds(60), "the run to start");
+
+        Assert.Equal(HttpStatusCode.Accepted, (await planner.DeleteAsync($"api/scenarios/runs/{id}")).StatusCode);
+        JsonElement run = await WaitFinishedAsync(planner, id);
+        Assert.Equal("cancelled", run.GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.Conflict, (await planner.DeleteAsync($"api/scenarios/runs/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await planner.DeleteAsync("api/scenarios/runs/nope")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_replay_feeds_recorded_telemetry_into_a_fork_and_compares_it_with_the_forecast()
+    {
+        using HttpClient planner = server.CreateClient(TwinServerFixture.PlannerKey);
+        DateTimeOffset from = DateTimeOffset.UtcNow.AddDays(-3);
+        var readings = Enumerable.Range(0, 12).Select(i => new { sensorId = "gauge-1", value = 500 + (0.1 * i), unit = "m", at = from.AddMinutes((i * 10) - 60) }).ToArray();
+        HttpResponseMessage ingest = await server.CreateClient(TwinServerFixture.OperatorKey).PostAsJsonAsync("api/telemetry", readings);
+        Assert.True(ingest.IsSuccessStatusCode, await ingest.Content.ReadAsStringAsync());
+
+        HttpResponseMessage accepted = await planner.PostAsJsonAsync("api/scenarios/replays", new { from, to = from.AddHours(1), speed = 0 });
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        string id = (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runId").GetString()!;
+        JsonElement run = await WaitFinishedAsync(planner, id);
+        Assert.Equal("completed", run.GetProperty("status").GetString());
+        JsonElement replay = run.GetProperty("result").GetProperty("replay");
+        Assert.Equal(6, replay.GetProperty("readings").GetInt32());
+        JsonElement gauge = replay.GetProperty("comparisons").EnumerateArray().Single(c => c.GetProperty("entityId").GetString() == "gauge-1");
+        Assert.True(gauge.GetProperty("meanAbsoluteError").GetDouble() < 1e-3);
+
+        HttpResponseMessage bad = await planner.PostAsJsonAsync("api/scenarios/replays", new { from, to = from.AddHours(-1) });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+    }
+
+    private static async Task<JsonElement> WaitFinishedAsync(HttpClient client, string id)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+        while (true)
+        {
+            JsonElement run = await client.GetFromJsonAsync<JsonElement>($"api/scenarios/runs/{id}");
+            string status = run.GetProperty("status").GetString()!;
+            if (status is "completed" or "failed" or "cancelled")
+            {
+                return run;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"run {id} still {status}");
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>The real server with the scenario endpoints (added here until the server maps them itself).</summary>
+    public sealed class Server : IAsyncLifetime
+    {
+        private WebApplication? _app;
+
+        /// <summary>The server's base address.</summary>
+        public Uri BaseAddress { get; private set; } = null!;
+
+        /// <summary>The run registry.</summary>
+        public ScenarioRunRegistry Runs => _app!.Services.GetRequiredService<ScenarioRunRegistry>();
+
+        /// <summary>A client with a key.</summary>
+        public HttpClient CreateClient(string key)
+        {
+            var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+            client.DefaultRequestHeaders.Add("X-Api-Key", key);
+            return client;
+        }
+
+        /// <inheritdoc />
+        public async Task InitializeAsync()
+        {
+            string[] args =
+            [
+                "--store", "memory", "--urls", "http://127.0.0.1:0", "--District:Buildings", "300", "--District:Seed", "7",
+                "--Auth:AllowAnonymousRead", "false",
+                $"--Auth:Keys:{TwinServerFixture.OperatorKey}", "operator", $"--Auth:Keys:{TwinServerFixture.PlannerKey}", "planner",
+            ];
+            _app = TwinServer.Build(args, b =>
+            {
+                b.Logging.SetMinimumLevel(LogLevel.Warning);
+                if (!b.Services.Any(d => d.ServiceType == typeof(ScenarioRunRegistry)))
+                {
+                    b.Services.AddScenarioRuns();
+                }
+            });
+            if (!((IEndpointRouteBuilder)_app).DataSources.SelectMany(d => d.Endpoints).OfType<RouteEndpoint>().Any(e => e.RoutePattern.RawText?.StartsWith("/api/scenarios", StringComparison.Ordinal) == true))
+            {
+                _app.MapScenarioEndpoints();
+            }
+
+            await _app.StartAsync();
+            string address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            BaseAddress = new Uri(address.EndsWith('/') ? address : address + "/");
+        }
+
+        /// <inheritdoc />
+        public async Task DisposeAsync()
+        {
+            if (_app is not null)
+            {
+                await _app.StopAsync();
+                await _app.DisposeAsync();
+            }
+        }
+    }
+}

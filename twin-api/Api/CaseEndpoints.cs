@@ -1,0 +1,354 @@
+using System.Text.Json;
+using CityTwin.Grains.Cases;
+using CityTwin.Grains.Geo;
+using CityTwin.Grains.Model;
+using CityTwin.Grains.Twin;
+using CityTwin.Silo.EventLog;
+using CityTwin.TwinApi.Hosting;
+
+namespace CityTwin.TwinApi.Api;
+
+/// <summary>
+/// The case loop over HTTP: reports from every source (POST /api/cases), transitions with actor, note and evidence
+/// (POST /api/cases/{id}/transitions; illegal ones answer 409 with the allowed actions), the case with its whole
+/// timeline, the filtered and paged case list, the category catalogue and a responder's tasks. Reports and transitions
+/// are appended to the event log before they are applied and acknowledged. The history of a case cannot be edited or
+/// deleted through the API: there is no PUT, PATCH or DELETE.
+/// </summary>
+public static class CaseEndpoints
+{
+    /// <summary>How dispatch measures distance, stated in the API documentation and in dispatch responses.</summary>
+    public const string TravelDistanceNote =
+        "Dispatch picks the nearest available able unit by travel distance, estimated as straight-line distance times the catalogue's network factor (no street routing yet).";
+
+    private const int MaxText = 4000;
+    private const int MaxPhotos = 20;
+
+    /// <summary>Maps the case endpoints.</summary>
+    public static IEndpointRouteBuilder MapCaseEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/cases", Report).WithName("ReportCase")
+            .WithSummary("Reports a case: {location:{lon,lat}, category, description, photoUrls, contact:{name,phone}, source, area?}. Source is citizen (default), hotline, patrol, ai-camera, drone or satellite; drone and satellite reports send a polygon as area: [[lon,lat],…].");
+        app.MapGet("/api/cases", List).WithName("ListCases")
+            .WithSummary("Cases filtered by state, area (any level), category, source, assignee and report time (from inclusive, to exclusive), newest first, paged.");
+        app.MapGet("/api/cases/categories", Categories).WithName("CaseCategories")
+            .WithSummary("The category catalogue: department, severity, dispatch plan and SLA per stage.");
+        app.MapGet("/api/cases/{id}", Get).WithName("GetCase").WithSummary("A case with its whole timeline.");
+        app.MapPost("/api/cases/{id}/transitions", Transition).WithName("TransitionCase")
+            .WithSummary("Moves a case: {action, actor, note, evidence, assignee?, expectedSequence?}. Illegal actions answer 409 with allowedActions. " + TravelDistanceNote);
+        app.MapGet("/api/responders/{id}/tasks", Tasks).WithName("ResponderTasks").WithSummary("The cases assigned to a responder.");
+        return app;
+    }
+
+    private static async Task<IResult> Report(HttpRequest request, SiloHost host, CancellationToken ct)
+    {
+        using JsonDocument? doc = await ApiProblems.ReadJsonAsync(request, ct);
+        if (doc is null)
+        {
+            return ApiProblems.MalformedJson();
+        }
+
+        JsonElement body = doc.RootElement;
+        if (body.ValueKind != JsonValueKind.Object)
+        {
+            return ApiProblems.BadRequest("The body must be a JSON object.");
+        }
+
+        CaseCatalogue catalogue = host.Silo.Services.GetRequiredService<CaseCatalogue>();
+        CaseSource source = CaseSource.Citizen;
+        if (String(body, "source") is { } sourceName && !CaseNames.TryParseSource(sourceName, out source))
+        {
+            return ApiProblems.BadRequest($"Unknown source '{sourceName}'; use one of {string.Join(", ", CaseNames.Sources)}.", "source");
+        }
+
+        string? categoryId = String(body, "category");
+        if (catalogue.Find(categoryId) is not { } category)
+        {
+            return ApiProblems.BadRequest($"Unknown category '{categoryId}'; GET /api/cases/categories lists them.", "category");
+        }
+
+        GeoPoint[]? area = null;
+        if (body.TryGetProperty("area", out JsonElement areaJson) && areaJson.ValueKind != JsonValueKind.Null)
+        {
+            if (!TryReadRing(areaJson, out area))
+            {
+                return ApiProblems.BadRequest("area must be a polygon ring [[lon,lat],…] of at least 3 valid positions.", "area");
+            }
+        }
+        else if (source is CaseSource.Drone or CaseSource.Satellite)
+        {
+            return ApiProblems.BadRequest("Drone and satellite change detections need the changed area as a polygon: area: [[lon,lat],…].", "area");
+        }
+
+        GeoPoint location;
+        if (body.TryGetProperty("location", out JsonElement loc) && loc.ValueKind != JsonValueKind.Null)
+        {
+            if (!TryReadPoint(loc, out location))
+            {
+                return ApiProblems.BadRequest("location must be {lon, lat} with -180 <= lon <= 180 and -90 <= lat <= 90.", "location");
+            }
+        }
+        else if (area is not null)
+        {
+            location = new GeoPoint(area.Average(p => p.Lon), area.Average(p => p.Lat));
+        }
+        else
+        {
+            return ApiProblems.BadRequest("location {lon, lat} is required.", "location");
+        }
+
+        string? description = String(body, "description");
+        if (description?.Length > MaxText)
+        {
+            return ApiProblems.BadRequest($"description is limited to {MaxText} characters.", "description");
+        }
+
+        if (!TryReadStrings(body, "photoUrls", MaxPhotos, out string[] photos, out string? photoError))
+        {
+            return ApiProblems.BadRequest(photoError!, "photoUrls");
+        }
+
+        Contact? contact = null;
+        if (body.TryGetProperty("contact", out JsonElement c) && c.ValueKind == JsonValueKind.Object)
+        {
+            contact = new Contact(String(c, "name") ?? "", "reporter", String(c, "phone") ?? "");
+        }
+
+        DateTimeOffset now = host.Silo.TimeProvider.GetUtcNow();
+        string id = CaseIds.New(now);
+        var report = new CaseReport(source, category.Id, location, description)
+        {
+            Area = area,
+            PhotoUrls = photos,
+            Contact = contact,
+            Reporter = String(body, "reporter"),
+            ExternalRef = String(body, "externalRef"),
+            BuildingId = String(body, "buildingId"),
+        };
+        await host.Store.EventLog.AppendAsync(new EventAppend(now, "case-report", id, JsonSerializer.SerializeToUtf8Bytes(report, JsonSerializerOptions.Web)), ct);
+        CaseView view = await host.Silo.GrainFactory.GetGrain<ICaseGrain>(id).ReportAsync(report);
+        return Results.Created($"/api/cases/{id}", view);
+    }
+
+    private static async Task<IResult> Transition(string id, HttpRequest request, SiloHost host, CancellationToken ct)
+    {
+        using JsonDocument? doc = await ApiProblems.ReadJsonAsync(request, ct);
+        if (doc is null)
+        {
+            return ApiProblems.MalformedJson();
+        }
+
+        JsonElement body = doc.RootElement;
+        if (body.ValueKind != JsonValueKind.Object)
+        {
+            return ApiProblems.BadRequest("The body must be a JSON object {action, actor, note, evidence}.");
+        }
+
+        string? actionName = String(body, "action");
+        if (!CaseNames.TryParseAction(actionName, out CaseAction action))
+        {
+            return ApiProblems.BadRequest($"Unknown action '{actionName}'; use one of {string.Join(", ", CaseNames.Actions)}.", "action");
+        }
+
+        if (String(body, "actor") is not { Length: > 0 } actor)
+        {
+            return ApiProblems.BadRequest("actor (who does it) is required.", "actor");
+        }
+
+        string? note = String(body, "note");
+        if (note?.Length > MaxText)
+        {
+            return ApiProblems.BadRequest($"note is limited to {MaxText} characters.", "note");
+        }
+
+        if (!TryReadStrings(body, "evidence", MaxPhotos, out string[] evidence, out string? evidenceError))
+        {
+            return ApiProblems.BadRequest(evidenceError!, "evidence");
+        }
+
+        int? expected = null;
+        if (body.TryGetProperty("expectedSequence", out JsonElement seq) && seq.ValueKind != JsonValueKind.Null)
+        {
+            if (seq.ValueKind != JsonValueKind.Number || !seq.TryGetInt32(out int s) || s < 1)
+            {
+                return ApiProblems.BadRequest("expectedSequence must be a positive integer (the timeline length you saw).", "expectedSequence");
+            }
+
+            expected = s;
+        }
+
+        ICaseGrain grain = host.Silo.GrainFactory.GetGrain<ICaseGrain>(id);
+        if (host.Silo.Services.GetRequiredService<CaseIndex>().Get(id) is null && await grain.GetAsync() is null)
+        {
+            return ApiProblems.NotFound($"No case '{id}'.");
+        }
+
+        var transition = new CaseTransitionRequest(action, actor, note) { Evidence = evidence, Assignee = String(body, "assignee"), ExpectedSequence = expected };
+        DateTimeOffset now = host.Silo.TimeProvider.GetUtcNow();
+        await host.Store.EventLog.AppendAsync(new EventAppend(now, "case-transition", id, JsonSerializer.SerializeToUtf8Bytes(
+            new { action = CaseNames.Of(action), actor, note, evidence, assignee = transition.Assignee, expectedSequence = expected }, JsonSerializerOptions.Web)), ct);
+        CaseTransitionResult result = await grain.TransitionAsync(transition);
+        return result.Outcome switch
+        {
+            CaseOutcome.Ok => Results.Ok(result.Case),
+            CaseOutcome.NotFound => ApiProblems.NotFound($"No case '{id}'."),
+            CaseOutcome.Invalid => ApiProblems.BadRequest(result.Error!, result.Field),
+            CaseOutcome.NoUnit => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "No unit available", detail: result.Error,
+                extensions: new Dictionary<string, object?> { ["status"] = result.Case?.Status, ["allowedActions"] = result.AllowedActions }),
+            _ => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Transition not allowed", detail: result.Error,
+                extensions: new Dictionary<string, object?> { ["caseStatus"] = result.Case?.Status, ["allowedActions"] = result.AllowedActions }),
+        };
+    }
+
+    private static async Task<IResult> Get(string id, SiloHost host) =>
+        await host.Silo.GrainFactory.GetGrain<ICaseGrain>(id).GetAsync() is { } view ? Results.Ok(view) : ApiProblems.NotFound($"No case '{id}'.");
+
+    private static IResult List(SiloHost host, string? state, string? area, string? category, string? source, string? assignee,
+        DateTimeOffset? from, DateTimeOffset? to, int? page, int? pageSize)
+    {
+        CaseStatus? status = null;
+        if (state is not null)
+        {
+            if (!CaseNames.TryParseStatus(state, out CaseStatus s))
+            {
+                return ApiProblems.BadRequest($"Unknown state '{state}'; use one of {string.Join(", ", CaseNames.Statuses)}.", "state");
+            }
+
+            status = s;
+        }
+
+        CaseSource? src = null;
+        if (source is not null)
+        {
+            if (!CaseNames.TryParseSource(source, out CaseSource s))
+            {
+                return ApiProblems.BadRequest($"Unknown source '{source}'; use one of {string.Join(", ", CaseNames.Sources)}.", "source");
+            }
+
+            src = s;
+        }
+
+        if (from is not null && to is not null && to <= from)
+        {
+            return ApiProblems.BadRequest("to must be after from.", "to");
+        }
+
+        int p = page ?? 1, size = pageSize ?? 50;
+        if (p < 1)
+        {
+            return ApiProblems.BadRequest("page starts at 1.", "page");
+        }
+
+        if (size is < 1 or > 1000)
+        {
+            return ApiProblems.BadRequest("pageSize must be between 1 and 1000.", "pageSize");
+        }
+
+        (int total, IReadOnlyList<CaseSummary> items) = host.Silo.Services.GetRequiredService<CaseIndex>()
+            .Query(new CaseQuery(status, area, category, src, from, to, assignee), p, size);
+        return Results.Ok(new
+        {
+            total,
+            page = p,
+            pageSize = size,
+            items = items.Select(c => new
+            {
+                id = c.Id, status = CaseNames.Of(c.Status), source = CaseNames.Of(c.Source), category = c.Category, severity = c.Severity,
+                location = c.Location, gridId = c.GridId, communityId = c.CommunityId, streetId = c.StreetId, districtId = c.DistrictId,
+                assignee = c.Assignee, level = c.Level, overdue = c.Overdue, reportedAt = c.ReportedAt, updatedAt = c.UpdatedAt,
+            }),
+        });
+    }
+
+    private static IResult Categories(SiloHost host)
+    {
+        CaseCatalogue catalogue = host.Silo.Services.GetRequiredService<CaseCatalogue>();
+        return Results.Ok(new { networkFactor = catalogue.NetworkFactor, travelDistance = TravelDistanceNote, categories = catalogue.Categories });
+    }
+
+    private static async Task<IResult> Tasks(string id, SiloHost host)
+    {
+        if (host.Silo.Services.GetRequiredService<TwinDirectory>().Get(EntityType.Responder, id) is null)
+        {
+            return ApiProblems.NotFound($"No responder '{id}'.");
+        }
+
+        ResponderTask[] tasks = await host.Silo.GrainFactory.GetGrain<IResponderGrain>(id).GetTasksAsync();
+        CaseIndex index = host.Silo.Services.GetRequiredService<CaseIndex>();
+        return Results.Ok(new
+        {
+            responderId = id,
+            tasks = tasks.Select(t => new
+            {
+                caseId = t.CaseId, category = t.Category, status = t.Status, assignedAt = t.AssignedAt, updatedAt = t.UpdatedAt,
+                caseStatus = index.Get(t.CaseId) is { } c ? CaseNames.Of(c.Status) : null, location = index.Get(t.CaseId)?.Location,
+            }),
+        });
+    }
+
+    private static string? String(JsonElement obj, string name) =>
+        obj.TryGetProperty(name, out JsonElement v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    private static bool TryReadPoint(JsonElement e, out GeoPoint point)
+    {
+        point = default;
+        if (e.ValueKind == JsonValueKind.Object
+            && e.TryGetProperty("lon", out JsonElement lon) && lon.ValueKind == JsonValueKind.Number
+            && e.TryGetProperty("lat", out JsonElement lat) && lat.ValueKind == JsonValueKind.Number)
+        {
+            point = new GeoPoint(lon.GetDouble(), lat.GetDouble());
+        }
+        else if (e.ValueKind == JsonValueKind.Array && e.GetArrayLength() == 2 && e[0].ValueKind == JsonValueKind.Number && e[1].ValueKind == JsonValueKind.Number)
+        {
+            point = new GeoPoint(e[0].GetDouble(), e[1].GetDouble());
+        }
+        else
+        {
+            return false;
+        }
+
+        return double.IsFinite(point.Lon) && double.IsFinite(point.Lat) && Math.Abs(point.Lon) <= 180 && Math.Abs(point.Lat) <= 90;
+    }
+
+    private static bool TryReadRing(JsonElement e, out GeoPoint[]? ring)
+    {
+        ring = null;
+        if (e.ValueKind != JsonValueKind.Array || e.GetArrayLength() is < 3 or > 10_000)
+        {
+            return false;
+        }
+
+        var points = new List<GeoPoint>(e.GetArrayLength());
+        foreach (JsonElement p in e.EnumerateArray())
+        {
+            if (!TryReadPoint(p, out GeoPoint point))
+            {
+                return false;
+            }
+
+            points.Add(point);
+        }
+
+        ring = points.ToArray();
+        return true;
+    }
+
+    private static bool TryReadStrings(JsonElement obj, string name, int max, out string[] values, out string? error)
+    {
+        values = [];
+        error = null;
+        if (!obj.TryGetProperty(name, out JsonElement arr) || arr.ValueKind == JsonValueKind.Null)
+        {
+            return true;
+        }
+
+        if (arr.ValueKind != JsonValueKind.Array || arr.GetArrayLength() > max || arr.EnumerateArray().Any(v => v.ValueKind != JsonValueKind.String || !Uri.TryCreate(v.GetString(), UriKind.Absolute, out _)))
+        {
+            error = $"{name} must be an array of at most {max} absolute URLs.";
+            return false;
+        }
+
+        values = arr.EnumerateArray().Select(v => v.GetString()!).ToArray();
+        return true;
+    }
+}

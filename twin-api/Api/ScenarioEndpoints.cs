@@ -1,0 +1,189 @@
+using System.Globalization;
+using System.Text.Json;
+using CityTwin.Scenarios.District;
+using CityTwin.Scenarios.Forks;
+using CityTwin.Scenarios.Replay;
+using CityTwin.Scenarios.Runs;
+using CityTwin.TwinApi.Auth;
+using CityTwin.TwinApi.Hosting;
+
+namespace CityTwin.TwinApi.Api;
+
+/// <summary>
+/// Scenario runs, replays and stock scenarios under /api/scenarios (planner role). A run forks the live twin (or a saved
+/// snapshot: a district file in Scenarios:SnapshotDirectory) and runs in the background; the fork never writes to the
+/// live twin and is released when the run ends. Invalid files answer 400 naming the JSON path of the bad field.
+/// </summary>
+public static class ScenarioEndpoints
+{
+    /// <summary>Registers the run registry (Scenarios:MaxConcurrentRuns, default 2; Scenarios:KeepFinishedRuns, default 100).</summary>
+    public static IServiceCollection AddScenarioRuns(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddSingleton(sp =>
+        {
+            // Resolved on the first request, when the live silo is running.
+            SiloHost host = sp.GetRequiredService<SiloHost>();
+            IConfiguration config = sp.GetRequiredService<IConfiguration>();
+            return new ScenarioRunRegistry(
+                (start, ct) => TwinFork.CreateAsync(host.Silo, host.Store.Storage, host.Store.Reminders, start, null, ct),
+                host.Silo.Streams,
+                host.Store.EventLog,
+                config.GetValue("Scenarios:MaxConcurrentRuns", 2),
+                config.GetValue("Scenarios:KeepFinishedRuns", 100),
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger("CityTwin.Scenarios"));
+        });
+        return services;
+    }
+
+    /// <summary>Maps the scenario endpoints.</summary>
+    public static IEndpointRouteBuilder MapScenarioEndpoints(this IEndpointRouteBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        RouteGroupBuilder group = app.MapGroup("/api/scenarios").WithTags("Scenarios").RequireRole(Role.Planner);
+        group.MapGet("/stock", () => Results.Ok(new { stock = StockScenarios.Names() })).WithName("ListStockScenarios");
+        group.MapPost("/runs", StartRunAsync).WithName("StartScenarioRun").Produces<RunAccepted>(StatusCodes.Status202Accepted).ProducesValidationProblem();
+        group.MapGet("/runs", (ScenarioRunRegistry runs) => Results.Ok(new { runs = runs.List().Select(r => r.ToView(includeResult: false)) })).WithName("ListScenarioRuns");
+        group.MapGet("/runs/{id}", (string id, ScenarioRunRegistry runs) =>
+            runs.Get(id) is { } run ? Results.Ok(run.ToView()) : ApiProblems.NotFound($"No scenario run '{id}'."))
+            .WithName("GetScenarioRun").Produces<ScenarioRunView>().ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapDelete("/runs/{id}", (string id, ScenarioRunRegistry runs) =>
+        {
+            ScenarioRun? run = runs.Get(id);
+            if (run is null)
+            {
+                return ApiProblems.NotFound($"No scenario run '{id}'.");
+            }
+
+            return runs.Cancel(id)
+                ? Results.Accepted($"/api/scenarios/runs/{id}", new RunAccepted(id, "cancelling"))
+                : Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Run finished", detail: $"Run '{id}' has already {run.ToView(false).Status}.");
+        }).WithName("CancelScenarioRun");
+        group.MapPost("/replays", StartReplayAsync).WithName("StartReplay").Produces<RunAccepted>(StatusCodes.Status202Accepted).ProducesValidationProblem();
+        return app;
+    }
+
+    private static async Task<IResult> StartRunAsync(HttpRequest request, ScenarioRunRegistry runs, IConfiguration config, CancellationToken cancellationToken)
+    {
+        using JsonDocument? body = await ApiProblems.ReadJsonAsync(request, cancellationToken);
+        if (body is null)
+        {
+            return ApiProblems.MalformedJson();
+        }
+
+        JsonElement root = body.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return ApiProblems.BadRequest("must be an object with 'stock' or 'definition'", "$");
+        }
+
+        bool hasStock = root.TryGetProperty("stock", out JsonElement stock) && stock.ValueKind != JsonValueKind.Null;
+        bool hasDefinition = root.TryGetProperty("definition", out JsonElement definitionJson) && definitionJson.ValueKind != JsonValueKind.Null;
+        if (hasStock == hasDefinition)
+        {
+            return ApiProblems.BadRequest("give exactly one of 'stock' (a stock scenario name) or 'definition' (an inline scenario)", "$");
+        }
+
+        ScenarioDefinition definition;
+        try
+        {
+            if (hasStock)
+            {
+                if (stock.ValueKind != JsonValueKind.String || !StockScenarios.Exists(stock.GetString()!))
+                {
+                    return ApiProblems.BadRequest($"must name a stock scenario: {string.Join(", ", StockScenarios.Names())}", "$.stock");
+                }
+
+                definition = StockScenarios.Load(stock.GetString()!);
+            }
+            else
+            {
+                definition = ScenarioParser.Parse(definitionJson);
+            }
+        }
+        catch (ScenarioValidationException e)
+        {
+            // Paths inside an inline definition are reported from the request's root.
+            string path = hasDefinition ? "$.definition" + e.Path[1..] : e.Path;
+            return ApiProblems.BadRequest($"{path}: {e.Reason}", path);
+        }
+
+        if (root.TryGetProperty("snapshot", out JsonElement snapshot) && snapshot.ValueKind != JsonValueKind.Null)
+        {
+            string? file = snapshot.ValueKind == JsonValueKind.String ? SnapshotFile(config, snapshot.GetString()!) : null;
+            if (file is null)
+            {
+                return ApiProblems.BadRequest($"must name a saved snapshot (a district file in {SnapshotDirectory(config)}): {string.Join(", ", SnapshotNames(config))}", "$.snapshot");
+            }
+
+            ScenarioRun fromSnapshot = runs.Start(definition, async (start, ct) =>
+            {
+                District district = await DistrictFile.ReadAsync(file, ct);
+                await using TwinSandbox sandbox = await TwinSandbox.CreateAsync(district, null, ct);
+                return await sandbox.ForkAsync(start, ct);
+            });
+            return Accepted(fromSnapshot);
+        }
+
+        return Accepted(runs.Start(definition));
+    }
+
+    private static async Task<IResult> StartReplayAsync(HttpRequest request, ScenarioRunRegistry runs, CancellationToken cancellationToken)
+    {
+        using JsonDocument? body = await ApiProblems.ReadJsonAsync(request, cancellationToken);
+        if (body is null)
+        {
+            return ApiProblems.MalformedJson();
+        }
+
+        JsonElement root = body.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return ApiProblems.BadRequest("must be an object {from, to, speed}", "$");
+        }
+
+        DateTimeOffset? from = Time(root, "from"), to = Time(root, "to");
+        if (from is null)
+        {
+            return ApiProblems.BadRequest("must be an ISO 8601 date and time", "from");
+        }
+
+        if (to is null)
+        {
+            return ApiProblems.BadRequest("must be an ISO 8601 date and time", "to");
+        }
+
+        double speed = 0;
+        if (root.TryGetProperty("speed", out JsonElement s) && s.ValueKind != JsonValueKind.Null && (s.ValueKind != JsonValueKind.Number || !s.TryGetDouble(out speed)))
+        {
+            return ApiProblems.BadRequest("must be a number >= 0 (0 = as fast as possible)", "speed");
+        }
+
+        var replay = new ReplayRequest(from.Value, to.Value, speed);
+        if (replay.Validate() is { } bad)
+        {
+            return ApiProblems.BadRequest(bad.Reason, bad.Field);
+        }
+
+        return Accepted(runs.StartReplay(replay));
+    }
+
+    private static IResult Accepted(ScenarioRun run) =>
+        Results.Accepted($"/api/scenarios/runs/{run.Id}", new RunAccepted(run.Id, run.ToView(false).Status));
+
+    private static DateTimeOffset? Time(JsonElement root, string name) =>
+        root.TryGetProperty(name, out JsonElement v) && v.ValueKind == JsonValueKind.String
+        && DateTimeOffset.TryParse(v.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset t) ? t.ToUniversalTime() : null;
+
+    private static string SnapshotDirectory(IConfiguration config) => Path.GetFullPath(config["Scenarios:SnapshotDirectory"] ?? "snapshots");
+
+    private static IEnumerable<string> SnapshotNames(IConfiguration config) =>
+        Directory.Exists(SnapshotDirectory(config)) ? Directory.EnumerateFiles(SnapshotDirectory(config), "*.json").Select(f => Path.GetFileNameWithoutExtension(f)!).Order(StringComparer.Ordinal) : [];
+
+    // Only names listed in the snapshot directory are opened, never a path built from the request.
+    private static string? SnapshotFile(IConfiguration config, string name) =>
+        SnapshotNames(config).Contains(name, StringComparer.Ordinal) ? Path.Combine(SnapshotDirectory(config), name + ".json") : null;
+
+    /// <summary>The answer to an accepted run or replay.</summary>
+    public sealed record RunAccepted(string RunId, string Status);
+}
