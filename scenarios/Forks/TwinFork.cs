@@ -102,6 +102,7 @@ public sealed class TwinFork : IAsyncDisposable
 
         await TwinRestorer.RestoreAsync(silo, storage, fork.Directory, meta, cancellationToken);
         await silo.GrainFactory.GetGrain<ITwinMonitorGrain>(ITwinMonitorGrain.Key).StartAsync();
+        await Grains.Cases.CaseLoop.StartAsync(silo, storage, cancellationToken);
         return fork;
     }
 

@@ -39,6 +39,7 @@ public sealed class SiloHost(StoreOptions storeOptions, ILoggerFactory loggerFac
             .Build();
         await silo.StartAsync(cancellationToken);
         _silo = silo;
+        await CityTwin.Grains.Cases.CaseLoop.StartAsync(silo, _store.Storage, cancellationToken);
         foreach (ISiloStartupTask task in startupTasks)
         {
             await task.RunAsync(silo, _store, cancellationToken);

@@ -53,6 +53,8 @@ public static class TwinServer
         app.MapSensorEndpoints();
         app.MapAreaEndpoints();
         app.MapAlertEndpoints();
+        app.MapCaseEndpoints();
+        app.MapKpiEndpoints();
         app.MapTelemetryEndpoints();
         app.MapModelEndpoints();
         app.MapTwinHub();
