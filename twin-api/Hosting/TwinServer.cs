@@ -39,6 +39,7 @@ public static class TwinServer
         builder.Services.AddSingleton<ISiloStartupTask, DistrictStartup>();
         builder.Services.AddOpenApi();
         builder.Services.AddTwinHub();
+        builder.Services.AddScenarioRuns();
         configure?.Invoke(builder);
 
         WebApplication app = builder.Build();
@@ -55,6 +56,7 @@ public static class TwinServer
         app.MapAlertEndpoints();
         app.MapCaseEndpoints();
         app.MapKpiEndpoints();
+        app.MapScenarioEndpoints();
         app.MapTelemetryEndpoints();
         app.MapModelEndpoints();
         app.MapTwinHub();
