@@ -162,10 +162,16 @@ export CITYTWIN_TEST_POSTGRES="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Da
 
 # --- 3. Tests ---------------------------------------------------------------------------------------
 rc=0
-dotnet test CityTwin.sln "$@" &
+TEST_LOG="$PG_TMP/dotnet-test.log"
+dotnet test CityTwin.sln "$@" > >(tee "$TEST_LOG") 2>&1 &
 DOTNET_PID=$!
 wait "$DOTNET_PID" || rc=$?
 DOTNET_PID=
+
+# One plain summary line over all test projects ("N passed, N failed, N skipped").
+read -r passed failed skipped < <(grep -oE 'Failed: +[0-9]+, Passed: +[0-9]+, Skipped: +[0-9]+' "$TEST_LOG" 2>/dev/null |
+  awk -F'[:,] *' '{ f += $2; p += $4; s += $6 } END { printf "%d %d %d\n", p, f, s }')
+echo "${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
 
 elapsed=$((SECONDS - START_SECONDS))
 if ((rc == 0)); then

@@ -9,12 +9,14 @@ public static class CityTwinCli
         usage: citytwin [serve] [--store memory|sqlite|postgres] [--connection <string>] [--urls <url>] [--district <file>]
                citytwin generate [--buildings 2000] [--seed 7] [--size-km 5] [--locale zh_CN|en] --out district.json
                citytwin drill <scenario.json> [--report out.json] [--district district.json | --buildings 2000 --seed 7]
+               citytwin load --buildings N --sensors-per-building K --rate R --duration D [--store ...] [--report out.json] [--target http://...]
                citytwin help
 
         serve     run the server (default: http://127.0.0.1:5080, SQLite under ./data, demo district on first start;
                   --district loads a generated file instead on the first start)
         generate  write a seeded demo district to a JSON file
         drill     run a scenario or drill headless on a generated twin and write its report
+        load      generate and activate a district, drive telemetry at a rate, report throughput, latency, memory
         """;
 
     /// <summary>Runs a verb; returns the process exit code.</summary>
@@ -33,6 +35,8 @@ public static class CityTwinCli
                     return await GenerateCommand.RunAsync(rest);
                 case "drill":
                     return await DrillCommand.RunAsync(rest);
+                case "load":
+                    return await LoadCommand.RunAsync(rest);
                 case "help" or "--help" or "-h":
                     Console.WriteLine(Usage);
                     return 0;
