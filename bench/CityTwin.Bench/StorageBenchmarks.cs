@@ -115,6 +115,27 @@ public class StorageBenchmarks
         await Task.WhenAll(appends);
     }
 
+    /// <summary>The ingest path's shape: ten concurrent batches of 1,000 readings (one HTTP telemetry batch each).</summary>
+    [Benchmark(OperationsPerInvoke = Operations)]
+    public async Task EventAppendsInBatchesOf1000()
+    {
+        IEventLog log = _store!.EventLog;
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        Task[] batches = new Task[Operations / 1000];
+        for (int b = 0; b < batches.Length; b++)
+        {
+            var entries = new EventAppend[1000];
+            for (int i = 0; i < entries.Length; i++)
+            {
+                entries[i] = new EventAppend(now, "telemetry", _keys[(b * 1000) + i].GrainId, _eventPayload);
+            }
+
+            batches[b] = log.AppendBatchAsync(entries);
+        }
+
+        await Task.WhenAll(batches);
+    }
+
     private async Task ExecuteOnServerAsync(string sql)
     {
         await using NpgsqlConnection connection = new(_serverConnectionString);
