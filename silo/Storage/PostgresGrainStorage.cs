@@ -69,8 +69,15 @@ public sealed class PostgresGrainStorage : IGrainStorage
         JOIN grain_state AS s ON s.grain_type = u.grain_type AND s.grain_id = u.grain_id AND s.state_name = u.state_name
         """;
 
+    private const string ReadBatchSql = """
+        SELECT u.ord, s.payload, s.version, s.modified_at
+        FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS u(grain_type, grain_id, state_name, ord)
+        JOIN grain_state AS s ON s.grain_type = u.grain_type AND s.grain_id = u.grain_id AND s.state_name = u.state_name
+        """;
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly WriterShard[] _shards;
+    private readonly BatchWriter<PendingRead> _reader;
     private bool _initialized;
 
     /// <summary>
@@ -95,6 +102,17 @@ public sealed class PostgresGrainStorage : IGrainStorage
                 Statistics);
             _shards[i] = shard;
         }
+
+        // Reads are batched like writes: when thousands of grains activate at once (a district loading), one
+        // query answers a whole batch instead of one round trip per grain; a lone read still costs one trip.
+        _reader = new BatchWriter<PendingRead>(
+            "postgres grain storage reads",
+            ReadBatchAsync,
+            static (item, ex) => item.Completion.TrySetException(ex),
+            static _ => 1,
+            maxBatchWeight: 2_000,
+            capacity: 100_000,
+            Statistics);
     }
 
     /// <inheritdoc />
@@ -113,19 +131,10 @@ public sealed class PostgresGrainStorage : IGrainStorage
     /// <inheritdoc />
     public async Task<StoredGrainState?> ReadAsync(GrainStateKey key, CancellationToken cancellationToken = default)
     {
-        await using NpgsqlCommand command = _dataSource.CreateCommand(
-            "SELECT payload, version, modified_at FROM grain_state WHERE grain_type = $1 AND grain_id = $2 AND state_name = $3");
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key.GrainType });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key.GrainId });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key.StateName });
-        await using NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var read = new PendingRead(key);
+        await _reader.EnqueueAsync(read, cancellationToken).ConfigureAwait(false);
         Statistics.RecordRead();
-        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            return null;
-        }
-
-        return new StoredGrainState(reader.GetFieldValue<byte[]>(0), reader.GetInt64(1), reader.GetFieldValue<DateTimeOffset>(2));
+        return await read.Completion.Task.ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -169,6 +178,8 @@ public sealed class PostgresGrainStorage : IGrainStorage
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        await _reader.DisposeAsync().ConfigureAwait(false);
+
         // Flushes queued writes before the connections go away.
         foreach (WriterShard shard in _shards)
         {
@@ -427,6 +438,42 @@ public sealed class PostgresGrainStorage : IGrainStorage
     }
 
     /// <summary>A queued write or clear, its outcome within the batch, and its caller's completion source.</summary>
+    private async Task ReadBatchAsync(List<PendingRead> batch)
+    {
+        var types = new string[batch.Count];
+        var ids = new string[batch.Count];
+        var names = new string[batch.Count];
+        for (int i = 0; i < batch.Count; i++)
+        {
+            (types[i], ids[i], names[i]) = (batch[i].Key.GrainType, batch[i].Key.GrainId, batch[i].Key.StateName);
+        }
+
+        var found = new StoredGrainState?[batch.Count];
+        await using (NpgsqlCommand command = _dataSource.CreateCommand(ReadBatchSql))
+        {
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = types });
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = ids });
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = names });
+            await using NpgsqlDataReader reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+            while (await reader.ReadAsync().ConfigureAwait(false))
+            {
+                found[reader.GetInt64(0) - 1] = new StoredGrainState(reader.GetFieldValue<byte[]>(1), reader.GetInt64(2), reader.GetFieldValue<DateTimeOffset>(3));
+            }
+        }
+
+        for (int i = 0; i < batch.Count; i++)
+        {
+            batch[i].Completion.TrySetResult(found[i]);
+        }
+    }
+
+    private sealed class PendingRead(GrainStateKey key)
+    {
+        public GrainStateKey Key { get; } = key;
+
+        public TaskCompletionSource<StoredGrainState?> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
     private sealed record PendingWrite(GrainStateKey Key, byte[] Payload, long ExpectedVersion, bool IsClear)
     {
         public TaskCompletionSource<long> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
