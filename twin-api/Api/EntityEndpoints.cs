@@ -71,7 +71,12 @@ public static class EntityEndpoints
         }
 
         EntityType[] types = entityType is { } only ? [only] : Enum.GetValues<EntityType>().Where(t => t != EntityType.Case).ToArray();
-        var matches = new List<(EntitySummary Summary, double? Distance)>();
+
+        // Candidates come from the spatial index as (id, distance); summaries are looked up only where a filter
+        // needs them or for the page itself, and only the first page*pageSize candidates are ordered, so a 500 m
+        // query over ~10,000 sensors costs far less than sorting and resolving all of them.
+        var candidates = new List<(string Id, double? Distance)>();
+        bool byDistance = false;
         if (bbox is not null)
         {
             if (!TryParseBox(bbox, out GeoBox box, out string? error))
@@ -81,10 +86,8 @@ public static class EntityEndpoints
 
             foreach (EntityType t in types)
             {
-                Collect(directory, directory.InBox(t, box).Select(e => (e.Key, (double?)null)), filters, matches);
+                candidates.AddRange(directory.InBox(t, box).Select(e => (e.Key, (double?)null)));
             }
-
-            Sort(matches);
         }
         else if (near is not null)
         {
@@ -100,10 +103,13 @@ public static class EntityEndpoints
 
             foreach (EntityType t in types)
             {
-                Collect(directory, directory.Near(t, centre, r).Select(h => (h.Key, (double?)h.DistanceMetres)), filters, matches);
+                foreach (SpatialHit<string> h in directory.Near(t, centre, r))
+                {
+                    candidates.Add((h.Key, h.DistanceMetres));
+                }
             }
 
-            matches.Sort((a, b) => a.Distance!.Value.CompareTo(b.Distance!.Value));
+            byDistance = true;
         }
         else if (within is not null)
         {
@@ -115,25 +121,36 @@ public static class EntityEndpoints
             Polygon polygon = Polygon(shape);
             foreach (EntityType t in types)
             {
-                Collect(directory, directory.Within(t, polygon).Select(e => (e.Key, (double?)null)), filters, matches);
+                candidates.AddRange(directory.Within(t, polygon).Select(e => (e.Key, (double?)null)));
             }
-
-            Sort(matches);
         }
         else
         {
             foreach (EntityType t in types)
             {
-                foreach (EntitySummary s in directory.OfType(t))
-                {
-                    if (filters.TrueForAll(f => f.Matches(s)))
-                    {
-                        matches.Add((s, null));
-                    }
-                }
+                candidates.AddRange(directory.OfType(t).Select(e => (e.Id, (double?)null)));
             }
+        }
 
-            Sort(matches);
+        if (filters.Count > 0)
+        {
+            candidates.RemoveAll(c => directory.Get(c.Id) is not { } s || !filters.TrueForAll(f => f.Matches(s)));
+        }
+
+        int total = candidates.Count;
+        int skip = (int)Math.Min((long)(p - 1) * size, total);
+        int take = Math.Min(size, total - skip);
+        Comparison<(string Id, double? Distance)> order = byDistance
+            ? (a, b) => a.Distance!.Value != b.Distance!.Value ? a.Distance.Value.CompareTo(b.Distance.Value) : string.CompareOrdinal(a.Id, b.Id)
+            : (a, b) => string.CompareOrdinal(a.Id, b.Id);
+        List<(string Id, double? Distance)> head = FirstInOrder(candidates, skip + take, order);
+        var matches = new List<(EntitySummary Summary, double? Distance)>(take);
+        for (int i = skip; i < skip + take; i++)
+        {
+            if (directory.Get(head[i].Id) is { } s)
+            {
+                matches.Add((s, head[i].Distance));
+            }
         }
 
         var buffer = new ArrayBufferWriter<byte>(16 * 1024);
@@ -141,16 +158,14 @@ public static class EntityEndpoints
         {
             w.WriteStartObject();
             w.WriteString("type", "FeatureCollection");
-            w.WriteNumber("numberMatched", matches.Count);
-            int skip = (int)Math.Min((long)(p - 1) * size, matches.Count);
-            int take = Math.Min(size, matches.Count - skip);
-            w.WriteNumber("numberReturned", take);
+            w.WriteNumber("numberMatched", total);
+            w.WriteNumber("numberReturned", matches.Count);
             w.WriteNumber("page", p);
             w.WriteNumber("pageSize", size);
             w.WriteStartArray("features");
-            for (int i = skip; i < skip + take; i++)
+            foreach ((EntitySummary summary, double? distance) in matches)
             {
-                WriteFeature(w, matches[i].Summary, matches[i].Distance, null);
+                WriteFeature(w, summary, distance, null);
             }
 
             w.WriteEndArray();
@@ -234,19 +249,38 @@ public static class EntityEndpoints
 
     private static TwinDirectory Directory(SiloHost host) => host.Silo.Services.GetRequiredService<TwinDirectory>();
 
-    private static void Collect(TwinDirectory directory, IEnumerable<(string Id, double? Distance)> hits, List<AttributeFilter> filters, List<(EntitySummary, double?)> into)
+    /// <summary>The first <paramref name="count"/> items in <paramref name="order"/>, sorted, choosing with a bounded heap.</summary>
+    private static List<T> FirstInOrder<T>(List<T> items, int count, Comparison<T> order)
     {
-        foreach ((string id, double? distance) in hits)
+        if (count >= items.Count / 2)
         {
-            if (directory.Get(id) is { } s && filters.TrueForAll(f => f.Matches(s)))
+            items.Sort(order);
+            return items;
+        }
+
+        // A max-heap of the best `count` seen so far: each item costs O(log count), not O(log n) of a full sort.
+        var heap = new PriorityQueue<T, T>(count + 1, Comparer<T>.Create((a, b) => order(b, a)));
+        foreach (T item in items)
+        {
+            if (heap.Count < count)
             {
-                into.Add((s, distance));
+                heap.Enqueue(item, item);
+            }
+            else if (count > 0 && order(item, heap.Peek()) < 0)
+            {
+                heap.EnqueueDequeue(item, item);
             }
         }
-    }
 
-    private static void Sort(List<(EntitySummary Summary, double? Distance)> matches) =>
-        matches.Sort((a, b) => string.CompareOrdinal(a.Summary.Id, b.Summary.Id));
+        var best = new List<T>(heap.Count);
+        while (heap.TryDequeue(out T? item, out _))
+        {
+            best.Add(item);
+        }
+
+        best.Reverse();
+        return best;
+    }
 
     private static string[] Sorted(IReadOnlyCollection<string> ids) => [.. ids.Order(StringComparer.Ordinal)];
 
