@@ -17,34 +17,14 @@ public static class TelemetryEndpoints
     {
         app.MapPost("/api/telemetry", async (HttpRequest request, TelemetryIngest ingest, IConfiguration config, CancellationToken ct) =>
         {
-            int maxBatch = config.GetValue("Api:MaxBatchSize", 10_000);
-            JsonDocument? doc = await ApiProblems.ReadJsonAsync(request, ct);
-            if (doc is null)
+            (JsonDocument? doc, JsonElement batch, IResult? problem) = await ApiProblems.ReadBatchAsync(request, config, "readings", "readings {sensorId, value, unit?, at}", ct);
+            if (problem is not null)
             {
-                return ApiProblems.MalformedJson();
+                return problem;
             }
 
             using (doc)
             {
-                JsonElement batch = doc.RootElement;
-                if (batch.ValueKind == JsonValueKind.Object && batch.TryGetProperty("readings", out JsonElement inner))
-                {
-                    batch = inner;
-                }
-
-                if (batch.ValueKind != JsonValueKind.Array)
-                {
-                    return ApiProblems.BadRequest("The body must be a JSON array of readings {sensorId, value, unit?, at} (or an object with a 'readings' array).");
-                }
-
-                if (batch.GetArrayLength() > maxBatch)
-                {
-                    return Results.Problem(
-                        statusCode: StatusCodes.Status413PayloadTooLarge,
-                        title: "Batch too large",
-                        detail: $"The batch has {batch.GetArrayLength()} readings; the limit is {maxBatch} (Api:MaxBatchSize). Nothing was applied.");
-                }
-
                 (List<ReadingInput> valid, List<ItemError> errors) = ingest.Validate(batch);
                 try
                 {

@@ -25,34 +25,14 @@ public static class VehicleEndpoints
 
     private static async Task<IResult> PostPositionsAsync(HttpRequest request, SiloHost host, IConfiguration config, CancellationToken ct)
     {
-        int maxBatch = config.GetValue("Api:MaxBatchSize", 10_000);
-        JsonDocument? doc = await ApiProblems.ReadJsonAsync(request, ct);
-        if (doc is null)
+        (JsonDocument? doc, JsonElement batch, IResult? problem) = await ApiProblems.ReadBatchAsync(request, config, "positions", "positions {vehicleId, lon, lat, at, speedKmh?, covered?, loadTonnes?}", ct);
+        if (problem is not null)
         {
-            return ApiProblems.MalformedJson();
+            return problem;
         }
 
         using (doc)
         {
-            JsonElement batch = doc.RootElement;
-            if (batch.ValueKind == JsonValueKind.Object && batch.TryGetProperty("positions", out JsonElement inner))
-            {
-                batch = inner;
-            }
-
-            if (batch.ValueKind != JsonValueKind.Array)
-            {
-                return ApiProblems.BadRequest("The body must be a JSON array of positions {vehicleId, lon, lat, at, speedKmh?, covered?, loadTonnes?} (or an object with a 'positions' array).");
-            }
-
-            if (batch.GetArrayLength() > maxBatch)
-            {
-                return Results.Problem(
-                    statusCode: StatusCodes.Status413PayloadTooLarge,
-                    title: "Batch too large",
-                    detail: $"The batch has {batch.GetArrayLength()} positions; the limit is {maxBatch} (Api:MaxBatchSize). Nothing was applied.");
-            }
-
             TwinDirectory directory = host.Silo.Services.GetRequiredService<TwinDirectory>();
             (List<VehiclePositionInput> valid, List<ItemError> errors) = VehicleIngest.Parse(batch, id => directory.Get(EntityType.Vehicle, id) is not null);
 
