@@ -409,6 +409,12 @@ internal sealed class ActivationData : TaskScheduler, IThreadPoolWorkItem
             _waiting.Dequeue();
             StartLocked(next);
         }
+
+        // Most activations queue only their first message (while activating); don't keep an empty queue for each.
+        if (_waiting is { Count: 0 })
+        {
+            _waiting = null;
+        }
     }
 
     private void BeginDeactivationLocked(DeactivationReason reason)
