@@ -12,26 +12,20 @@ namespace CityTwin.Grains.Twin;
 public sealed class AreaGrain([PersistentState("entity")] IPersistentState<AreaState> state, TwinDirectory directory) : Grain, IAreaGrain
 {
     /// <inheritdoc />
-    public async Task InitializeAsync(AreaDefinition definition)
+    public Task InitializeAsync(AreaDefinition definition)
     {
         ArgumentNullException.ThrowIfNull(definition);
-        if (!state.State.IsInitialized)
+        return TwinEntityStates.InitializeOnceAsync(state, directory, s =>
         {
             DateTimeOffset now = TimeProvider.GetUtcNow();
-            state.State.Definition = definition;
-            state.State.InitializedAt = now;
-            state.State.UpdatedAt = now;
-            directory.Upsert(state.State.ToSummary());
-            await state.WriteStateAsync();
-            return;
-        }
-
-        directory.Upsert(state.State.ToSummary(), publish: false);
+            s.Definition = definition;
+            s.InitializedAt = now;
+            s.UpdatedAt = now;
+        });
     }
 
     /// <inheritdoc />
-    public Task<EntityDetails?> GetDetailsAsync() =>
-        Task.FromResult(state.State.IsInitialized ? new EntityDetails(state.State.ToSummary(), StateSnapshot.Copy(state.State)) : null);
+    public Task<EntityDetails?> GetDetailsAsync() => TwinEntityStates.DetailsAsync(state.State);
 
     /// <inheritdoc />
     public Task<Contact[]> GetStaffAsync() => Task.FromResult(state.State.Definition?.Staff ?? []);

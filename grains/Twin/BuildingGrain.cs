@@ -16,24 +16,18 @@ public sealed class BuildingGrain(
     internal const string DistrictAreaId = "district";
 
     /// <inheritdoc />
-    public async Task InitializeAsync(BuildingDefinition definition)
+    public Task InitializeAsync(BuildingDefinition definition)
     {
         ArgumentNullException.ThrowIfNull(definition);
-        if (!state.State.IsInitialized)
+        return TwinEntityStates.InitializeOnceAsync(state, directory, s =>
         {
-            state.State.Definition = definition;
-            state.State.UpdatedAt = TimeProvider.GetUtcNow();
-            directory.Upsert(state.State.ToSummary());
-            await state.WriteStateAsync();
-            return;
-        }
-
-        directory.Upsert(state.State.ToSummary(), publish: false);
+            s.Definition = definition;
+            s.UpdatedAt = TimeProvider.GetUtcNow();
+        });
     }
 
     /// <inheritdoc />
-    public Task<EntityDetails?> GetDetailsAsync() =>
-        Task.FromResult(state.State.IsInitialized ? new EntityDetails(state.State.ToSummary(), StateSnapshot.Copy(state.State)) : null);
+    public Task<EntityDetails?> GetDetailsAsync() => TwinEntityStates.DetailsAsync(state.State);
 
     /// <inheritdoc />
     public async Task<Alert> RaiseSensorAlertAsync(SensorAlertRequest request)

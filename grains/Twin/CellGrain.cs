@@ -11,24 +11,18 @@ namespace CityTwin.Grains.Twin;
 public sealed class CellGrain([PersistentState("entity")] IPersistentState<CellState> state, TwinDirectory directory) : Grain, ICellGrain
 {
     /// <inheritdoc />
-    public async Task InitializeAsync(CellDefinition definition)
+    public Task InitializeAsync(CellDefinition definition)
     {
         ArgumentNullException.ThrowIfNull(definition);
-        if (!state.State.IsInitialized)
+        return TwinEntityStates.InitializeOnceAsync(state, directory, s =>
         {
-            state.State.Definition = definition;
-            state.State.UpdatedAt = TimeProvider.GetUtcNow();
-            directory.Upsert(state.State.ToSummary());
-            await state.WriteStateAsync();
-            return;
-        }
-
-        directory.Upsert(state.State.ToSummary(), publish: false);
+            s.Definition = definition;
+            s.UpdatedAt = TimeProvider.GetUtcNow();
+        });
     }
 
     /// <inheritdoc />
-    public Task<EntityDetails?> GetDetailsAsync() =>
-        Task.FromResult(state.State.IsInitialized ? new EntityDetails(state.State.ToSummary(), StateSnapshot.Copy(state.State)) : null);
+    public Task<EntityDetails?> GetDetailsAsync() => TwinEntityStates.DetailsAsync(state.State);
 
     /// <inheritdoc />
     public Task SetConditionsAsync(double waterDepthM, double gasPpm, DateTimeOffset at)

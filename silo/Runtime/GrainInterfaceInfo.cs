@@ -36,8 +36,6 @@ internal sealed class GrainInterfaceInfo
         ? m
         : throw new InvalidOperationException($"{method.DeclaringType?.Name}.{method.Name} is not a method of grain interface {InterfaceType.Name}.");
 
-    public GrainMethod GetMethod(string declaringInterfaceMethodName) => _methods.Values.First(m => m.Name == declaringInterfaceMethodName);
-
     public GrainReference CreateReference(Silo silo, GrainId id)
     {
         var reference = (GrainReference)_createProxy();

@@ -25,12 +25,6 @@ public sealed class TelemetryIngest(SiloHost host)
     // drain. After that the caller gets 503 with Retry-After rather than an unbounded wait.
     private const int OverloadRetries = 4;
 
-    /// <summary>
-    /// Parses a JSON array of readings, keeping the syntactically valid ones and an error for each invalid one. Does not
-    /// check sensor ids against the twin; <see cref="Validate"/> does.
-    /// </summary>
-    public static (List<ReadingInput> Valid, List<ItemError> Errors) Parse(JsonElement batch) => Parse(batch, null);
-
     /// <summary>Parses a JSON array of readings and rejects, besides malformed items, readings whose sensorId is not a sensor or gauge of the twin.</summary>
     public (List<ReadingInput> Valid, List<ItemError> Errors) Validate(JsonElement batch) => Parse(batch, Directory);
 
