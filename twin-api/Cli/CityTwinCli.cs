@@ -12,7 +12,7 @@ public static class CityTwinCli
                citytwin load --buildings N --sensors-per-building K --rate R --duration D [--store ...] [--report out.json] [--target http://...]
                citytwin help
 
-        serve     run the server (default: http://127.0.0.1:5080, SQLite under ./data, demo district on first start;
+        serve     run the server (default: http://127.0.0.1:5080, SQLite data/citytwin.db in the working directory, demo district on first start;
                   --district loads a generated file instead on the first start)
         generate  write a seeded demo district to a JSON file
         drill     run a scenario or drill headless on a generated twin and write its report
