@@ -370,8 +370,7 @@ public sealed class CaseGrain(
             return await GrainFactory.GetGrain<IResponderGrain>(unit.Id).AssignAsync(R.Id, R.Category, force);
         }
 
-        await GrainFactory.GetGrain<IVehicleGrain>(unit.Id).SetDispatchAsync(R.Id, "dispatched");
-        return true;
+        return await GrainFactory.GetGrain<IVehicleGrain>(unit.Id).ClaimAsync(R.Id, force);
     }
 
     // Units' statuses follow the case. A failure here must not undo a recorded transition, so it is logged.

@@ -20,6 +20,13 @@ public interface IVehicleGrain : ITwinEntityGrain
     /// <summary>Marks the vehicle dispatched to a case (or available again when <paramref name="caseId"/> is null).</summary>
     Task SetDispatchAsync(string? caseId, string status);
 
+    /// <summary>
+    /// Dispatches the vehicle to <paramref name="caseId"/> unless it already serves another case; with
+    /// <paramref name="force"/> it is taken regardless. Check and change happen in one turn, so two cases dispatched at the
+    /// same instant cannot both take it. True when the vehicle now serves the case.
+    /// </summary>
+    Task<bool> ClaimAsync(string caseId, bool force);
+
     /// <summary>The newest <paramref name="limit"/> fixes of the kept trajectory, oldest first; null when the vehicle was never initialised.</summary>
     Task<VehiclePosition[]?> GetTrajectoryAsync(int limit);
 }

@@ -116,6 +116,19 @@ public sealed class VehicleGrain(
     }
 
     /// <inheritdoc />
+    public async Task<bool> ClaimAsync(string caseId, bool force)
+    {
+        VehicleState s = state.State;
+        if (!s.IsInitialized || (!force && s.CaseId is not null && s.CaseId != caseId))
+        {
+            return false;
+        }
+
+        await SetDispatchAsync(caseId, "dispatched");
+        return true;
+    }
+
+    /// <inheritdoc />
     public Task<VehiclePosition[]?> GetTrajectoryAsync(int limit)
     {
         VehicleState s = state.State;

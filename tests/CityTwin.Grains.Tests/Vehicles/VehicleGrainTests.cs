@@ -256,6 +256,23 @@ public sealed class VehicleGrainTests
     }
 
     [Fact]
+    public async Task Two_cases_claiming_one_vehicle_at_the_same_instant_get_it_once_and_a_forced_claim_takes_it()
+    {
+        await using VehicleWorld world = await VehicleWorld.StartAsync();
+        IVehicleGrain engine = await world.VehicleAsync("f1", VehicleKind.FireEngine);
+
+        bool[] claimed = await Task.WhenAll(engine.ClaimAsync("case-a", force: false), engine.ClaimAsync("case-b", force: false));
+
+        Assert.Equal(1, claimed.Count(c => c));
+        string winner = claimed[0] ? "case-a" : "case-b";
+        Assert.Equal(winner, world.Directory.Get("f1")!.Properties!["caseId"]);
+        Assert.True(await engine.ClaimAsync(winner, force: false)); // the same case again is not refused
+
+        Assert.True(await engine.ClaimAsync("case-c", force: true));
+        Assert.Equal(("dispatched", (object)"case-c"), (world.Directory.Get("f1")!.Status, world.Directory.Get("f1")!.Properties!["caseId"]));
+    }
+
+    [Fact]
     public async Task A_restarted_twin_rebuilds_the_vehicle_from_storage_at_its_last_position()
     {
         var storage = new MemoryGrainStorage();
