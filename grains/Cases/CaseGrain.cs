@@ -183,10 +183,20 @@ public sealed class CaseGrain(
             ["level"] = level,
         });
         await PersistAsync("escalated", entry);
+
+        // The notice goes to the staff of the area now responsible (the community's, the street's, ...).
+        string? responsibleArea = R.Level switch
+        {
+            AreaKind.Grid => R.GridId,
+            AreaKind.Community => R.CommunityId,
+            AreaKind.Street => R.StreetId,
+            _ => R.DistrictId,
+        };
+        Contact[] staff = string.IsNullOrEmpty(responsibleArea) ? [] : await GrainFactory.GetGrain<IAreaGrain>(responsibleArea).GetStaffAsync();
         await alerts.PublishAsync(new Alert(
             $"{R.Id}-escalation-{entry.Sequence}", "alert", "caseOverdue", R.Severity == "critical" ? AlertSeverity.Critical : AlertSeverity.Warning,
             $"Case {R.Id} ({R.Category}) is overdue in stage '{stage}'; now handled at {level} level.", EntityType.Case, R.Id, R.Location, now,
-            R.BuildingId, R.GridId, R.CommunityId, R.StreetId, [],
+            R.BuildingId, R.GridId, R.CommunityId, R.StreetId, staff,
             new Dictionary<string, string> { ["caseId"] = R.Id, ["stage"] = stage, ["level"] = level, ["category"] = R.Category }));
         await ArmSlaAsync(category);
     }

@@ -22,6 +22,14 @@ public sealed class CaseEscalationTests
 
             return Task.CompletedTask;
         });
+        // Each level's area has its own staff; a notice goes to the people of the level the case escalated to.
+        foreach ((string area, AreaKind kind, string? parent) in new[] { ("d1", AreaKind.District, (string?)null), ("s1", AreaKind.Street, "d1"), ("c1", AreaKind.Community, "s1") })
+        {
+            await loop.Grains.GetGrain<IAreaGrain>(area).InitializeAsync(new AreaDefinition(
+                area, kind, area, parent, [loop.Offset(-10, -10), loop.Offset(10, -10), loop.Offset(10, 10), loop.Offset(-10, -10)],
+                [new Contact($"Head of {area}", "secretary", "1380000" + area)]));
+        }
+
         // road-damage allows 4 h in "reported".
         string id = (await loop.ReportAsync("road-damage")).Id;
 
@@ -47,6 +55,7 @@ public sealed class CaseEscalationTests
         Alert[] notices = loop.Alerts.Recent(a => a.Kind == "caseOverdue").ToArray();
         Assert.Equal(3, notices.Length);
         Assert.All(notices, a => Assert.Equal((EntityType.Case, id), (a.EntityType, a.EntityId)));
+        Assert.Equal(["Head of c1", "Head of s1", "Head of d1"], notices.OrderBy(a => a.At).Select(a => Assert.Single(a.Recipients).Name));
         await Task.Delay(100);
         lock (changes)
         {
