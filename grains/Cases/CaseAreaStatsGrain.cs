@@ -7,18 +7,9 @@ namespace CityTwin.Grains.Cases;
 /// timer when it changed (and on deactivation), not per event, because one busy district grain takes every case event
 /// of the district and its state grows with the days it covers. The aggregates can be rebuilt from the cases.
 /// </summary>
-public sealed class CaseAreaStatsGrain([PersistentState("stats")] IPersistentState<CaseAreaStatsState> state) : Grain, ICaseAreaStatsGrain
+public sealed class CaseAreaStatsGrain([PersistentState("stats")] IPersistentState<CaseAreaStatsState> state)
+    : PeriodicallyWrittenGrain<CaseAreaStatsState>(state), ICaseAreaStatsGrain
 {
-    private static readonly TimeSpan FlushEvery = TimeSpan.FromSeconds(5);
-    private bool _dirty;
-
-    /// <inheritdoc />
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        RegisterGrainTimer(FlushAsync, FlushEvery, FlushEvery);
-        return Task.CompletedTask;
-    }
-
     /// <inheritdoc />
     public Task RecordReportedAsync(CaseReportedEvent e)
     {
@@ -29,10 +20,10 @@ public sealed class CaseAreaStatsGrain([PersistentState("stats")] IPersistentSta
 
         if (e.CellId is not null)
         {
-            state.State.Cells.Add(e.CellId);
+            State.Cells.Add(e.CellId);
         }
 
-        _dirty = true;
+        Changed();
         return Task.CompletedTask;
     }
 
@@ -44,7 +35,7 @@ public sealed class CaseAreaStatsGrain([PersistentState("stats")] IPersistentSta
             AddStage(bucket, e);
         }
 
-        _dirty = true;
+        Changed();
         return Task.CompletedTask;
     }
 
@@ -60,7 +51,7 @@ public sealed class CaseAreaStatsGrain([PersistentState("stats")] IPersistentSta
             }
         }
 
-        _dirty = true;
+        Changed();
         return Task.CompletedTask;
     }
 
@@ -176,7 +167,7 @@ public sealed class CaseAreaStatsGrain([PersistentState("stats")] IPersistentSta
     {
         (int first, int last) = DayRange(from, to);
         int[][] matrix = Enumerable.Range(0, 7).Select(_ => new int[24]).ToArray();
-        foreach ((int dayNumber, CaseDayStats day) in state.State.Days)
+        foreach ((int dayNumber, CaseDayStats day) in State.Days)
         {
             if (dayNumber < first || dayNumber > last)
             {
@@ -209,7 +200,7 @@ public sealed class CaseAreaStatsGrain([PersistentState("stats")] IPersistentSta
     }
 
     /// <inheritdoc />
-    public Task<string[]> GetCellsAsync() => Task.FromResult(state.State.Cells.ToArray());
+    public Task<string[]> GetCellsAsync() => Task.FromResult(State.Cells.ToArray());
 
     /// <summary>The UTC day numbers [first, last] covering [from, to); unbounded ends are the extreme values.</summary>
     internal static (int First, int Last) DayRange(DateTimeOffset? from, DateTimeOffset? to) => (
@@ -235,14 +226,14 @@ public sealed class CaseAreaStatsGrain([PersistentState("stats")] IPersistentSta
     private CaseDayStats[] Buckets(DateTimeOffset reportedAt)
     {
         var date = DateOnly.FromDateTime(reportedAt.UtcDateTime);
-        if (!state.State.Days.TryGetValue(date.DayNumber, out CaseDayStats? day))
+        if (!State.Days.TryGetValue(date.DayNumber, out CaseDayStats? day))
         {
-            state.State.Days[date.DayNumber] = day = new CaseDayStats();
+            State.Days[date.DayNumber] = day = new CaseDayStats();
         }
 
-        if (!state.State.Months.TryGetValue(MonthOf(date), out CaseDayStats? month))
+        if (!State.Months.TryGetValue(MonthOf(date), out CaseDayStats? month))
         {
-            state.State.Months[MonthOf(date)] = month = new CaseDayStats();
+            State.Months[MonthOf(date)] = month = new CaseDayStats();
         }
 
         return [day, month];
@@ -251,7 +242,7 @@ public sealed class CaseAreaStatsGrain([PersistentState("stats")] IPersistentSta
     // The buckets that together cover days [first, last] once: whole months inside the range, single days elsewhere.
     private IEnumerable<CaseDayStats> Covering(int first, int last)
     {
-        foreach ((int month, CaseDayStats stats) in state.State.Months)
+        foreach ((int month, CaseDayStats stats) in State.Months)
         {
             var monthStart = new DateOnly(month / 12, (month % 12) + 1, 1);
             int start = monthStart.DayNumber, end = monthStart.AddMonths(1).DayNumber - 1;
@@ -268,7 +259,7 @@ public sealed class CaseAreaStatsGrain([PersistentState("stats")] IPersistentSta
 
             for (int d = Math.Max(start, first); d <= Math.Min(end, last); d++)
             {
-                if (state.State.Days.TryGetValue(d, out CaseDayStats? day))
+                if (State.Days.TryGetValue(d, out CaseDayStats? day))
                 {
                     yield return day;
                 }
@@ -276,12 +267,4 @@ public sealed class CaseAreaStatsGrain([PersistentState("stats")] IPersistentSta
         }
     }
 
-    private async Task FlushAsync(CancellationToken cancellationToken)
-    {
-        if (_dirty)
-        {
-            _dirty = false;
-            await state.WriteStateAsync(cancellationToken);
-        }
-    }
 }
