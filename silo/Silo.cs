@@ -77,7 +77,7 @@ public sealed class Silo : IAsyncDisposable
 
     internal IGrainStorage Storage { get; }
 
-    internal JsonSerializerOptions StateSerializerOptions { get; } = new(JsonSerializerDefaults.Web);
+    internal JsonSerializerOptions StateSerializerOptions { get; } = StateJson.CreateOptions();
 
     internal RequestContext RequestContext { get; }
 

@@ -33,22 +33,20 @@ public sealed class BuildingState : ITwinEntityState
     public EntitySummary ToSummary()
     {
         BuildingDefinition d = Definition ?? throw new InvalidOperationException("The building is not initialised.");
-        var properties = new Dictionary<string, object>
-        {
-            ["floors"] = d.Floors,
-            ["households"] = d.Households,
-            ["occupants"] = d.Occupants,
-            ["elderly"] = d.Elderly,
-            ["sensors"] = d.SensorIds.Length,
-        };
+        var properties = new SummaryProperties.Builder(7);
+        properties.Add("floors", d.Floors);
+        properties.Add("households", d.Households);
+        properties.Add("occupants", d.Occupants);
+        properties.Add("elderly", d.Elderly);
+        properties.Add("sensors", d.SensorIds.Length);
         if (Evacuation is not null)
         {
-            properties["evacuation"] = Evacuation;
+            properties.Add("evacuation", Evacuation);
         }
 
         if (AlarmedSensors.Count > 0)
         {
-            properties["alarms"] = string.Join(",", AlarmedSensors.Values.Distinct().Order(StringComparer.Ordinal));
+            properties.Add("alarms", string.Join(",", AlarmedSensors.Values.Distinct().Order(StringComparer.Ordinal)));
         }
 
         return new EntitySummary(d.Id, EntityType.Building, d.Use.ToString(), null, Status, d.Centroid, UpdatedAt)
@@ -58,7 +56,7 @@ public sealed class BuildingState : ITwinEntityState
             CommunityId = d.CommunityId,
             StreetId = d.StreetId,
             CellId = d.CellId,
-            Properties = properties,
+            Properties = properties.Build(),
         };
     }
 }

@@ -34,17 +34,21 @@ public sealed class CellState : ITwinEntityState
         {
             GridId = d.GridId,
             CellId = d.Id,
-            Properties = new Dictionary<string, object>
-            {
-                ["column"] = d.Column,
-                ["row"] = d.Row,
-                ["elevationM"] = d.ElevationM,
-                ["imperviousness"] = d.Imperviousness,
-                ["curveNumber"] = d.CurveNumber,
-                ["drainageMmPerHour"] = d.DrainageMmPerHour,
-                ["waterDepthM"] = WaterDepthM,
-                ["gasPpm"] = GasPpm,
-            },
+            Properties = Properties(d),
         };
+    }
+
+    private IReadOnlyDictionary<string, object> Properties(CellDefinition d)
+    {
+        var properties = new SummaryProperties.Builder(8);
+        properties.Add("column", d.Column);
+        properties.Add("row", d.Row);
+        properties.Add("elevationM", d.ElevationM);
+        properties.Add("imperviousness", d.Imperviousness);
+        properties.Add("curveNumber", d.CurveNumber);
+        properties.Add("drainageMmPerHour", d.DrainageMmPerHour);
+        properties.Add("waterDepthM", WaterDepthM);
+        properties.Add("gasPpm", GasPpm);
+        return properties.Build();
     }
 }

@@ -94,30 +94,31 @@ public sealed class SensorState : ITwinEntityState
     /// The summary's extra fields: floor and alarm point; battery when known; for water meters "lastUseAt" (ISO 8601) and
     /// "welfare" ("raised"), which the monitor reads to find due welfare checks without calling every meter.
     /// </summary>
-    public Dictionary<string, object> BuildProperties()
+    public IReadOnlyDictionary<string, object> BuildProperties()
     {
         SensorDefinition d = Definition ?? throw new InvalidOperationException("The sensor is not initialised.");
-        var properties = new Dictionary<string, object>(4) { ["floor"] = d.Floor };
+        var properties = new SummaryProperties.Builder(5);
+        properties.Add("floor", d.Floor);
         if (d.AlarmAbove is { } alarm)
         {
-            properties["alarmAbove"] = alarm;
+            properties.Add("alarmAbove", alarm);
         }
 
         if (BatteryPercent is { } battery)
         {
-            properties["batteryPercent"] = battery;
+            properties.Add("batteryPercent", battery);
         }
 
         if (LastUseAt is { } used)
         {
-            properties["lastUseAt"] = used.ToString("O", CultureInfo.InvariantCulture);
+            properties.Add("lastUseAt", used.ToString("O", CultureInfo.InvariantCulture));
         }
 
         if (WelfareRaised)
         {
-            properties["welfare"] = "raised";
+            properties.Add("welfare", "raised");
         }
 
-        return properties;
+        return properties.Build();
     }
 }

@@ -68,8 +68,7 @@ internal sealed class GrainClassInfo
         {
             if (_stateAttributes[i] is { } attr)
             {
-                var key = new GrainStateKey(TypeName, activation.GrainId.Key, attr.StateName);
-                var state = (PersistentStateBase)_stateFactories[i]!.Invoke(null, [key, activation.Silo])!;
+                var state = (PersistentStateBase)_stateFactories[i]!.Invoke(null, [activation, attr.StateName])!;
                 activation.AddState(state);
                 args[i] = state;
             }
@@ -87,7 +86,7 @@ internal sealed class GrainClassInfo
         return grain;
     }
 
-    private static PersistentStateBase CreateState<T>(GrainStateKey key, Silo silo) where T : new() => new PersistentState<T>(key, silo.Storage, silo.StateSerializerOptions);
+    private static PersistentStateBase CreateState<T>(ActivationData activation, string stateName) where T : new() => new PersistentState<T>(activation, stateName);
 
     private static string DefaultTypeName(Type type)
     {

@@ -7,8 +7,10 @@ namespace CityTwin.Silo.Runtime;
 /// <summary>
 /// A grain state stored as JSON in the silo's storage provider. A fingerprint of the stored bytes tells whether
 /// the live state changed, so deactivation and shutdown write exactly the states that differ from storage.
+/// One exists per stateful activation, so it keeps only what differs per grain: storage, serializer options and the
+/// storage key are derived from the activation when needed.
 /// </summary>
-internal sealed class PersistentState<T>(GrainStateKey key, IGrainStorage storage, JsonSerializerOptions json)
+internal sealed class PersistentState<T>(ActivationData activation, string stateName)
     : PersistentStateBase, IPersistentState<T> where T : new()
 {
     private ulong _storedFingerprint;
@@ -23,7 +25,7 @@ internal sealed class PersistentState<T>(GrainStateKey key, IGrainStorage storag
 
     public override async Task ReadStateAsync(CancellationToken cancellationToken = default)
     {
-        StoredGrainState? stored = await storage.ReadAsync(key, cancellationToken);
+        StoredGrainState? stored = await Storage.ReadAsync(Key, cancellationToken);
         if (stored is null)
         {
             State = new T();
@@ -32,7 +34,7 @@ internal sealed class PersistentState<T>(GrainStateKey key, IGrainStorage storag
         }
         else
         {
-            State = JsonSerializer.Deserialize<T>(stored.Payload, json) ?? new T();
+            State = JsonSerializer.Deserialize<T>(stored.Payload, activation.Silo.StateSerializerOptions) ?? new T();
             Version = stored.Version;
             _storedFingerprint = Fingerprint(stored.Payload);
         }
@@ -48,7 +50,7 @@ internal sealed class PersistentState<T>(GrainStateKey key, IGrainStorage storag
     {
         if (Version != 0)
         {
-            await storage.ClearAsync(key, Version, cancellationToken);
+            await Storage.ClearAsync(Key, Version, cancellationToken);
         }
 
         State = new T();
@@ -70,13 +72,17 @@ internal sealed class PersistentState<T>(GrainStateKey key, IGrainStorage storag
 
     Task IPersistentState<T>.ReadStateAsync(CancellationToken cancellationToken) => ReadStateAsync(cancellationToken);
 
+    private GrainStateKey Key => new(activation.Class.TypeName, activation.GrainId.Key, stateName);
+
+    private IGrainStorage Storage => activation.Silo.Storage;
+
     private async Task WriteAsync(byte[] payload, CancellationToken cancellationToken)
     {
-        Version = await storage.WriteAsync(key, payload, Version, cancellationToken);
+        Version = await Storage.WriteAsync(Key, payload, Version, cancellationToken);
         _storedFingerprint = Fingerprint(payload);
     }
 
-    private byte[] Serialize() => JsonSerializer.SerializeToUtf8Bytes(State, json);
+    private byte[] Serialize() => JsonSerializer.SerializeToUtf8Bytes(State, activation.Silo.StateSerializerOptions);
 
     // FNV-1a, 64 bit: a change detector, not a security hash.
     private static ulong Fingerprint(ReadOnlySpan<byte> bytes)
