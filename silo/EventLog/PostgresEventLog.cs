@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -8,18 +10,23 @@ using NpgsqlTypes;
 namespace CityTwin.Silo.EventLog;
 
 /// <summary>
-/// The event log in PostgreSQL. Queued appends are written by one binary COPY per batch (one statement, so
-/// a batch is committed all or none); reads and counts use pooled connections from the data source.
+/// The event log in PostgreSQL. Queued appends are written by one binary COPY per batch (one statement, so a batch
+/// is committed all or none) on two writer connections side by side, so one batch's COPY overlaps the other's
+/// commit; rows carry numbers given at submission, so the log keeps submission order whichever batch commits first.
+/// Reads and counts use pooled connections from the data source.
 /// </summary>
 public sealed class PostgresEventLog : IEventLog
 {
     private const string SchemaSql = """
         -- The append-only input log. Design choices:
-        --  * seq is an identity column that PostgreSQL fills as binary COPY inserts rows, in the order the
-        --    batch writer sends them. One writer per log per database is assumed (the silo's batch writer,
-        --    whose batches commit one after another), so ascending seq is append order. A second writer
-        --    would still get unique numbers, but its rows could interleave with ours. A failed batch
-        --    leaves a gap in seq; readers order by seq and never assume it is dense.
+        --  * seq is numbered by the appending process when an append is submitted, not by the database, so that
+        --    ascending seq is submission order although a process commits batches on two connections side by side
+        --    (one batch's COPY overlapping the other's commit). A process takes its numbers in leases from
+        --    event_log_seq_lease (one nextval per lease, its increment being the lease's size), so processes
+        --    sharing a database never share a number, though their rows order by lease rather than by time.
+        --    Failed batches and restarts leave gaps: readers order by seq and never assume it is dense.
+        --  * seq has no identity and no index: a sequence call and a unique B-tree insert per row cost throughput
+        --    and serve no reader (reads select by time or key, then sort the matches by seq).
         --  * at is timestamptz (microseconds); the client's time, not the commit time, because replay and
         --    forks run in simulated time.
         --  * payload is bytea holding UTF-8 JSON rather than jsonb: the log is written far more than it is
@@ -27,37 +34,63 @@ public sealed class PostgresEventLog : IEventLog
         --  * indexes: BRIN on (at) for replaying a time range: rows arrive in roughly time order, so a block-range
         --    index answers range scans while costing almost nothing per append (a B-tree on at cost ~30 % of
         --    append throughput); a B-tree on (key, at) for one entity's history (kind is filtered after it,
-        --    since a key names one entity).
+        --    since a key names one entity). That B-tree is most of an append's cost in the database, so key is
+        --    compared bytewise (COLLATE "C": equality is the same, comparisons are cheaper than the locale's) and
+        --    each batch is copied in key order.
+        --  * a table of the earlier layout (seq an identity primary key) is migrated in place: numbering
+        --    continues after its highest seq, and the identity and the primary key are dropped (no rewrite).
         CREATE TABLE IF NOT EXISTS event_log (
-            seq     bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            seq     bigint      NOT NULL,
             at      timestamptz NOT NULL,
             kind    text        NOT NULL,
-            key     text        NOT NULL,
+            key     text        COLLATE "C" NOT NULL,
             payload bytea       NOT NULL
         );
+        CREATE SEQUENCE IF NOT EXISTS event_log_seq_lease INCREMENT BY 1000000;
+        DO $$
+        BEGIN
+            IF EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'event_log'::regclass AND attname = 'seq' AND attidentity <> '') THEN
+                PERFORM setval('event_log_seq_lease', (SELECT coalesce(max(seq), 0) + 1 FROM event_log), false);
+                ALTER TABLE event_log ALTER COLUMN seq DROP IDENTITY;
+                ALTER TABLE event_log DROP CONSTRAINT IF EXISTS event_log_pkey;
+            END IF;
+        END $$;
         CREATE INDEX IF NOT EXISTS event_log_at_brin ON event_log USING brin (at);
         CREATE INDEX IF NOT EXISTS event_log_key_at ON event_log (key, at);
         """;
 
-    private const string CopySql = "COPY event_log (at, kind, key, payload) FROM STDIN (FORMAT BINARY)";
+    private const string CopySql = "COPY event_log (seq, at, kind, key, payload) FROM STDIN (FORMAT BINARY)";
 
     private readonly NpgsqlDataSource _dataSource;
-    private readonly BatchWriter<PendingAppend> _writer;
-    private NpgsqlConnection? _writeConnection;
-    private bool _initialized;
+    private readonly EventLogQueue<EventAppend> _queue;
 
-    /// <summary>Creates the log over <paramref name="dataSource"/>, which the caller owns and disposes after this log.</summary>
-    public PostgresEventLog(NpgsqlDataSource dataSource)
+    // Writer connections not in use by a commit; at most one per writer loop.
+    private readonly ConcurrentStack<NpgsqlConnection> _idleWriters = new();
+
+    // Leases of seq numbers, in the order of the submission numbers they serve: _leases[i] is the first seq of
+    // submissions [i * _leaseSize, (i + 1) * _leaseSize). Taken in order under the gate, so seq ascends with them.
+    private readonly List<long> _leases = new();
+    private readonly SemaphoreSlim _leaseGate = new(1, 1);
+    private long _leaseSize;
+
+    /// <summary>
+    /// Creates the log over <paramref name="dataSource"/>, which the caller owns and disposes after this log.
+    /// <paramref name="writerConnections"/> batches commit side by side, each on its own connection.
+    /// </summary>
+    public PostgresEventLog(NpgsqlDataSource dataSource, int writerConnections = 2)
     {
         _dataSource = dataSource;
-        _writer = new BatchWriter<PendingAppend>(
+
+        // Batches are capped well below what a burst of ingest queues, so the writer loops share a burst rather than
+        // the first taking all of it; a COPY of 5,000 rows already amortises its round trip and commit.
+        _queue = new EventLogQueue<EventAppend>(
             "postgres event log",
+            static entry => entry with { Payload = entry.Payload.ToArray() },
             CommitAsync,
-            static (item, ex) => item.Completion.TrySetException(ex),
-            static item => item.Entries.Length,
-            maxBatchWeight: 50_000,
+            maxBatchRows: 5_000,
             capacity: 200_000,
-            Statistics);
+            Statistics,
+            writerConnections);
     }
 
     /// <inheritdoc />
@@ -67,30 +100,16 @@ public sealed class PostgresEventLog : IEventLog
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
         await PostgresSchema.ApplyAsync(_dataSource, SchemaSql, cancellationToken).ConfigureAwait(false);
-        _initialized = true;
+        await using NpgsqlCommand command = _dataSource.CreateCommand("SELECT seqincrement FROM pg_sequence WHERE seqrelid = 'event_log_seq_lease'::regclass");
+        _leaseSize = (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        _queue.Start();
     }
 
     /// <inheritdoc />
     public Task AppendAsync(EventAppend entry, CancellationToken cancellationToken = default) => AppendBatchAsync([entry], cancellationToken);
 
     /// <inheritdoc />
-    public async Task AppendBatchAsync(IReadOnlyList<EventAppend> entries, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(entries);
-        if (!_initialized)
-        {
-            throw new InvalidOperationException("PostgresEventLog.InitializeAsync must complete before the first append.");
-        }
-
-        if (entries.Count == 0)
-        {
-            return;
-        }
-
-        PendingAppend pending = PendingAppend.Create(entries);
-        await _writer.EnqueueAsync(pending, cancellationToken).ConfigureAwait(false);
-        await pending.Completion.Task.ConfigureAwait(false);
-    }
+    public Task AppendBatchAsync(IReadOnlyList<EventAppend> entries, CancellationToken cancellationToken = default) => _queue.AppendAsync(entries, cancellationToken);
 
     /// <inheritdoc />
     public async IAsyncEnumerable<EventRecord> ReadAsync(DateTimeOffset from, DateTimeOffset to, string? kind = null, string? key = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -136,80 +155,116 @@ public sealed class PostgresEventLog : IEventLog
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        // Flushes queued appends before the connection goes away.
-        await _writer.DisposeAsync().ConfigureAwait(false);
-        if (_writeConnection is not null)
+        // Flushes queued appends before the connections go away.
+        await _queue.DisposeAsync().ConfigureAwait(false);
+        while (_idleWriters.TryPop(out NpgsqlConnection? connection))
         {
-            await _writeConnection.DisposeAsync().ConfigureAwait(false);
-            _writeConnection = null;
+            await connection.DisposeAsync().ConfigureAwait(false);
         }
+
+        _leaseGate.Dispose();
     }
 
-    // Runs on the writer loop only, so the connection needs no locking.
-    private async Task CommitAsync(List<PendingAppend> batch)
+    // Runs on up to writerConnections loops at once; each commit holds a writer connection of its own.
+    private async Task CommitAsync(List<PendingAppend<EventAppend>> batch)
     {
         long started = Stopwatch.GetTimestamp();
-        _writeConnection ??= await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
-        int rows = 0;
+        long firstOrdinal = long.MaxValue;
+        long lastOrdinal = long.MinValue;
+        int total = 0;
+        foreach (PendingAppend<EventAppend> item in batch)
+        {
+            total += item.Rows.Length;
+            firstOrdinal = Math.Min(firstOrdinal, item.FirstOrdinal);
+            lastOrdinal = Math.Max(lastOrdinal, item.FirstOrdinal + item.Rows.Length - 1);
+        }
+
+        NpgsqlConnection connection = _idleWriters.TryPop(out NpgsqlConnection? idle) ? idle : await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
+        NumberedEntry[] sorted = ArrayPool<NumberedEntry>.Shared.Rent(total);
         try
         {
+            long firstLease = firstOrdinal / _leaseSize;
+            long[] leases = await LeasesAsync(connection, firstLease, lastOrdinal / _leaseSize).ConfigureAwait(false);
+
+            // Rows go to COPY sorted by key: the (key, at) B-tree is most of an append's cost, and inserting into it
+            // in key order keeps its pages hot (random order cost about half as much again). seq carries the
+            // submission order, so the physical order is free.
+            int count = 0;
+            foreach (PendingAppend<EventAppend> item in batch)
+            {
+                for (int i = 0; i < item.Rows.Length; i++)
+                {
+                    long ordinal = item.FirstOrdinal + i;
+                    sorted[count++] = new NumberedEntry(leases[(ordinal / _leaseSize) - firstLease] + (ordinal % _leaseSize), item.Rows[i]);
+                }
+            }
+
+            sorted.AsSpan(0, total).Sort(NumberedEntry.ByKeyAndTime);
+
             // COPY is one statement in autocommit: when CompleteAsync returns, the whole batch is durable; if
             // anything fails before that, none of it is.
-            await using NpgsqlBinaryImporter importer = await _writeConnection.BeginBinaryImportAsync(CopySql).ConfigureAwait(false);
-            foreach (PendingAppend item in batch)
+            await using NpgsqlBinaryImporter importer = await connection.BeginBinaryImportAsync(CopySql).ConfigureAwait(false);
+            for (int i = 0; i < total; i++)
             {
-                foreach (EventAppend entry in item.Entries)
-                {
-                    // Synchronous writes only copy into Npgsql's buffer (flushing when full); the async
-                    // overloads would add a state machine per column for nothing on this dedicated loop.
-                    importer.StartRow();
-                    importer.Write(entry.At.UtcDateTime, NpgsqlDbType.TimestampTz);
-                    importer.Write(entry.Kind, NpgsqlDbType.Text);
-                    importer.Write(entry.Key, NpgsqlDbType.Text);
-                    importer.Write(entry.Payload, NpgsqlDbType.Bytea);
-                    rows++;
-                }
+                // Synchronous writes only copy into Npgsql's buffer (flushing when full); the async overloads
+                // would add a state machine per column for nothing on a writer loop.
+                EventAppend entry = sorted[i].Entry;
+                importer.StartRow();
+                importer.Write(sorted[i].Sequence, NpgsqlDbType.Bigint);
+                importer.Write(entry.At.UtcDateTime, NpgsqlDbType.TimestampTz);
+                importer.Write(entry.Kind, NpgsqlDbType.Text);
+                importer.Write(entry.Key, NpgsqlDbType.Text);
+                importer.Write(entry.Payload, NpgsqlDbType.Bytea);
             }
 
             await importer.CompleteAsync().ConfigureAwait(false);
         }
         catch
         {
-            // The connection may be broken; the next batch opens a fresh one from the pool.
-            await _writeConnection.DisposeAsync().ConfigureAwait(false);
-            _writeConnection = null;
+            // The connection may be broken; a later batch opens a fresh one from the pool.
+            await connection.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+        finally
+        {
+            ArrayPool<NumberedEntry>.Shared.Return(sorted, clearArray: true);
+        }
 
-        Statistics.RecordBatch(rows, Stopwatch.GetElapsedTime(started));
-        foreach (PendingAppend item in batch)
+        _idleWriters.Push(connection);
+        Statistics.RecordBatch(total, Stopwatch.GetElapsedTime(started));
+        foreach (PendingAppend<EventAppend> item in batch)
         {
             item.Completion.TrySetResult();
         }
     }
 
-    /// <summary>One caller's entries and the caller's completion source.</summary>
-    private sealed class PendingAppend
+    // The first seq of each lease from firstLease to lastLease, taking the missing ones in order.
+    private async Task<long[]> LeasesAsync(NpgsqlConnection connection, long firstLease, long lastLease)
     {
-        private PendingAppend(EventAppend[] entries) => Entries = entries;
-
-        public EventAppend[] Entries { get; }
-
-        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public static PendingAppend Create(IReadOnlyList<EventAppend> entries)
+        await _leaseGate.WaitAsync().ConfigureAwait(false);
+        try
         {
-            EventAppend[] copies = new EventAppend[entries.Count];
-            for (int i = 0; i < copies.Length; i++)
+            while (_leases.Count <= lastLease)
             {
-                EventAppend entry = entries[i];
-                EventLogValidation.Validate(entry);
-
-                // Copied now: the caller's buffer is not ours to hold while the batch waits.
-                copies[i] = entry with { Payload = entry.Payload.ToArray() };
+                await using NpgsqlCommand command = new("SELECT nextval('event_log_seq_lease')", connection);
+                _leases.Add((long)(await command.ExecuteScalarAsync().ConfigureAwait(false))!);
             }
 
-            return new PendingAppend(copies);
+            return _leases.GetRange((int)firstLease, (int)(lastLease - firstLease + 1)).ToArray();
         }
+        finally
+        {
+            _leaseGate.Release();
+        }
+    }
+
+    /// <summary>An entry with its seq, for sorting a batch before COPY.</summary>
+    private readonly record struct NumberedEntry(long Sequence, EventAppend Entry)
+    {
+        public static readonly Comparison<NumberedEntry> ByKeyAndTime = static (x, y) =>
+        {
+            int byKey = string.CompareOrdinal(x.Entry.Key, y.Entry.Key);
+            return byKey != 0 ? byKey : x.Entry.At.UtcTicks.CompareTo(y.Entry.At.UtcTicks);
+        };
     }
 }

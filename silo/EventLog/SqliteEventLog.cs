@@ -35,22 +35,20 @@ public sealed class SqliteEventLog : IEventLog
     private const int RowsPerInsert = 64;
 
     private readonly string _connectionString;
-    private readonly BatchWriter<PendingAppend> _writer;
+    private readonly EventLogQueue<Row> _queue;
     private SqliteConnection? _writeConnection;
     private SqliteCommand? _multiRowInsert;
     private SqliteCommand? _singleRowInsert;
-    private bool _initialized;
 
     /// <summary>Creates the log over <paramref name="connectionString"/> (a Microsoft.Data.Sqlite connection string).</summary>
     public SqliteEventLog(string connectionString)
     {
         _connectionString = connectionString;
-        _writer = new BatchWriter<PendingAppend>(
+        _queue = new EventLogQueue<Row>(
             "sqlite event log",
+            static entry => new Row(SqliteConnections.ToUnixMicros(entry.At), entry.Kind, entry.Key, entry.Payload.ToArray()),
             CommitAsync,
-            static (item, ex) => item.Completion.TrySetException(ex),
-            static item => item.Entries.Length,
-            maxBatchWeight: 20_000,
+            maxBatchRows: 20_000,
             capacity: 100_000,
             Statistics);
     }
@@ -62,7 +60,7 @@ public sealed class SqliteEventLog : IEventLog
     public Task InitializeAsync(CancellationToken cancellationToken = default)
     {
         SqliteConnections.Execute(_connectionString, SchemaSql);
-        _initialized = true;
+        _queue.Start();
         return Task.CompletedTask;
     }
 
@@ -70,23 +68,7 @@ public sealed class SqliteEventLog : IEventLog
     public Task AppendAsync(EventAppend entry, CancellationToken cancellationToken = default) => AppendBatchAsync([entry], cancellationToken);
 
     /// <inheritdoc />
-    public async Task AppendBatchAsync(IReadOnlyList<EventAppend> entries, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(entries);
-        if (!_initialized)
-        {
-            throw new InvalidOperationException("SqliteEventLog.InitializeAsync must complete before the first append.");
-        }
-
-        if (entries.Count == 0)
-        {
-            return;
-        }
-
-        PendingAppend pending = PendingAppend.Create(entries);
-        await _writer.EnqueueAsync(pending, cancellationToken).ConfigureAwait(false);
-        await pending.Completion.Task.ConfigureAwait(false);
-    }
+    public Task AppendBatchAsync(IReadOnlyList<EventAppend> entries, CancellationToken cancellationToken = default) => _queue.AppendAsync(entries, cancellationToken);
 
     /// <inheritdoc />
     public async IAsyncEnumerable<EventRecord> ReadAsync(DateTimeOffset from, DateTimeOffset to, string? kind = null, string? key = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -135,7 +117,7 @@ public sealed class SqliteEventLog : IEventLog
     public async ValueTask DisposeAsync()
     {
         // Flushes queued appends before the connection goes away.
-        await _writer.DisposeAsync().ConfigureAwait(false);
+        await _queue.DisposeAsync().ConfigureAwait(false);
         DisposeWriter();
         SqliteConnections.ReleasePool(_connectionString);
     }
@@ -151,7 +133,7 @@ public sealed class SqliteEventLog : IEventLog
     }
 
     // Runs on the writer loop only, so the connection and prepared commands need no locking.
-    private Task CommitAsync(List<PendingAppend> batch)
+    private Task CommitAsync(List<PendingAppend<Row>> batch)
     {
         long started = Stopwatch.GetTimestamp();
         if (_writeConnection is null)
@@ -170,11 +152,13 @@ public sealed class SqliteEventLog : IEventLog
             multi.Transaction = transaction;
             single.Transaction = transaction;
 
-            // Entries go in queue order; multi-row VALUES insert in listed order, so seq follows append order.
-            List<PendingAppend.Row> pending = new(RowsPerInsert);
-            foreach (PendingAppend item in batch)
+            // Entries go in queue order; multi-row VALUES insert in listed order, so seq follows append order. (The
+            // queue's submission numbers are not needed: this one writer inserts in queue order, which keeps each
+            // caller's order.)
+            List<Row> pending = new(RowsPerInsert);
+            foreach (PendingAppend<Row> item in batch)
             {
-                foreach (PendingAppend.Row row in item.Entries)
+                foreach (Row row in item.Rows)
                 {
                     pending.Add(row);
                     if (pending.Count == RowsPerInsert)
@@ -186,7 +170,7 @@ public sealed class SqliteEventLog : IEventLog
                 }
             }
 
-            foreach (PendingAppend.Row row in pending)
+            foreach (Row row in pending)
             {
                 Execute(single, [row]);
                 rows++;
@@ -202,7 +186,7 @@ public sealed class SqliteEventLog : IEventLog
         }
 
         Statistics.RecordBatch(rows, Stopwatch.GetElapsedTime(started));
-        foreach (PendingAppend item in batch)
+        foreach (PendingAppend<Row> item in batch)
         {
             item.Completion.TrySetResult();
         }
@@ -210,7 +194,7 @@ public sealed class SqliteEventLog : IEventLog
         return Task.CompletedTask;
     }
 
-    private static void Execute(SqliteCommand command, List<PendingAppend.Row> rows)
+    private static void Execute(SqliteCommand command, List<Row> rows)
     {
         SqliteParameterCollection parameters = command.Parameters;
         for (int i = 0; i < rows.Count; i++)
@@ -242,30 +226,6 @@ public sealed class SqliteEventLog : IEventLog
         return command;
     }
 
-    /// <summary>One caller's entries, converted for storage, and the caller's completion source.</summary>
-    private sealed class PendingAppend
-    {
-        private PendingAppend(Row[] entries) => Entries = entries;
-
-        public Row[] Entries { get; }
-
-        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public static PendingAppend Create(IReadOnlyList<EventAppend> entries)
-        {
-            Row[] rows = new Row[entries.Count];
-            for (int i = 0; i < rows.Length; i++)
-            {
-                EventAppend entry = entries[i];
-                EventLogValidation.Validate(entry);
-
-                // Copied now: the caller's buffer is not ours to hold while the batch waits.
-                rows[i] = new Row(SqliteConnections.ToUnixMicros(entry.At), entry.Kind, entry.Key, entry.Payload.ToArray());
-            }
-
-            return new PendingAppend(rows);
-        }
-
-        public readonly record struct Row(long AtMicros, string Kind, string Key, byte[] Payload);
-    }
+    /// <summary>An entry converted for storage.</summary>
+    private readonly record struct Row(long AtMicros, string Kind, string Key, byte[] Payload);
 }

@@ -4,8 +4,9 @@ using System.Threading.Channels;
 namespace CityTwin.Silo.Storage;
 
 /// <summary>
-/// A single background writer that drains a bounded queue and commits whatever has accumulated in one round
-/// trip (group commit). Callers wait on their own completion source, which the commit delegate settles.
+/// A background writer that drains a bounded queue and commits whatever has accumulated in one round trip
+/// (group commit). Callers wait on their own completion source, which the commit delegate settles. With more than
+/// one writer loop, loops take batches from the same queue side by side, so one batch's commit overlaps the next.
 /// </summary>
 /// <typeparam name="T">A pending operation that carries its own completion source.</typeparam>
 internal sealed class BatchWriter<T> : IAsyncDisposable
@@ -18,10 +19,10 @@ internal sealed class BatchWriter<T> : IAsyncDisposable
     private readonly int _maxBatchWeight;
     private readonly StorageStatistics _statistics;
     private readonly string _name;
-    private readonly Task _loop;
+    private readonly Task[] _loops;
     private int _disposed;
 
-    /// <summary>Starts the writer loop.</summary>
+    /// <summary>Starts the writer loops.</summary>
     /// <param name="name">Provider name used in error messages.</param>
     /// <param name="commitAsync">Commits one batch and settles each item; throwing fails every unsettled item.</param>
     /// <param name="fail">Faults one item's completion source.</param>
@@ -29,8 +30,10 @@ internal sealed class BatchWriter<T> : IAsyncDisposable
     /// <param name="maxBatchWeight">Upper bound of rows per round trip.</param>
     /// <param name="capacity">Queued items before callers wait (back-pressure rather than unbounded memory).</param>
     /// <param name="statistics">Failures are counted here.</param>
-    public BatchWriter(string name, Func<List<T>, Task> commitAsync, Action<T, Exception> fail, Func<T, int> weight, int maxBatchWeight, int capacity, StorageStatistics statistics)
+    /// <param name="loops">Writer loops; above 1, <paramref name="commitAsync"/> runs concurrently and batches may commit out of queue order.</param>
+    public BatchWriter(string name, Func<List<T>, Task> commitAsync, Action<T, Exception> fail, Func<T, int> weight, int maxBatchWeight, int capacity, StorageStatistics statistics, int loops = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(loops, 1);
         _name = name;
         _commitAsync = commitAsync;
         _fail = fail;
@@ -39,11 +42,15 @@ internal sealed class BatchWriter<T> : IAsyncDisposable
         _statistics = statistics;
         _channel = Channel.CreateBounded<T>(new BoundedChannelOptions(capacity)
         {
-            SingleReader = true,
+            SingleReader = loops == 1,
             SingleWriter = false,
             FullMode = BoundedChannelFullMode.Wait,
         });
-        _loop = Task.Run(RunAsync);
+        _loops = new Task[loops];
+        for (int i = 0; i < loops; i++)
+        {
+            _loops[i] = Task.Run(RunAsync);
+        }
     }
 
     /// <summary>Queues an item; waits only when the queue is full. Cancellation applies only until the item is queued.</summary>
@@ -99,16 +106,14 @@ internal sealed class BatchWriter<T> : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops accepting items, commits everything already queued, then stops the loop.</summary>
+    /// <summary>Stops accepting items, commits everything already queued, then stops the loops.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            await _loop.ConfigureAwait(false);
-            return;
+            _channel.Writer.TryComplete();
         }
 
-        _channel.Writer.TryComplete();
-        await _loop.ConfigureAwait(false);
+        await Task.WhenAll(_loops).ConfigureAwait(false);
     }
 }
