@@ -154,12 +154,21 @@ public sealed class PointGridIndex<TKey> : IDisposable
     public int Near(GeoPoint centre, double radiusMetres, List<SpatialHit<TKey>> results)
     {
         ArgumentNullException.ThrowIfNull(results);
+        results.Clear();
+        var collector = new HitCollector(results);
+        Near(centre, radiusMetres, ref collector);
+        return results.Count;
+    }
+
+    /// <summary>Streams the keys within <paramref name="radiusMetres"/> of <paramref name="centre"/> to <paramref name="visitor"/>, with their distances, in no particular order.</summary>
+    public void Near<TVisitor>(GeoPoint centre, double radiusMetres, ref TVisitor visitor)
+        where TVisitor : ISpatialVisitor<TKey>
+    {
         if (!(radiusMetres >= 0))
         {
             throw new ArgumentOutOfRangeException(nameof(radiusMetres), radiusMetres, "Radius must be a non-negative number of metres.");
         }
 
-        results.Clear();
         ProjectedPoint c = _projection.Forward(centre);
         double r2 = radiusMetres * radiusMetres;
         (long minX, long minY) = CellOf(c.X - radiusMetres, c.Y - radiusMetres);
@@ -184,7 +193,7 @@ public sealed class PointGridIndex<TKey> : IDisposable
                         double d2 = (dx * dx) + (dy * dy);
                         if (d2 <= r2)
                         {
-                            results.Add(new SpatialHit<TKey>(e.Key, e.Position, Math.Sqrt(d2)));
+                            visitor.Visit(e.Key, e.Position, Math.Sqrt(d2));
                         }
                     }
                 }
@@ -194,8 +203,6 @@ public sealed class PointGridIndex<TKey> : IDisposable
         {
             _lock.ExitReadLock();
         }
-
-        return results.Count;
     }
 
     /// <summary>Up to <paramref name="count"/> keys nearest to <paramref name="centre"/> within <paramref name="maxRadiusMetres"/>, nearest first.</summary>
@@ -215,10 +222,18 @@ public sealed class PointGridIndex<TKey> : IDisposable
     /// <summary>Keys whose WGS84 position lies inside <paramref name="box"/> (edges included).</summary>
     public List<SpatialEntry<TKey>> InBox(GeoBox box)
     {
-        var results = new List<SpatialEntry<TKey>>();
+        var collector = new EntryCollector([]);
+        InBox(box, ref collector);
+        return collector.Results;
+    }
+
+    /// <summary>Streams the keys whose WGS84 position lies inside <paramref name="box"/> (edges included) to <paramref name="visitor"/>.</summary>
+    public void InBox<TVisitor>(GeoBox box, ref TVisitor visitor)
+        where TVisitor : ISpatialVisitor<TKey>
+    {
         if (box.MinLon > box.MaxLon || box.MinLat > box.MaxLat)
         {
-            return results;
+            return;
         }
 
         // A lon/lat box is not a rectangle in UTM; its edges bow. Sample the edges densely, take the projected
@@ -248,12 +263,20 @@ public sealed class PointGridIndex<TKey> : IDisposable
         }
 
         double pad = 1 + (0.01 * Math.Max(maxX - minX, maxY - minY));
-        ScanEnvelope(minX - pad, minY - pad, maxX + pad, maxY + pad, results, (in Entry e) => box.Contains(e.Position));
-        return results;
+        ScanEnvelope(minX - pad, minY - pad, maxX + pad, maxY + pad, ref visitor, (in Entry e) => box.Contains(e.Position));
     }
 
     /// <summary>Keys inside or on the boundary of a WGS84 polygon or multipolygon, tested in UTM metres.</summary>
     public List<SpatialEntry<TKey>> Within(Geometry polygon)
+    {
+        var collector = new EntryCollector([]);
+        Within(polygon, ref collector);
+        return collector.Results;
+    }
+
+    /// <summary>Streams the keys inside or on the boundary of a WGS84 polygon or multipolygon to <paramref name="visitor"/>.</summary>
+    public void Within<TVisitor>(Geometry polygon, ref TVisitor visitor)
+        where TVisitor : ISpatialVisitor<TKey>
     {
         ArgumentNullException.ThrowIfNull(polygon);
         if (polygon is not (Polygon or MultiPolygon))
@@ -261,18 +284,37 @@ public sealed class PointGridIndex<TKey> : IDisposable
             throw new ArgumentException($"Within needs a Polygon or MultiPolygon, not a {polygon.GeometryType}.", nameof(polygon));
         }
 
-        var results = new List<SpatialEntry<TKey>>();
         if (polygon.IsEmpty)
         {
-            return results;
+            return;
         }
 
         Geometry projected = _projection.Forward(polygon);
         Envelope env = projected.EnvelopeInternal;
         var locator = new IndexedPointInAreaLocator(projected);
-        ScanEnvelope(env.MinX, env.MinY, env.MaxX, env.MaxY, results,
+        ScanEnvelope(env.MinX, env.MinY, env.MaxX, env.MaxY, ref visitor,
             (in Entry e) => locator.Locate(new Coordinate(e.X, e.Y)) != Location.Exterior);
-        return results;
+    }
+
+    /// <summary>Streams every indexed key to <paramref name="visitor"/>, in no particular order.</summary>
+    public void ForEach<TVisitor>(ref TVisitor visitor)
+        where TVisitor : ISpatialVisitor<TKey>
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            foreach (Cell cell in _cells.Values)
+            {
+                foreach (ref readonly Entry e in cell.Entries.AsSpan(0, cell.Count))
+                {
+                    visitor.Visit(e.Key, e.Position, double.NaN);
+                }
+            }
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
     }
 
     /// <summary>Releases the reader/writer lock.</summary>
@@ -283,7 +325,8 @@ public sealed class PointGridIndex<TKey> : IDisposable
     private (long X, long Y) CellOf(double x, double y) =>
         ((long)Math.Floor(x / _cellSize), (long)Math.Floor(y / _cellSize));
 
-    private void ScanEnvelope(double minX, double minY, double maxX, double maxY, List<SpatialEntry<TKey>> results, EntryPredicate accept)
+    private void ScanEnvelope<TVisitor>(double minX, double minY, double maxX, double maxY, ref TVisitor visitor, EntryPredicate accept)
+        where TVisitor : ISpatialVisitor<TKey>
     {
         (long cx0, long cy0) = CellOf(minX, minY);
         (long cx1, long cy1) = CellOf(maxX, maxY);
@@ -296,7 +339,7 @@ public sealed class PointGridIndex<TKey> : IDisposable
             {
                 foreach (KeyValuePair<long, Cell> pair in _cells)
                 {
-                    ScanCell(pair.Value, minX, minY, maxX, maxY, results, accept);
+                    ScanCell(pair.Value, minX, minY, maxX, maxY, ref visitor, accept);
                 }
 
                 return;
@@ -308,7 +351,7 @@ public sealed class PointGridIndex<TKey> : IDisposable
                 {
                     if (_cells.TryGetValue(Pack(ix, iy), out Cell? cell))
                     {
-                        ScanCell(cell, minX, minY, maxX, maxY, results, accept);
+                        ScanCell(cell, minX, minY, maxX, maxY, ref visitor, accept);
                     }
                 }
             }
@@ -319,14 +362,15 @@ public sealed class PointGridIndex<TKey> : IDisposable
         }
     }
 
-    private static void ScanCell(Cell cell, double minX, double minY, double maxX, double maxY, List<SpatialEntry<TKey>> results, EntryPredicate accept)
+    private static void ScanCell<TVisitor>(Cell cell, double minX, double minY, double maxX, double maxY, ref TVisitor visitor, EntryPredicate accept)
+        where TVisitor : ISpatialVisitor<TKey>
     {
         ReadOnlySpan<Entry> entries = cell.Entries.AsSpan(0, cell.Count);
         foreach (ref readonly Entry e in entries)
         {
             if (e.X >= minX && e.X <= maxX && e.Y >= minY && e.Y <= maxY && accept(in e))
             {
-                results.Add(new SpatialEntry<TKey>(e.Key, e.Position));
+                visitor.Visit(e.Key, e.Position, double.NaN);
             }
         }
     }
@@ -380,6 +424,18 @@ public sealed class PointGridIndex<TKey> : IDisposable
     }
 
     private delegate bool EntryPredicate(in Entry entry);
+
+    private readonly struct HitCollector(List<SpatialHit<TKey>> results) : ISpatialVisitor<TKey>
+    {
+        public void Visit(TKey key, GeoPoint position, double distanceMetres) => results.Add(new SpatialHit<TKey>(key, position, distanceMetres));
+    }
+
+    private readonly struct EntryCollector(List<SpatialEntry<TKey>> results) : ISpatialVisitor<TKey>
+    {
+        public List<SpatialEntry<TKey>> Results => results;
+
+        public void Visit(TKey key, GeoPoint position, double distanceMetres) => results.Add(new SpatialEntry<TKey>(key, position));
+    }
 
     private readonly record struct Entry(TKey Key, double X, double Y, GeoPoint Position);
 

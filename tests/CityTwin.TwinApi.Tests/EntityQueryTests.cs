@@ -65,6 +65,58 @@ public sealed class EntityQueryTests(TwinServerFixture server) : IClassFixture<T
     }
 
     [Fact]
+    public async Task Pages_of_a_near_query_walk_the_matches_nearest_first_under_one_total()
+    {
+        GeoPoint centre = server.Directory.OfType(EntityType.Building).OrderBy(b => b.Id, StringComparer.Ordinal).Skip(5).First().Position;
+        string[] expected = SensorsNear(centre, 400).Select(x => x.Id).ToArray();
+        Assert.True(expected.Length > 20, $"only {expected.Length} sensors near the centre");
+
+        var seen = new List<string>();
+        int pages = (expected.Length + 6) / 7;
+        for (int page = 1; page <= pages + 1; page++)
+        {
+            JsonElement fc = await GetJson($"api/entities?type=sensor&near={centre.Lon},{centre.Lat}&radius=400&page={page}&pageSize=7");
+            JsonElement[] features = fc.GetProperty("features").EnumerateArray().ToArray();
+            Assert.Equal(expected.Length, fc.GetProperty("numberMatched").GetInt32());
+            Assert.Equal(Math.Clamp(expected.Length - ((page - 1) * 7), 0, 7), features.Length);
+            Assert.Equal(features.Length, fc.GetProperty("numberReturned").GetInt32());
+            seen.AddRange(features.Select(f => f.GetProperty("id").GetString()!));
+        }
+
+        Assert.Equal(expected, seen);
+    }
+
+    [Fact]
+    public async Task A_filtered_near_query_counts_and_orders_only_the_matches()
+    {
+        GeoPoint centre = server.Directory.OfType(EntityType.Building).OrderBy(b => b.Id, StringComparer.Ordinal).Skip(9).First().Position;
+        string[] expected = SensorsNear(centre, 600).Where(x => x.Kind == nameof(SensorKind.Smoke)).Select(x => x.Id).ToArray();
+        Assert.True(expected.Length > 3, $"only {expected.Length} smoke sensors near the centre");
+
+        JsonElement fc = await GetJson($"api/entities?type=sensor&near={centre.Lon},{centre.Lat}&radius=600&q=kind==smoke&pageSize=3");
+
+        Assert.Equal(expected.Length, fc.GetProperty("numberMatched").GetInt32());
+        Assert.Equal(expected.Take(3), fc.GetProperty("features").EnumerateArray().Select(f => f.GetProperty("id").GetString()!));
+    }
+
+    [Fact]
+    public async Task A_reading_accepted_by_the_api_is_in_the_very_next_near_query()
+    {
+        EntitySummary meter = server.Directory.OfType(EntityType.Sensor).Where(s => s.Kind == nameof(SensorKind.WaterMeter)).OrderBy(s => s.Id, StringComparer.Ordinal).First();
+        string url = $"api/entities?type=sensor&near={meter.Position.Lon},{meter.Position.Lat}&radius=1&q=id=={meter.Id}";
+        foreach (double value in new[] { 123.5, 124.75 })
+        {
+            using HttpResponseMessage post = await server.Client.PostAsJsonAsync("api/telemetry", new[] { new { sensorId = meter.Id, value, at = DateTimeOffset.UtcNow.ToString("O") } });
+            Assert.Equal(HttpStatusCode.Accepted, post.StatusCode);
+
+            JsonElement fc = await GetJson(url);
+
+            JsonElement feature = Assert.Single(fc.GetProperty("features").EnumerateArray());
+            Assert.Equal(value, feature.GetProperty("properties").GetProperty("value").GetDouble());
+        }
+    }
+
+    [Fact]
     public async Task A_building_comes_with_its_footprint_state_and_sensors()
     {
         EntitySummary building = server.Directory.OfType(EntityType.Building).First();
@@ -147,6 +199,17 @@ public sealed class EntityQueryTests(TwinServerFixture server) : IClassFixture<T
         Assert.Equal("ok", health.GetProperty("status").GetString());
         Assert.Equal("memory", health.GetProperty("store").GetProperty("kind").GetString());
         Assert.True(health.GetProperty("silo").GetProperty("activations").GetInt32() > 300);
+    }
+
+    /// <summary>Sensors within <paramref name="radiusM"/> of a point, nearest first and by id on ties, as the API orders them.</summary>
+    private (string Id, string? Kind)[] SensorsNear(GeoPoint centre, double radiusM)
+    {
+        var projection = server.Directory.Projection;
+        return server.Directory.OfType(EntityType.Sensor)
+            .Select(s => (s.Id, s.Kind, Distance: projection.DistanceMetres(centre, s.Position)))
+            .Where(x => x.Distance <= radiusM)
+            .OrderBy(x => x.Distance).ThenBy(x => x.Id, StringComparer.Ordinal)
+            .Select(x => (x.Id, x.Kind)).ToArray();
     }
 
     private async Task<JsonElement> GetJson(string url)

@@ -21,6 +21,7 @@ public static class EntityEndpoints
     private const double MaxRadiusM = 50_000;
     private static readonly string TypeNames = string.Join(", ", Enum.GetNames<EntityType>().Where(n => n != nameof(EntityType.Case)).Select(n => n.ToLowerInvariant()));
     private static readonly GeometryFactory Factory = new();
+    private static readonly string[] LowerTypeNames = Enum.GetValues<EntityType>().Select(t => t.ToString().ToLowerInvariant()).ToArray();
 
     /// <summary>Maps the entity and area query endpoints.</summary>
     public static IEndpointRouteBuilder MapEntityEndpoints(this IEndpointRouteBuilder app)
@@ -33,7 +34,7 @@ public static class EntityEndpoints
         return app;
     }
 
-    private static IResult Query(HttpContext http, SiloHost host, string? type, string? bbox, string? near, double? radius, string? within, string? q, int? page, int? pageSize)
+    private static IResult Query(SiloHost host, string? type, string? bbox, string? near, double? radius, string? within, string? q, int? page, int? pageSize)
     {
         TwinDirectory directory = Directory(host);
         EntityType? entityType = null;
@@ -71,27 +72,21 @@ public static class EntityEndpoints
         }
 
         EntityType[] types = entityType is { } only ? [only] : Enum.GetValues<EntityType>().Where(t => t != EntityType.Case).ToArray();
-
-        // Candidates come from the spatial index as (id, distance); summaries are looked up only where a filter
-        // needs them or for the page itself, and only the first page*pageSize candidates are ordered, so a 500 m
-        // query over ~10,000 sensors costs far less than sorting and resolving all of them.
-        var candidates = new List<(string Id, double? Distance)>();
-        bool byDistance = false;
+        GeoBox? box = null;
+        GeoPoint? centre = null;
+        Polygon? polygon = null;
         if (bbox is not null)
         {
-            if (!TryParseBox(bbox, out GeoBox box, out string? error))
+            if (!TryParseBox(bbox, out GeoBox b, out string? error))
             {
                 return ApiProblems.BadRequest(error!, "bbox");
             }
 
-            foreach (EntityType t in types)
-            {
-                candidates.AddRange(directory.InBox(t, box).Select(e => (e.Key, (double?)null)));
-            }
+            box = b;
         }
         else if (near is not null)
         {
-            if (!TryParsePoint(near, out GeoPoint centre, out string? error))
+            if (!TryParsePoint(near, out GeoPoint c, out string? error))
             {
                 return ApiProblems.BadRequest(error!, "near");
             }
@@ -101,15 +96,7 @@ public static class EntityEndpoints
                 return ApiProblems.BadRequest($"near needs radius in metres, greater than 0 and at most {MaxRadiusM}.", "radius");
             }
 
-            foreach (EntityType t in types)
-            {
-                foreach (SpatialHit<string> h in directory.Near(t, centre, r))
-                {
-                    candidates.Add((h.Key, h.DistanceMetres));
-                }
-            }
-
-            byDistance = true;
+            centre = c;
         }
         else if (within is not null)
         {
@@ -118,60 +105,11 @@ public static class EntityEndpoints
                 return ApiProblems.NotFound($"No area '{within}'. GET /api/areas lists them.");
             }
 
-            Polygon polygon = Polygon(shape);
-            foreach (EntityType t in types)
-            {
-                candidates.AddRange(directory.Within(t, polygon).Select(e => (e.Key, (double?)null)));
-            }
-        }
-        else
-        {
-            foreach (EntityType t in types)
-            {
-                candidates.AddRange(directory.OfType(t).Select(e => (e.Id, (double?)null)));
-            }
-        }
-
-        if (filters.Count > 0)
-        {
-            candidates.RemoveAll(c => directory.Get(c.Id) is not { } s || !filters.TrueForAll(f => f.Matches(s)));
-        }
-
-        int total = candidates.Count;
-        int skip = (int)Math.Min((long)(p - 1) * size, total);
-        int take = Math.Min(size, total - skip);
-        Comparison<(string Id, double? Distance)> order = byDistance
-            ? (a, b) => a.Distance!.Value != b.Distance!.Value ? a.Distance.Value.CompareTo(b.Distance.Value) : string.CompareOrdinal(a.Id, b.Id)
-            : (a, b) => string.CompareOrdinal(a.Id, b.Id);
-        List<(string Id, double? Distance)> head = FirstInOrder(candidates, skip + take, order);
-        var matches = new List<(EntitySummary Summary, double? Distance)>(take);
-        for (int i = skip; i < skip + take; i++)
-        {
-            if (directory.Get(head[i].Id) is { } s)
-            {
-                matches.Add((s, head[i].Distance));
-            }
+            polygon = Polygon(shape);
         }
 
         var buffer = new ArrayBufferWriter<byte>(16 * 1024);
-        using (var w = new Utf8JsonWriter(buffer))
-        {
-            w.WriteStartObject();
-            w.WriteString("type", "FeatureCollection");
-            w.WriteNumber("numberMatched", total);
-            w.WriteNumber("numberReturned", matches.Count);
-            w.WriteNumber("page", p);
-            w.WriteNumber("pageSize", size);
-            w.WriteStartArray("features");
-            foreach ((EntitySummary summary, double? distance) in matches)
-            {
-                WriteFeature(w, summary, distance, null);
-            }
-
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }
-
+        new EntityQuery(types, box, centre, radius ?? 0, polygon, filters, p, size).WriteTo(directory, buffer);
         return Results.Bytes(buffer.WrittenMemory, GeoJson);
     }
 
@@ -249,42 +187,10 @@ public static class EntityEndpoints
 
     private static TwinDirectory Directory(SiloHost host) => host.Silo.Services.GetRequiredService<TwinDirectory>();
 
-    /// <summary>The first <paramref name="count"/> items in <paramref name="order"/>, sorted, choosing with a bounded heap.</summary>
-    private static List<T> FirstInOrder<T>(List<T> items, int count, Comparison<T> order)
-    {
-        if (count >= items.Count / 2)
-        {
-            items.Sort(order);
-            return items;
-        }
-
-        // A max-heap of the best `count` seen so far: each item costs O(log count), not O(log n) of a full sort.
-        var heap = new PriorityQueue<T, T>(count + 1, Comparer<T>.Create((a, b) => order(b, a)));
-        foreach (T item in items)
-        {
-            if (heap.Count < count)
-            {
-                heap.Enqueue(item, item);
-            }
-            else if (count > 0 && order(item, heap.Peek()) < 0)
-            {
-                heap.EnqueueDequeue(item, item);
-            }
-        }
-
-        var best = new List<T>(heap.Count);
-        while (heap.TryDequeue(out T? item, out _))
-        {
-            best.Add(item);
-        }
-
-        best.Reverse();
-        return best;
-    }
-
     private static string[] Sorted(IReadOnlyCollection<string> ids) => [.. ids.Order(StringComparer.Ordinal)];
 
-    private static void WriteFeature(Utf8JsonWriter w, EntitySummary s, double? distance, (object? State, Dictionary<string, IReadOnlyCollection<string>> Relationships)? details)
+    /// <summary>Writes one entity as a GeoJSON Feature: its summary fields as properties, the distance for radius queries, and details when given.</summary>
+    internal static void WriteFeature(Utf8JsonWriter w, EntitySummary s, double? distance, (object? State, Dictionary<string, IReadOnlyCollection<string>> Relationships)? details)
     {
         w.WriteStartObject();
         w.WriteString("type", "Feature");
@@ -301,7 +207,7 @@ public static class EntityEndpoints
 
         w.WriteStartObject("properties");
         w.WriteString("id", s.Id);
-        w.WriteString("type", s.Type.ToString().ToLowerInvariant());
+        w.WriteString("type", TypeName(s.Type));
         WriteOptional(w, "kind", s.Kind);
         WriteOptional(w, "name", s.Name);
         WriteOptional(w, "status", s.Status);
@@ -331,8 +237,30 @@ public static class EntityEndpoints
         {
             foreach ((string key, object value) in props)
             {
-                w.WritePropertyName(JsonNamingPolicy.CamelCase.ConvertName(key));
-                JsonSerializer.Serialize(w, value, value.GetType(), JsonSerializerOptions.Web);
+                w.WritePropertyName(char.IsUpper(key[0]) ? JsonNamingPolicy.CamelCase.ConvertName(key) : key);
+
+                // The common value types directly: the serializer's per-value lookup was a good part of a page's cost.
+                switch (value)
+                {
+                    case string text:
+                        w.WriteStringValue(text);
+                        break;
+                    case int number:
+                        w.WriteNumberValue(number);
+                        break;
+                    case long number:
+                        w.WriteNumberValue(number);
+                        break;
+                    case double number when double.IsFinite(number):
+                        w.WriteNumberValue(number);
+                        break;
+                    case bool flag:
+                        w.WriteBooleanValue(flag);
+                        break;
+                    default:
+                        JsonSerializer.Serialize(w, value, value.GetType(), JsonSerializerOptions.Web);
+                        break;
+                }
             }
         }
 
@@ -358,6 +286,8 @@ public static class EntityEndpoints
             w.WriteString(name, value);
         }
     }
+
+    private static string TypeName(EntityType type) => (int)type < LowerTypeNames.Length ? LowerTypeNames[(int)type] : type.ToString().ToLowerInvariant();
 
     private static bool TryParseType(string text, out EntityType type) =>
         Enum.TryParse(text, ignoreCase: true, out type) && Enum.IsDefined(type) && type != EntityType.Case && !int.TryParse(text, out _);

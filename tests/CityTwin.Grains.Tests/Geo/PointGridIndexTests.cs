@@ -47,6 +47,20 @@ public sealed class PointGridIndexTests : IDisposable
     }
 
     [Fact]
+    public void A_full_scan_visits_every_key_once_at_its_position()
+    {
+        _index.Remove(7);
+        _truth.Remove(7);
+        var seen = new Dictionary<int, GeoPoint>();
+        var visitor = new Recorder(seen);
+
+        _index.ForEach(ref visitor);
+
+        Assert.Equal(_truth.Count, visitor.Visits);
+        Assert.Equal(_truth.OrderBy(kv => kv.Key), seen.OrderBy(kv => kv.Key));
+    }
+
+    [Fact]
     public void Queries_stay_correct_after_moves_removals_and_inserts()
     {
         int[] keys = _truth.Keys.ToArray();
@@ -219,5 +233,17 @@ public sealed class PointGridIndexTests : IDisposable
         return _utm.Inverse(new ProjectedPoint(
             p.X + ((random.NextDouble() * 2 - 1) * metres),
             p.Y + ((random.NextDouble() * 2 - 1) * metres)));
+    }
+
+    private struct Recorder(Dictionary<int, GeoPoint> seen) : ISpatialVisitor<int>
+    {
+        public int Visits { get; private set; }
+
+        public void Visit(int key, GeoPoint position, double distanceMetres)
+        {
+            Visits++;
+            Assert.True(double.IsNaN(distanceMetres));
+            seen[key] = position;
+        }
     }
 }
