@@ -21,7 +21,14 @@ public sealed class BuildingGrain(
         ArgumentNullException.ThrowIfNull(definition);
         return TwinEntityStates.InitializeOnceAsync(state, directory, s =>
         {
-            s.Definition = definition;
+            s.Definition = definition with
+            {
+                Id = TwinEntityStates.SharedId(definition.Id, GetPrimaryKeyString()),
+                CellId = TwinEntityStates.SharedId(directory, definition.CellId)!,
+                GridId = TwinEntityStates.SharedId(directory, definition.GridId)!,
+                CommunityId = TwinEntityStates.SharedId(directory, definition.CommunityId)!,
+                StreetId = TwinEntityStates.SharedId(directory, definition.StreetId)!,
+            };
             s.UpdatedAt = TimeProvider.GetUtcNow();
         });
     }

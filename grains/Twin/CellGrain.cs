@@ -16,7 +16,11 @@ public sealed class CellGrain([PersistentState("entity")] IPersistentState<CellS
         ArgumentNullException.ThrowIfNull(definition);
         return TwinEntityStates.InitializeOnceAsync(state, directory, s =>
         {
-            s.Definition = definition;
+            s.Definition = definition with
+            {
+                Id = TwinEntityStates.SharedId(definition.Id, GetPrimaryKeyString()),
+                GridId = TwinEntityStates.SharedId(directory, definition.GridId),
+            };
             s.UpdatedAt = TimeProvider.GetUtcNow();
         });
     }

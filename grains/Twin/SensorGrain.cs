@@ -29,7 +29,15 @@ public sealed class SensorGrain(
         ArgumentNullException.ThrowIfNull(definition);
         if (!S.IsInitialized)
         {
-            S.Definition = definition;
+            S.Definition = definition with
+            {
+                Id = TwinEntityStates.SharedId(definition.Id, GetPrimaryKeyString()),
+                BuildingId = TwinEntityStates.SharedId(directory, definition.BuildingId),
+                CellId = TwinEntityStates.SharedId(directory, definition.CellId),
+                GridId = TwinEntityStates.SharedId(directory, definition.GridId),
+                CommunityId = TwinEntityStates.SharedId(directory, definition.CommunityId),
+                StreetId = TwinEntityStates.SharedId(directory, definition.StreetId),
+            };
             S.InitializedAt = TimeProvider.GetUtcNow();
             _properties = null;
             Publish();
