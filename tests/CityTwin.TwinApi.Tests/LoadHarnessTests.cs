@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using CityTwin.TestSupport;
 using CityTwin.TwinApi.Cli;
 using CityTwin.TwinApi.Ingest;
@@ -8,8 +9,9 @@ using Npgsql;
 namespace CityTwin.TwinApi.Tests;
 
 /// <summary>
-/// Short runs of <c>citytwin load</c> that check its bookkeeping, not its speed: every reading sent is either accepted or
-/// rejected, the event log holds exactly the accepted ones (these runs are far below overload), and the report says so.
+/// Short runs of <c>citytwin load</c> that check its bookkeeping, not its speed: every reading, vehicle position and
+/// citizen report sent is either accepted or rejected, the event log (and for reports the case store) holds exactly the
+/// accepted ones, and the report says so per kind.
 /// </summary>
 public sealed class LoadHarnessTests(TwinServerFixture server) : IClassFixture<TwinServerFixture>
 {
@@ -24,7 +26,7 @@ public sealed class LoadHarnessTests(TwinServerFixture server) : IClassFixture<T
 
         int code = await LoadCommand.RunAsync(
             ["--buildings", "200", "--rate", "20000", "--duration", "3s", "--batch-size", "500", "--concurrency", "4", "--query-rate", "50",
-             "--warmup", "0.5s", "--store", "memory", "--report", reportPath, "--plain"],
+             "--warmup", "0.5s", "--store", "memory", "--report", reportPath, "--plain", "--positions-per-1000", "50", "--reports-per-1000", "3"],
             output, CancellationToken.None);
 
         Assert.True(code == 0, output.ToString());
@@ -39,7 +41,22 @@ public sealed class LoadHarnessTests(TwinServerFixture server) : IClassFixture<T
         Assert.True(report.Consistency.NothingLost);
         Assert.Equal(ingest.Batches, ingest.BatchLatency.Count);
         Assert.True(ingest.BatchLatency.P50Ms <= ingest.BatchLatency.P99Ms);
-        Assert.Equal(ingest.Accepted, ingest.EventLogAppends);
+        Assert.Equal(ingest.Accepted, ingest.Kinds[0].Accepted);
+
+        // 25 positions and 1.5 reports ride along with every 500-reading batch.
+        Assert.Equal(["readings", "positions", "reports"], ingest.Kinds.Select(k => k.Kind));
+        InputKindFigures positions = ingest.Kinds[1], reports = ingest.Kinds[2];
+        Assert.Equal(ingest.Batches * 25, positions.Sent);
+        Assert.Equal(positions.Requests, ingest.Batches);
+        Assert.Equal(ingest.Batches * 3 / 2, reports.Sent, tolerance: 1);
+        Assert.Equal(reports.Sent, reports.Requests);
+        Assert.All(ingest.Kinds, k => Assert.True(k.Sent > 0 && k.Accepted == k.Sent && k.Rejected == 0, $"{k.Kind}: {k.FirstError}"));
+        Assert.Equal(ingest.Accepted + positions.Accepted + reports.Accepted, ingest.EventLogAppends);
+
+        // Each kind's log (and for reports the case store) gained exactly what was accepted.
+        Assert.Equal(["reading", "position", "case-report"], report.Consistency.Kinds.Select(k => k.EventLogKind));
+        Assert.All(report.Consistency.Kinds, k => Assert.Equal((k.Accepted, true, true), (k.Logged!.Value, k.CountsAddUp, k.NothingLost!.Value)));
+        Assert.Equal(reports.Accepted, report.Consistency.Kinds[2].Stored);
 
         DistrictFigures district = report.District!;
         Assert.Equal(200, district.Buildings);
@@ -55,7 +72,8 @@ public sealed class LoadHarnessTests(TwinServerFixture server) : IClassFixture<T
 
         Assert.False(report.Baseline.Ran);
         Assert.Contains("--baseline-connection", report.Baseline.Note);
-        Assert.Contains("consistency     counts add up: yes", output.ToString());
+        Assert.Contains("consistency     counts add up: yes; nothing lost: yes", output.ToString());
+        Assert.Matches(@"reports +sent [\d,]+ = accepted [\d,]+ \+ rejected 0: yes; event log \+[\d,]+ \(case-report\), case store \+[\d,]+; nothing lost: yes", output.ToString());
     }
 
     [Fact]
@@ -70,6 +88,7 @@ public sealed class LoadHarnessTests(TwinServerFixture server) : IClassFixture<T
             Warmup = TimeSpan.FromSeconds(0.5),
             BatchSize = 250,
             Concurrency = 4,
+            Mix = new LoadMix(40, 4),
             Store = Silo.Storage.StoreKind.Postgres,
             // Activation reads each grain's state on its own pooled connection; a small pool keeps this test from taking
             // every connection the shared test server allows while other tests run.
@@ -88,6 +107,9 @@ public sealed class LoadHarnessTests(TwinServerFixture server) : IClassFixture<T
 
         // The warm-up's readings are logged too, before the measured period's count starts.
         Assert.Equal(report.Consistency.EventLogAfter, await CountAsync(database, $"SELECT count(*) FROM event_log WHERE kind = '{TelemetryIngest.ReadingKind}'"));
+        Assert.All(report.Consistency.Kinds, k => Assert.True(k.NothingLost, $"{k.Kind}: accepted {k.Accepted}, logged {k.Logged}, stored {k.Stored}"));
+        Assert.True(report.Ingest.Kinds[1].Accepted > 0);
+        Assert.True(await CountAsync(database, $"SELECT count(*) FROM event_log WHERE kind = '{VehicleIngest.PositionKind}'") >= report.Ingest.Kinds[1].Accepted);
 
         BaselineFigures baseline = report.Baseline;
         Assert.True(baseline.Ran, baseline.Note);
@@ -107,13 +129,21 @@ public sealed class LoadHarnessTests(TwinServerFixture server) : IClassFixture<T
         // The fixture serves the default 300-building, seed-7 district, so the harness generates the same sensor ids.
         int code = await LoadCommand.RunAsync(
             ["--target", server.BaseAddress.AbsoluteUri, "--api-key", TwinServerFixture.OperatorKey, "--buildings", "300", "--seed", "7",
-             "--rate", "5000", "--duration", "2s", "--warmup", "0.5s", "--batch-size", "250", "--concurrency", "2", "--plain"],
+             "--rate", "5000", "--duration", "2s", "--warmup", "0.5s", "--batch-size", "250", "--concurrency", "2", "--plain",
+             "--positions-per-1000", "40", "--reports-per-1000", "4"],
             output, CancellationToken.None);
 
         string text = output.ToString();
         Assert.True(code == 0, text);
         Assert.Matches(@"counts +sent [\d,]+ = accepted [\d,]+ \+ rejected 0", text);
         Assert.Contains("the event log is not counted over HTTP", text);
+        Assert.Matches(@"positions +sent [1-9][\d,]* = accepted [\d,]+ \+ rejected 0: yes", text);
+
+        // Reports opened cases the harness counted through GET /api/cases: one per accepted report.
+        Match reports = Regex.Match(text, @"reports +sent ([\d,]+) = accepted ([\d,]+) \+ rejected 0: yes; event log not counted, case store \+([\d,]+); nothing lost: yes");
+        Assert.True(reports.Success, text);
+        Assert.NotEqual("0", reports.Groups[1].Value);
+        Assert.Equal(reports.Groups[2].Value, reports.Groups[3].Value);
     }
 
     [Theory]

@@ -34,6 +34,9 @@ public class TwinServerFixture : IAsyncLifetime
     /// <summary>The live silo host.</summary>
     public SiloHost Host => _app!.Services.GetRequiredService<SiloHost>();
 
+    /// <summary>The server's services (ingest paths, configuration).</summary>
+    public IServiceProvider Services => _app!.Services;
+
     /// <summary>The live silo.</summary>
     public CityTwin.Silo.Silo Silo => Host.Silo;
 
@@ -53,7 +56,7 @@ public class TwinServerFixture : IAsyncLifetime
     }
 
     /// <inheritdoc />
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         string[] args =
         [

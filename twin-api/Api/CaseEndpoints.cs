@@ -5,6 +5,7 @@ using CityTwin.Grains.Model;
 using CityTwin.Grains.Twin;
 using CityTwin.Silo.EventLog;
 using CityTwin.TwinApi.Hosting;
+using CityTwin.TwinApi.Ingest;
 
 namespace CityTwin.TwinApi.Api;
 
@@ -114,8 +115,6 @@ public static class CaseEndpoints
             contact = new Contact(String(c, "name") ?? "", "reporter", String(c, "phone") ?? "");
         }
 
-        DateTimeOffset now = host.Silo.TimeProvider.GetUtcNow();
-        string id = CaseIds.New(now);
         var report = new CaseReport(source, category.Id, location, description)
         {
             Area = area,
@@ -125,9 +124,8 @@ public static class CaseEndpoints
             ExternalRef = String(body, "externalRef"),
             BuildingId = String(body, "buildingId"),
         };
-        await host.Store.EventLog.AppendAsync(new EventAppend(now, "case-report", id, JsonSerializer.SerializeToUtf8Bytes(report, JsonSerializerOptions.Web)), ct);
-        CaseView view = await host.Silo.GrainFactory.GetGrain<ICaseGrain>(id).ReportAsync(report);
-        return Results.Created($"/api/cases/{id}", view);
+        CaseView view = await CaseReportIngest.ReportAsync(host, report, ct);
+        return Results.Created($"/api/cases/{view.Id}", view);
     }
 
     private static async Task<IResult> Transition(string id, HttpRequest request, SiloHost host, CancellationToken ct)

@@ -7,7 +7,8 @@ using CityTwin.TwinApi.Ingest;
 namespace CityTwin.TwinApi.Api;
 
 /// <summary>
-/// POST /api/telemetry (validate, log durably, apply to the twin, then answer 202 with per-item errors) and GET /api/events
+/// POST /api/telemetry (validate, log durably, apply to the twin, then answer 202 with per-item errors and the count of
+/// readings deferred because the twin was busy; 503 only when nothing was logged) and GET /api/events
 /// (reading the event log back).
 /// </summary>
 public static class TelemetryEndpoints
@@ -26,21 +27,23 @@ public static class TelemetryEndpoints
             using (doc)
             {
                 (List<ReadingInput> valid, List<ItemError> errors) = ingest.Validate(batch);
+                TelemetryIngest.Acceptance acceptance;
                 try
                 {
-                    await ingest.AppendAsync(valid, ct);
+                    acceptance = await ingest.AcceptAsync(valid, ct);
                 }
                 catch (GrainOverloadedException e)
                 {
-                    // Answered here rather than by the exception handler, which clears headers: the client needs Retry-After.
+                    // Refused before the append, so a retry logs each reading once. Answered here rather than by the
+                    // exception handler, which clears headers: the client needs Retry-After.
                     request.HttpContext.Response.Headers.RetryAfter = "1";
                     return Results.Problem(
                         statusCode: StatusCodes.Status503ServiceUnavailable,
                         title: "Twin overloaded",
-                        detail: $"The {valid.Count} valid readings were logged durably, but the twin was too busy to apply them all ({e.Message}). Retry after 1 s; a retried reading is logged again.");
+                        detail: $"Nothing of this batch was logged or applied: {e.Message} Retry the whole batch after 1 s.");
                 }
 
-                return Results.Json(new IngestResult(valid.Count, errors.Count, errors), statusCode: StatusCodes.Status202Accepted);
+                return Results.Json(new IngestResult(valid.Count, errors.Count, errors, acceptance.Deferred, acceptance.Unapplied), statusCode: StatusCodes.Status202Accepted);
             }
         }).WithName("PostTelemetry");
 

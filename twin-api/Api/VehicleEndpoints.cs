@@ -35,13 +35,8 @@ public static class VehicleEndpoints
         {
             TwinDirectory directory = host.Silo.Services.GetRequiredService<TwinDirectory>();
             (List<VehiclePositionInput> valid, List<ItemError> errors) = VehicleIngest.Parse(batch, id => directory.Get(EntityType.Vehicle, id) is not null);
-
-            // Durable first: a position is acknowledged only once the log holds it, and only then does the twin see it.
-            await VehicleIngest.AppendAsync(host.Store.EventLog, valid, ct);
-            List<ItemError> undelivered = await VehicleIngest.DeliverAsync(host.Silo.GrainFactory, valid);
-            return Results.Json(
-                new VehicleIngestResult(valid.Count, errors.Count, errors, undelivered.Count > 0 ? undelivered : null),
-                statusCode: StatusCodes.Status202Accepted);
+            VehicleIngestResult result = await VehicleIngest.IngestAsync(host.Store.EventLog, host.Silo.GrainFactory, valid, errors, ct);
+            return Results.Json(result, statusCode: StatusCodes.Status202Accepted);
         }
     }
 

@@ -6,7 +6,8 @@ using CityTwin.TwinApi.Load;
 namespace CityTwin.TwinApi.Cli;
 
 /// <summary>
-/// <c>citytwin load</c>: generates and activates a district, drives telemetry at a rate through the server's ingest path,
+/// <c>citytwin load</c>: generates and activates a district, drives telemetry at a rate through the server's ingest paths
+/// (sensor readings, with vehicle positions and citizen reports at set ratios),
 /// runs the plain-PostgreSQL baseline with the same readings, and prints (and with --report writes) the figures.
 /// </summary>
 public static class LoadCommand
@@ -18,21 +19,26 @@ public static class LoadCommand
                              [--query-rate 0] [--baseline-connection <npgsql string>] [--no-baseline] [--report out.json]
                              [--batch-size 1000] [--concurrency 8] [--seed 7] [--size-km 5] [--baseline-duration <d>]
                              [--query-radius 500] [--api-key demo-operator-key] [--warmup 3s] [--plain]
+                             [--positions-per-1000 20] [--reports-per-1000 0.1]
 
           --rate          readings/s to send ("max": as fast as acknowledgements come)
           --duration      how long to drive telemetry: seconds, or 90s / 2m
           --warmup        unmeasured telemetry and queries before the measured period (0 for none)
-          --target        drive a running server over HTTP (POST /api/telemetry) instead of an in-process one
+          --positions-per-1000  vehicle positions sent with every 1,000 readings (POST /api/vehicles/positions path)
+          --reports-per-1000    citizen reports sent with every 1,000 readings (POST /api/cases path); see docs/PERFORMANCE.md
+          --target        drive a running server over HTTP (POST /api/telemetry, /api/vehicles/positions, /api/cases)
+                          instead of an in-process one
           --query-rate    500 m radius queries/s (GET /api/entities?type=sensor&near=…) issued during the load
           --baseline-connection  PostgreSQL for the plain-database baseline (default: --connection with --store postgres)
           --plain         plain progress lines instead of live bars (automatic when output is redirected)
-        exit codes: 0 done, 1 the run failed or its counts did not add up (readings lost or double-counted), 2 bad arguments
+        exit codes: 0 done, 1 the run failed or its counts did not add up (inputs lost or double-counted), 2 bad arguments
         """;
 
     private static readonly string[] Known =
     [
         "buildings", "sensors-per-building", "rate", "duration", "store", "connection", "report", "target", "query-rate", "query-radius",
         "baseline-connection", "baseline-duration", "warmup", "batch-size", "concurrency", "seed", "size-km", "api-key",
+        "positions-per-1000", "reports-per-1000",
     ];
 
     /// <summary>Runs the verb with the arguments after <c>load</c>; returns the process exit code.</summary>
@@ -141,6 +147,9 @@ public static class LoadCommand
             Warmup = a.Get("warmup") is "0" ? TimeSpan.Zero : ParseDuration("warmup", a.Get("warmup")) ?? TimeSpan.FromSeconds(3),
             BatchSize = a.GetInt("batch-size", 1_000, 1, 10_000),
             Concurrency = a.GetInt("concurrency", 8, 1, 1_024),
+            Mix = new LoadMix(
+                a.GetDouble("positions-per-1000", LoadMix.DefaultPositionsPer1000, 0, 1_000),
+                a.GetDouble("reports-per-1000", LoadMix.DefaultReportsPer1000, 0, 100)),
             Store = store,
             Connection = string.IsNullOrWhiteSpace(connection) ? null : connection,
             Target = target,

@@ -6,9 +6,11 @@ namespace CityTwin.TwinApi.Hosting;
 
 /// <summary>
 /// Owns the live silo and its store for the lifetime of the server: opens the store, starts the silo, and on shutdown
-/// (Ctrl-C, SIGTERM) stops the silo so that every changed grain state is written before the store closes.
+/// (Ctrl-C, SIGTERM) stops the silo so that every changed grain state is written before the store closes. The silo's
+/// limits come from the "Silo" configuration section (e.g. <c>--Silo:MaxQueueLengthPerGrain 100</c>).
 /// </summary>
-public sealed class SiloHost(StoreOptions storeOptions, ILoggerFactory loggerFactory, IEnumerable<ISiloStartupTask> startupTasks, ILogger<SiloHost> logger) : IHostedService, IAsyncDisposable
+public sealed class SiloHost(StoreOptions storeOptions, ILoggerFactory loggerFactory, IEnumerable<ISiloStartupTask> startupTasks, ILogger<SiloHost> logger,
+    IConfiguration? configuration = null) : IHostedService, IAsyncDisposable
 {
     private SiloStore? _store;
     private CityTwin.Silo.Silo? _silo;
@@ -31,7 +33,11 @@ public sealed class SiloHost(StoreOptions storeOptions, ILoggerFactory loggerFac
             .AddTwin()
             .UseStore(_store)
             .UseLoggerFactory(loggerFactory)
-            .Configure(o => o.Name = "live")
+            .Configure(o =>
+            {
+                configuration?.GetSection("Silo").Bind(o);
+                o.Name = "live";
+            })
             .ConfigureServices(s =>
             {
                 s.AddSingleton(_store.EventLog);

@@ -14,24 +14,55 @@ namespace CityTwin.TwinApi.Ingest;
 /// sensorId names a sensor or gauge of the twin), append the valid ones to the event log in one durable batch, then
 /// deliver them to their grains and wait until every grain has applied them. A reading is never acknowledged before
 /// its append has committed (a crash after the answer loses nothing), and an acknowledged reading is visible to the
-/// very next query (the grains update the read model inside the turn that applies it).
+/// very next query (the grains update the read model inside the turn that applies it) unless the answer counts it as
+/// deferred.
 /// </summary>
-public sealed class TelemetryIngest(SiloHost host)
+/// <remarks>
+/// Overload is decided before the append, never after it: a batch is either refused whole with nothing logged (the
+/// caller may retry it), or logged and accepted. Readings whose grains stay overloaded after a few short retries are
+/// accepted as <em>deferred</em> and delivered in the background until their grains take them; while the readings so
+/// waiting reach <c>Api:TelemetryBacklogLimit</c>, new batches are refused before they are logged. This keeps a
+/// client that retries on 503 from logging the same readings twice, and bounds the memory the backlog holds.
+/// </remarks>
+public sealed class TelemetryIngest(SiloHost host, IConfiguration? configuration = null, ILogger<TelemetryIngest>? logger = null)
 {
     /// <summary>The event-log kind of sensor readings.</summary>
     public const string ReadingKind = "reading";
 
+    /// <summary>Deferred readings held for background delivery before new batches are refused (Api:TelemetryBacklogLimit).</summary>
+    public const int DefaultBacklogLimit = 100_000;
+
     // Overload is transient (a burst filled a grain's queue); a few short waits (20, 60, 180, 540 ms) usually see it
-    // drain. After that the caller gets 503 with Retry-After rather than an unbounded wait.
-    private const int OverloadRetries = 4;
+    // drain. After that the readings are deferred to the background rather than holding the caller any longer.
+    private const int DefaultOverloadRetries = 4;
+
+    private readonly int _overloadRetries = configuration?.GetValue<int?>("Api:TelemetryOverloadRetries") ?? DefaultOverloadRetries;
+    private readonly long _backlogLimit = configuration?.GetValue<long?>("Api:TelemetryBacklogLimit") ?? DefaultBacklogLimit;
+    private long _backlog;
+    private long _deferred;
+    private long _dropped;
+    private long _unapplied;
+
+    /// <summary>Accepted readings waiting for background delivery now.</summary>
+    public long Backlog => Interlocked.Read(ref _backlog);
+
+    /// <summary>Readings accepted as deferred since start.</summary>
+    public long Deferred => Interlocked.Read(ref _deferred);
+
+    /// <summary>Deferred readings given up because their grain failed with something other than overload (logged; the event log keeps them).</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>Logged readings whose grain failed while applying them (not counting deferred ones, see <see cref="Dropped"/>).</summary>
+    public long Unapplied => Interlocked.Read(ref _unapplied);
 
     /// <summary>Parses a JSON array of readings and rejects, besides malformed items, readings whose sensorId is not a sensor or gauge of the twin.</summary>
     public (List<ReadingInput> Valid, List<ItemError> Errors) Validate(JsonElement batch) => Parse(batch, Directory);
 
     /// <summary>
     /// Ingests readings that were already parsed (the load driver's path): rejects unknown sensor ids (the error's index is
-    /// the reading's position in <paramref name="readings"/>), appends the rest, delivers them and reports.
+    /// the reading's position in <paramref name="readings"/>), accepts the rest as <see cref="AcceptAsync"/> does and reports.
     /// </summary>
+    /// <exception cref="GrainOverloadedException">The backlog is full; nothing was logged.</exception>
     public async Task<IngestResult> IngestAsync(IReadOnlyList<ReadingInput> readings, CancellationToken cancellationToken)
     {
         TwinDirectory directory = Directory;
@@ -51,25 +82,46 @@ public sealed class TelemetryIngest(SiloHost host)
         }
 
         IReadOnlyList<ReadingInput> accepted = known ?? readings;
-        await AppendAsync(accepted, cancellationToken);
-        return new IngestResult(accepted.Count, errors?.Count ?? 0, errors ?? []);
+        Acceptance acceptance = await AcceptAsync(accepted, cancellationToken);
+        return new IngestResult(accepted.Count, errors?.Count ?? 0, errors ?? [], acceptance.Deferred, acceptance.Unapplied);
     }
 
     /// <summary>
-    /// Appends readings to the event log (all or none), returns once they are committed, then delivers them to their
-    /// sensor and gauge grains and returns once every grain applied them. Callers validate ids first
-    /// (<see cref="Validate"/>); a reading naming no sensor or gauge is logged but reaches no grain.
+    /// Accepts readings: refuses the whole batch while the backlog is full (nothing logged), otherwise appends them to the
+    /// event log (all or none), returns once they are committed and delivered to their sensor and gauge grains. Returns
+    /// how many were deferred (logged and acknowledged, but left for background delivery because their grains stayed
+    /// overloaded) and how many failed while their grain applied them (logged, with the grain's error in the server log).
+    /// Callers validate ids first (<see cref="Validate"/>); a reading naming no sensor or gauge is logged but reaches no grain.
     /// </summary>
-    /// <exception cref="GrainOverloadedException">The twin stayed overloaded; the readings are logged but not all applied.</exception>
-    public async Task AppendAsync(IReadOnlyList<ReadingInput> readings, CancellationToken cancellationToken)
+    /// <exception cref="GrainOverloadedException">The backlog is full; nothing of the batch was logged, so it may be retried.</exception>
+    public async Task<Acceptance> AcceptAsync(IReadOnlyList<ReadingInput> readings, CancellationToken cancellationToken)
     {
         if (readings.Count == 0)
         {
-            return;
+            return new Acceptance(0, 0);
+        }
+
+        long backlog = Backlog;
+        if (backlog >= _backlogLimit)
+        {
+            throw new GrainOverloadedException(
+                $"{backlog:N0} accepted readings are still waiting for their grains (limit {_backlogLimit:N0}); none of these {readings.Count:N0} readings was logged. Retry later.");
         }
 
         await host.Store.EventLog.AppendBatchAsync(ToEntries(readings), cancellationToken);
-        await DeliverAsync(readings, cancellationToken);
+
+        // Logged means accepted: from here on nothing may fail the batch, neither overload nor the caller going away.
+        (List<Delivery> left, int failed) = await DeliverAsync(readings);
+        if (left.Count == 0)
+        {
+            return new Acceptance(0, failed);
+        }
+
+        int count = left.Sum(d => d.Count);
+        Interlocked.Add(ref _backlog, count);
+        Interlocked.Add(ref _deferred, count);
+        _ = Task.Run(() => RedeliverAsync(left, count), CancellationToken.None);
+        return new Acceptance(count, failed);
     }
 
     private TwinDirectory Directory => host.Silo.Services.GetRequiredService<TwinDirectory>();
@@ -121,9 +173,11 @@ public sealed class TelemetryIngest(SiloHost host)
 
     /// <summary>
     /// Sends each grain its readings: one call per grain (most batches name a sensor once; a sensor named several times
-    /// gets its readings in one message, in batch order), all calls in flight at once, and waits for all of them.
+    /// gets its readings in one message, in batch order), all calls in flight at once, and waits for all of them,
+    /// resending the calls refused for overload a few times. Returns the deliveries still refused after that and how
+    /// many readings went to grains that failed while applying them.
     /// </summary>
-    private async Task DeliverAsync(IReadOnlyList<ReadingInput> readings, CancellationToken cancellationToken)
+    private async Task<(List<Delivery> Refused, int Failed)> DeliverAsync(IReadOnlyList<ReadingInput> readings)
     {
         TwinDirectory directory = Directory;
         IGrainFactory grains = host.Silo.GrainFactory;
@@ -143,34 +197,118 @@ public sealed class TelemetryIngest(SiloHost host)
             }
         }
 
-        var pending = new Task[deliveries.Count];
-        for (int i = 0; i < pending.Length; i++)
+        var calls = new Task[deliveries.Count];
+        var refused = new List<int>();
+        for (int i = 0; i < calls.Length; i++)
         {
-            pending[i] = deliveries[i].SendAsync(grains);
+            calls[i] = Send(deliveries[i], grains, refused, i);
         }
 
-        for (int attempt = 0; ; attempt++)
+        // Only a call refused at the door (its task faulted before Send returned) was never queued, so only those are
+        // resent: a call that ran and then failed, say because the alert it raised met a full queue, has applied its
+        // readings and must not apply them again.
+        for (int attempt = 0; attempt < _overloadRetries && refused.Count > 0; attempt++)
         {
-            try
+            // Real time, not the silo's clock: the wait is for queues to drain.
+            await Task.Delay(TimeSpan.FromMilliseconds(20 * Math.Pow(3, attempt)), CancellationToken.None);
+            int[] again = [.. refused];
+            refused.Clear();
+            foreach (int i in again)
             {
-                await Task.WhenAll(pending);
-                return;
-            }
-            catch (GrainOverloadedException) when (attempt < OverloadRetries)
-            {
-                // Real time, not the silo's clock: the wait is for queues to drain. A rejected call was never queued,
-                // so resending exactly the rejected ones applies nothing twice.
-                await Task.Delay(TimeSpan.FromMilliseconds(20 * Math.Pow(3, attempt)), cancellationToken);
-                for (int i = 0; i < pending.Length; i++)
-                {
-                    if (pending[i].IsFaulted && pending[i].Exception!.InnerException is GrainOverloadedException)
-                    {
-                        pending[i] = deliveries[i].SendAsync(grains);
-                    }
-                }
+                calls[i] = Send(deliveries[i], grains, refused, i);
             }
         }
+
+        var left = refused.Select(i => deliveries[i]).ToList();
+        int failed = 0;
+        for (int i = 0; i < calls.Length; i++)
+        {
+            if (refused.Contains(i))
+            {
+                continue;
+            }
+
+            try
+            {
+                await calls[i];
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                failed += deliveries[i].Count;
+                Interlocked.Add(ref _unapplied, deliveries[i].Count);
+                logger?.LogWarning(e, "{Count} logged readings of {Grain} failed while being applied; they stay in the event log", deliveries[i].Count, deliveries[i].Id);
+            }
+        }
+
+        return (left, failed);
     }
+
+    /// <summary>Sends one delivery; notes its index in <paramref name="refused"/> when the silo refused it at once for overload.</summary>
+    private static Task Send(Delivery delivery, IGrainFactory grains, List<int> refused, int index)
+    {
+        Task call = delivery.SendAsync(grains);
+        if (IsOverloaded(call))
+        {
+            refused.Add(index);
+        }
+
+        return call;
+    }
+
+    /// <summary>
+    /// Delivers deferred readings in the background, waiting longer between rounds (up to 2 s) while their grains stay
+    /// overloaded. A delivery failing otherwise (the silo stopping, a grain failing) is given up and logged: the
+    /// readings stay in the event log.
+    /// </summary>
+    private async Task RedeliverAsync(List<Delivery> left, int count)
+    {
+        try
+        {
+            IGrainFactory grains = host.Silo.GrainFactory;
+            for (int attempt = 0; left.Count > 0; attempt++)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 50 * Math.Pow(2, attempt))), CancellationToken.None);
+                Task[] sends = left.Select(d => d.SendAsync(grains)).ToArray();
+                bool[] refusedAtOnce = sends.Select(IsOverloaded).ToArray();
+                try
+                {
+                    await Task.WhenAll(sends);
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    // Sorted out per call below.
+                }
+
+                var again = new List<Delivery>();
+                for (int i = 0; i < sends.Length; i++)
+                {
+                    if (refusedAtOnce[i])
+                    {
+                        again.Add(left[i]);
+                    }
+                    else if (sends[i].IsFaulted)
+                    {
+                        Interlocked.Add(ref _dropped, left[i].Count);
+                        logger?.LogWarning(sends[i].Exception!.InnerException, "{Count} deferred readings of {Grain} failed while being applied; they stay in the event log", left[i].Count, left[i].Id);
+                    }
+                }
+
+                left = again;
+            }
+        }
+        catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException)
+        {
+            // The server is shutting down under us.
+            Interlocked.Add(ref _dropped, left.Sum(d => d.Count));
+            logger?.LogWarning(e, "Background delivery of deferred readings stopped; they stay in the event log");
+        }
+        finally
+        {
+            Interlocked.Add(ref _backlog, -count);
+        }
+    }
+
+    private static bool IsOverloaded(Task call) => call.IsFaulted && call.Exception!.InnerException is GrainOverloadedException;
 
     private static (List<ReadingInput> Valid, List<ItemError> Errors) Parse(JsonElement batch, TwinDirectory? directory)
     {
@@ -250,10 +388,17 @@ public sealed class TelemetryIngest(SiloHost host)
         return null;
     }
 
+    /// <summary>What became of an accepted batch: readings deferred to background delivery, and readings whose grain failed while applying them.</summary>
+    public readonly record struct Acceptance(int Deferred, int Unapplied);
+
     /// <summary>The readings of one grain in one batch.</summary>
     private sealed class Delivery(string id, bool isGauge, SensorReading first)
     {
         private List<SensorReading>? _more;
+
+        public string Id => id;
+
+        public int Count => _more?.Count ?? 1;
 
         public void Add(SensorReading reading) => (_more ??= [first]).Add(reading);
 

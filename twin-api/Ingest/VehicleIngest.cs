@@ -48,6 +48,21 @@ public static class VehicleIngest
         return (valid, errors);
     }
 
+    /// <summary>
+    /// Accepts validated reports: appends them to the event log, then delivers them to the twin, and answers as
+    /// POST /api/vehicles/positions does (<paramref name="errors"/> are the batch's validation errors).
+    /// </summary>
+    public static async Task<VehicleIngestResult> IngestAsync(IEventLog eventLog, IGrainFactory grains, IReadOnlyList<VehiclePositionInput> positions,
+        IReadOnlyList<ItemError> errors, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+
+        // Durable first: a position is acknowledged only once the log holds it, and only then does the twin see it.
+        await AppendAsync(eventLog, positions, cancellationToken);
+        List<ItemError> undelivered = await DeliverAsync(grains, positions);
+        return new VehicleIngestResult(positions.Count, errors.Count, errors, undelivered.Count > 0 ? undelivered : null);
+    }
+
     /// <summary>Appends the reports to the event log (all or none) and returns once they are committed.</summary>
     public static async Task AppendAsync(IEventLog eventLog, IReadOnlyList<VehiclePositionInput> positions, CancellationToken cancellationToken)
     {
@@ -213,10 +228,14 @@ public static class VehicleIngest
         return true;
     }
 
-    /// <summary>The logged payload <c>{lon, lat, speedKmh?, covered?, loadTonnes?}</c>; absent values are left out to keep a fix small.</summary>
-    private static void WritePayload(Utf8JsonWriter w, VehiclePosition p)
+    /// <summary>
+    /// Writes a fix's fields <c>lon, lat, speedKmh?, covered?, loadTonnes?</c> into the current JSON object (the logged
+    /// payload, and the load harness's requests); absent values are left out to keep a fix small.
+    /// </summary>
+    public static void WriteFields(Utf8JsonWriter w, VehiclePosition p)
     {
-        w.WriteStartObject();
+        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(p);
         w.WriteNumber("lon", p.Position.Lon);
         w.WriteNumber("lat", p.Position.Lat);
         if (p.SpeedKmh is { } speed)
@@ -233,7 +252,13 @@ public static class VehicleIngest
         {
             w.WriteNumber("loadTonnes", load);
         }
+    }
 
+    /// <summary>The logged payload <c>{lon, lat, speedKmh?, covered?, loadTonnes?}</c>.</summary>
+    private static void WritePayload(Utf8JsonWriter w, VehiclePosition p)
+    {
+        w.WriteStartObject();
+        WriteFields(w, p);
         w.WriteEndObject();
     }
 }

@@ -1,10 +1,10 @@
 namespace CityTwin.TwinApi.Load;
 
 /// <summary>
-/// The bookkeeping check of a run: sent = accepted + rejected, and the event log gained every accepted reading and
-/// nothing else except readings of batches answered "overloaded" (the ingest path logs a batch before it delivers it,
-/// so an overload during delivery leaves the batch logged but not acknowledged). Null counts mean the log could not
-/// be read (HTTP target).
+/// The bookkeeping check of a run. The top-level fields are the sensor readings': sent = accepted + rejected, and the
+/// event log gained exactly the accepted readings (overload is refused before the append, so a rejected batch logs
+/// nothing). <see cref="Kinds"/> has the check of each input kind, citizen reports also against the case store. Null
+/// counts mean the log could not be read (HTTP target).
 /// </summary>
 public sealed record ConsistencyFigures(
     long? EventLogBefore,
@@ -13,4 +13,5 @@ public sealed record ConsistencyFigures(
     long? LoggedButRejected,
     bool CountsAddUp,
     bool? NothingLost,
-    string? Note);
+    string? Note,
+    IReadOnlyList<KindConsistency> Kinds);

@@ -1,32 +1,75 @@
+using CityTwin.Grains.Cases;
+using CityTwin.Grains.Model;
+using CityTwin.Grains.Twin;
 using CityTwin.Silo;
+using CityTwin.TwinApi.Hosting;
 using CityTwin.TwinApi.Ingest;
 
 namespace CityTwin.TwinApi.Load;
 
 /// <summary>
-/// Sends batches straight into <see cref="TelemetryIngest.IngestAsync"/> (validate ids, durable append, delivery to the
-/// grains, awaited), the path POST /api/telemetry takes after JSON parsing, so the figures are the server's own cost
-/// without HTTP. Overload (<see cref="GrainOverloadedException"/>, which the API answers with 503) rejects the batch and
-/// is counted; the run goes on.
+/// Sends inputs straight into the paths the HTTP endpoints take after JSON parsing: <see cref="TelemetryIngest.IngestAsync"/>
+/// for readings, <see cref="VehicleIngest.IngestAsync"/> for positions and <see cref="CaseReportIngest.ReportAsync"/> for
+/// citizen reports (each: durable append, then the grains, awaited), so the figures are the server's own cost without
+/// HTTP. Overload (<see cref="GrainOverloadedException"/>, which the API answers with 503) rejects the request and is
+/// counted; the run goes on.
 /// </summary>
-public sealed class InProcessTelemetryTarget(TelemetryIngest ingest) : ITelemetryTarget
+public sealed class InProcessTelemetryTarget(TelemetryIngest ingest, SiloHost host) : ITelemetryTarget
 {
     /// <inheritdoc />
-    public async Task<BatchOutcome> SendAsync(List<ReadingInput> batch, CancellationToken cancellationToken)
+    public Task<BatchOutcome> SendAsync(List<ReadingInput> batch, CancellationToken cancellationToken) => Guard(batch.Count, async () =>
+    {
+        IngestResult result = await ingest.IngestAsync(batch, cancellationToken);
+        string? error = result.Errors.Count > 0 ? $"{result.Rejected} readings rejected, first: {result.Errors[0].Error}"
+            : result.Unapplied > 0 ? $"{result.Unapplied} logged readings failed while being applied (see the server log)" : null;
+        return new BatchOutcome(result.Accepted, result.Rejected, Overloaded: false, Failed: false, error, result.Deferred);
+    });
+
+    /// <inheritdoc />
+    public Task<BatchOutcome> SendPositionsAsync(List<VehiclePositionInput> batch, CancellationToken cancellationToken) => Guard(batch.Count, async () =>
+    {
+        // The same known-vehicle check as the endpoint's parser.
+        TwinDirectory directory = host.Silo.Services.GetRequiredService<TwinDirectory>();
+        var valid = new List<VehiclePositionInput>(batch.Count);
+        var errors = new List<ItemError>();
+        foreach (VehiclePositionInput p in batch)
+        {
+            if (directory.Get(EntityType.Vehicle, p.VehicleId) is null)
+            {
+                errors.Add(new ItemError(p.Index, p.VehicleId, $"unknown vehicle id '{p.VehicleId}'"));
+            }
+            else
+            {
+                valid.Add(p);
+            }
+        }
+
+        VehicleIngestResult result = await VehicleIngest.IngestAsync(host.Store.EventLog, host.Silo.GrainFactory, valid, errors, cancellationToken);
+        string? error = result.Errors.Count > 0 ? $"{result.Rejected} positions rejected, first: {result.Errors[0].Error}"
+            : result.Undelivered is { Count: > 0 } u ? $"{u.Count} positions not applied, first: {u[0].Error}" : null;
+        return new BatchOutcome(result.Accepted, result.Rejected, Overloaded: false, Failed: false, error, result.Undelivered?.Count ?? 0);
+    });
+
+    /// <inheritdoc />
+    public Task<BatchOutcome> SendReportAsync(CaseReport report, CancellationToken cancellationToken) => Guard(1, async () =>
+    {
+        await CaseReportIngest.ReportAsync(host, report, cancellationToken);
+        return new BatchOutcome(1, 0, Overloaded: false, Failed: false, null);
+    });
+
+    private static async Task<BatchOutcome> Guard(int count, Func<Task<BatchOutcome>> send)
     {
         try
         {
-            IngestResult result = await ingest.IngestAsync(batch, cancellationToken);
-            return new BatchOutcome(result.Accepted, result.Rejected, Overloaded: false, Failed: false,
-                result.Errors.Count > 0 ? $"{result.Rejected} readings rejected, first: {result.Errors[0].Error}" : null);
+            return await send();
         }
         catch (GrainOverloadedException e)
         {
-            return new BatchOutcome(0, batch.Count, Overloaded: true, Failed: false, e.Message);
+            return new BatchOutcome(0, count, Overloaded: true, Failed: false, e.Message);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            return new BatchOutcome(0, batch.Count, Overloaded: false, Failed: true, $"{e.GetType().Name}: {e.Message}");
+            return new BatchOutcome(0, count, Overloaded: false, Failed: true, $"{e.GetType().Name}: {e.Message}");
         }
     }
 }

@@ -1,8 +1,10 @@
 namespace CityTwin.TwinApi.Load;
 
 /// <summary>
-/// What driving telemetry did. Sent = Accepted + Rejected; Rejected counts overload answers (GrainOverloadedException,
-/// HTTP 503/429), per-item validation rejections and failed batches. Rates are per second of the driven duration.
+/// What driving the load did. The top-level counts are the sensor readings' (Sent = Accepted + Rejected; Rejected counts
+/// overload answers (GrainOverloadedException, HTTP 503/429), per-item validation rejections and failed batches);
+/// <see cref="Kinds"/> has the same figures for each input kind: readings, vehicle positions and citizen reports.
+/// Rates are per second of the driven duration.
 /// </summary>
 public sealed record IngestFigures(
     double? TargetRate,
@@ -22,4 +24,5 @@ public sealed record IngestFigures(
     long EventLogAppends,
     double EventLogAppendsPerSecond,
     string Mix,
-    string? FirstError);
+    string? FirstError,
+    IReadOnlyList<InputKindFigures> Kinds);

@@ -32,6 +32,9 @@ public sealed record LoadOptions
     /// <summary>Readings per batch (one event-log append and one acknowledgement each).</summary>
     public int BatchSize { get; init; } = 1_000;
 
+    /// <summary>Vehicle positions and citizen reports sent per 1,000 sensor readings.</summary>
+    public LoadMix Mix { get; init; } = LoadMix.Default;
+
     /// <summary>Batches in flight at once; beyond it the driver waits for acknowledgements (and falls behind the rate).</summary>
     public int Concurrency { get; init; } = 8;
 

@@ -4,6 +4,7 @@ using System.Runtime;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using CityTwin.Grains.Cases;
 using CityTwin.Scenarios.District;
 using CityTwin.Scenarios.Loading;
 using CityTwin.Silo;
@@ -24,10 +25,6 @@ namespace CityTwin.TwinApi.Load;
 /// </summary>
 public static class LoadRunner
 {
-    /// <summary>What the run sends besides sensor readings; vehicle and citizen-report ingest had no path when this was written.</summary>
-    public const string TelemetryOnlyMix =
-        "telemetry only (sensor readings); vehicle positions and citizen reports are not driven: no ingest path for them existed when the harness was built";
-
     /// <summary>Runs the load described by <paramref name="options"/>, reporting progress on <paramref name="view"/>.</summary>
     public static async Task<LoadRunReport> RunAsync(LoadOptions options, LoadConsoleView view, CancellationToken cancellationToken = default)
     {
@@ -45,11 +42,12 @@ public static class LoadRunner
         double generateSeconds = Stopwatch.GetElapsedTime(generateStarted).TotalSeconds;
         view.Line(Describe(box.Value!, generateSeconds));
         var generator = new TelemetryGenerator(box.Value!, options.Seed);
+        var inputs = new MixGenerators(new VehiclePositionGenerator(box.Value!, options.Seed), new CitizenReportGenerator(box.Value!, options.Seed));
         string[] queryUrls = RadiusQueryDriver.BuildUrls(box.Value!, options.QueryRadiusM, options.Seed);
 
         RunResult result = options.Target is null
-            ? await RunInProcessAsync(options, view, box, generator, queryUrls, notes, cancellationToken)
-            : await RunOverHttpAsync(options, view, box, generator, queryUrls, notes, cancellationToken);
+            ? await RunInProcessAsync(options, view, box, generator, inputs, queryUrls, notes, cancellationToken)
+            : await RunOverHttpAsync(options, view, box, generator, inputs, queryUrls, notes, cancellationToken);
         box.Value = null;
         DistrictFigures? districtFigures = result.District is null ? null : result.District with { GenerateSeconds = Math.Round(generateSeconds, 3) };
 
@@ -92,9 +90,24 @@ public static class LoadRunner
         yield return $"batch latency   p50 {i.BatchLatency.P50Ms:0.0} ms, p99 {i.BatchLatency.P99Ms:0.0} ms, max {i.BatchLatency.MaxMs:0.0} ms";
         yield return $"grains          {i.GrainCount:N0}";
         yield return $"storage         {i.StorageWritesPerSecond:N0} state writes/s, {i.EventLogAppendsPerSecond:N0} event-log appends/s";
+        yield return $"mix             {i.Mix}";
+        yield return "per kind        kind        requests        sent    accepted    rejected  overloaded  deferred    rate/s   p50 ms   p99 ms";
+        foreach (InputKindFigures k in i.Kinds)
+        {
+            yield return string.Create(CultureInfo.InvariantCulture,
+                $"                {k.Kind,-9} {k.Requests,10:N0} {k.Sent,11:N0} {k.Accepted,11:N0} {k.Rejected,11:N0} {k.Overloaded,11:N0} {k.Deferred,9:N0} {k.AchievedRate,9:N1} {k.Latency.P50Ms,8:0.0} {k.Latency.P99Ms,8:0.0}");
+        }
+
         ConsistencyFigures c = r.Consistency;
-        yield return $"consistency     counts add up: {(c.CountsAddUp ? "yes" : "NO")}; event log gained {c.Logged?.ToString("N0", CultureInfo.InvariantCulture) ?? "n/a"} readings, nothing lost: " +
-                     $"{(c.NothingLost is { } ok ? ok ? "yes" : "NO" : "not checked")}{(c.Note is null ? "" : " (" + c.Note + ")")}";
+        static string YesNo(bool? value) => value is { } ok ? ok ? "yes" : "NO" : "not checked";
+        yield return $"consistency     counts add up: {(c.CountsAddUp ? "yes" : "NO")}; nothing lost: {YesNo(c.NothingLost)}{(c.Note is null ? "" : " (" + c.Note + ")")}";
+        foreach (KindConsistency k in c.Kinds)
+        {
+            string logged = k.Logged is { } l ? $"event log +{l:N0} ({k.EventLogKind})" : "event log not counted";
+            string stored = k.Stored is { } st ? $", case store +{st:N0}" : "";
+            yield return $"                {k.Kind,-9} sent {k.Sent:N0} = accepted {k.Accepted:N0} + rejected {k.Rejected:N0}: {(k.CountsAddUp ? "yes" : "NO")}; {logged}{stored}; nothing lost: {YesNo(k.NothingLost)}";
+        }
+
         MemoryFigures m = r.Memory;
         yield return $"memory (run)    {m.Scope}: peak RSS {Mb(m.PeakRssBytes)}, RSS at end {Mb(m.RssAtEndBytes)}, managed heap {Mb(m.ManagedHeapAtEndBytes)} (GC heap {Mb(m.GcHeapSizeBytes)})";
         if (r.Queries is { } q)
@@ -107,10 +120,9 @@ public static class LoadRunner
         yield return b.Ran
             ? $"baseline        plain PostgreSQL {b.Rate:N0} readings/s (batch p50 {b.BatchLatency.P50Ms:0.0} ms, p99 {b.BatchLatency.P99Ms:0.0} ms); ours / baseline = {b.Ratio:0.00}x"
             : $"baseline        not run: {b.Note}";
-        yield return $"mix             {i.Mix}";
-        if (i.FirstError is not null)
+        foreach (InputKindFigures k in i.Kinds.Where(k => k.FirstError is not null))
         {
-            yield return $"first error     {i.FirstError}";
+            yield return $"first error     {k.Kind}: {k.FirstError}";
         }
 
         foreach (string note in r.Notes)
@@ -120,7 +132,7 @@ public static class LoadRunner
     }
 
     private static async Task<RunResult> RunInProcessAsync(LoadOptions options, LoadConsoleView view, StrongBox<District?> district, TelemetryGenerator generator,
-        string[] queryUrls, List<string> notes, CancellationToken cancellationToken)
+        MixGenerators inputs, string[] queryUrls, List<string> notes, CancellationToken cancellationToken)
     {
         await using var memory = new MemorySampler(TimeSpan.FromMilliseconds(200));
         LoadProgress? loadProgress = null;
@@ -164,23 +176,30 @@ public static class LoadRunner
             string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             using HttpClient client = CreateClient(new Uri(address), key);
 
-            await WarmUpAsync(options, view, new InProcessTelemetryTarget(ingest), generator, client, queryUrls, cancellationToken);
-            long logBefore = await host.Store.EventLog.CountAsync(TelemetryIngest.ReadingKind, cancellationToken);
+            var target = new InProcessTelemetryTarget(ingest, host);
+            await WarmUpAsync(options, view, target, generator, inputs, client, queryUrls, cancellationToken);
+            EventLogCounts logBefore = await EventLogCounts.ReadAsync(host, cancellationToken);
+            long casesBefore = CitizenCases(host);
             SiloStatistics before = host.Silo.GetStatistics();
             long appendsBefore = host.Store.EventLog.Statistics.Writes;
             memory.ResetPeak();
-            var driver = new TelemetryDriver(new InProcessTelemetryTarget(ingest), generator, options.BatchSize, options.Concurrency);
+            var driver = new TelemetryDriver(target, generator, options.BatchSize, options.Concurrency, options.Mix, inputs.Positions, inputs.Reports);
             (TimeSpan elapsed, QueryFigures? queries) = await DriveAsync(options, view, driver, client, queryUrls, cancellationToken);
             SiloStatistics after = host.Silo.GetStatistics();
             long appends = host.Store.EventLog.Statistics.Writes - appendsBefore;
-            long logAfter = await host.Store.EventLog.CountAsync(TelemetryIngest.ReadingKind, cancellationToken);
+
+            // Deferred readings are accepted and logged but still on their way to their grains: wait for them before
+            // the grains are counted and the silo stops.
+            await WaitForBacklogAsync(ingest, cancellationToken);
+            EventLogCounts logAfter = await EventLogCounts.ReadAsync(host, cancellationToken);
+            long casesAfter = CitizenCases(host);
             MemoryFigures memoryFigures = memory.Snapshot("this process: silo, HTTP server and driver");
             if (options.Store == StoreKind.Memory)
             {
-                notes.Add("the memory store keeps every event-log record in process memory, so RSS grows with the readings sent");
+                notes.Add("the memory store keeps every event-log record in process memory, so RSS grows with the inputs sent");
             }
 
-            IngestFigures ingestFigures = driver.Summarize(options.Rate, elapsed, TelemetryOnlyMix) with
+            IngestFigures ingestFigures = driver.Summarize(options.Rate, elapsed, options.Mix.Describe()) with
             {
                 GrainCount = after.Activations,
                 StorageWrites = after.StorageWrites - before.StorageWrites,
@@ -188,11 +207,18 @@ public static class LoadRunner
                 EventLogAppends = appends,
                 EventLogAppendsPerSecond = Math.Round(appends / elapsed.TotalSeconds, 1),
             };
-            long logged = logAfter - logBefore;
-            bool nothingLost = logged >= ingestFigures.Accepted && logged - ingestFigures.Accepted <= ingestFigures.Overloaded;
-            var consistency = new ConsistencyFigures(logBefore, logAfter, logged, logged - ingestFigures.Accepted,
-                ingestFigures.Sent == ingestFigures.Accepted + ingestFigures.Rejected, nothingLost,
-                logged > ingestFigures.Accepted ? $"{logged - ingestFigures.Accepted:N0} readings of overloaded batches were logged but not acknowledged" : null);
+            InputKindFigures readings = ingestFigures.Kinds[0], positions = ingestFigures.Kinds[1], reports = ingestFigures.Kinds[2];
+            long logged = logAfter.Readings - logBefore.Readings;
+            KindConsistency[] kinds =
+            [
+                Check(readings, TelemetryIngest.ReadingKind, logged, null),
+                Check(positions, VehicleIngest.PositionKind, logAfter.Positions - logBefore.Positions, null),
+                Check(reports, CaseReportIngest.ReportKind, logAfter.Reports - logBefore.Reports, casesAfter - casesBefore),
+            ];
+            var consistency = new ConsistencyFigures(logBefore.Readings, logAfter.Readings, logged, logged - ingestFigures.Accepted,
+                kinds.All(k => k.CountsAddUp), kinds.All(k => k.NothingLost == true),
+                kinds.FirstOrDefault(k => k.NothingLost == false) is { } bad ? $"{bad.Kind}: {bad.Accepted:N0} accepted, {bad.Logged:N0} logged, {bad.Stored?.ToString("N0", CultureInfo.InvariantCulture) ?? "n/a"} stored" : null,
+                kinds);
 
             long stopStarted = Stopwatch.GetTimestamp();
             await view.RunPhaseAsync("stop silo", () => app.StopAsync(CancellationToken.None), () => ("writing changed grain state", 0.5));
@@ -202,7 +228,7 @@ public static class LoadRunner
     }
 
     private static async Task<RunResult> RunOverHttpAsync(LoadOptions options, LoadConsoleView view, StrongBox<District?> district, TelemetryGenerator generator,
-        string[] queryUrls, List<string> notes, CancellationToken cancellationToken)
+        MixGenerators inputs, string[] queryUrls, List<string> notes, CancellationToken cancellationToken)
     {
         using HttpClient client = CreateClient(options.Target!, options.ApiKey);
         string lastSensor = generator.SensorIds[^1];
@@ -218,38 +244,81 @@ public static class LoadRunner
         }
 
         notes.Add("the district was loaded by the server; activation time and the server's memory are not measured over HTTP (memory figures are the driver's)");
-        await WarmUpAsync(options, view, new HttpTelemetryTarget(client), generator, client, queryUrls, cancellationToken);
+        var target = new HttpTelemetryTarget(client);
+        await WarmUpAsync(options, view, target, generator, inputs, client, queryUrls, cancellationToken);
         JsonElement? healthBefore = await HealthAsync(client, cancellationToken);
+        long casesBefore = await CitizenCasesAsync(client, cancellationToken);
         await using var memory = new MemorySampler(TimeSpan.FromMilliseconds(200));
-        var driver = new TelemetryDriver(new HttpTelemetryTarget(client), generator, options.BatchSize, options.Concurrency);
+        var driver = new TelemetryDriver(target, generator, options.BatchSize, options.Concurrency, options.Mix, inputs.Positions, inputs.Reports);
         (TimeSpan elapsed, QueryFigures? queries) = await DriveAsync(options, view, driver, client, queryUrls, cancellationToken);
         JsonElement? healthAfter = await HealthAsync(client, cancellationToken);
+        long casesAfter = await CitizenCasesAsync(client, cancellationToken);
         long Stat(JsonElement? health, string name) =>
             health is { } h && h.TryGetProperty("silo", out JsonElement s) && s.TryGetProperty(name, out JsonElement v) && v.TryGetInt64(out long n) ? n : 0;
         long writes = Stat(healthAfter, "storageWrites") - Stat(healthBefore, "storageWrites");
-        IngestFigures ingestFigures = driver.Summarize(options.Rate, elapsed, TelemetryOnlyMix) with
+        IngestFigures ingestFigures = driver.Summarize(options.Rate, elapsed, options.Mix.Describe()) with
         {
             GrainCount = Stat(healthAfter, "activations"),
             StorageWrites = writes,
             StorageWritesPerSecond = Math.Round(writes / elapsed.TotalSeconds, 1),
         };
         notes.Add("event-log appends/s are not reported by the server's /health; see accepted readings/s");
-        var consistency = new ConsistencyFigures(null, null, null, null, ingestFigures.Sent == ingestFigures.Accepted + ingestFigures.Rejected, null,
-            "the event log is not counted over HTTP");
+        KindConsistency[] kinds =
+        [
+            Check(ingestFigures.Kinds[0], null, null, null),
+            Check(ingestFigures.Kinds[1], null, null, null),
+            Check(ingestFigures.Kinds[2], null, null, casesAfter - casesBefore),
+        ];
+        var consistency = new ConsistencyFigures(null, null, null, null, kinds.All(k => k.CountsAddUp), kinds[2].NothingLost,
+            "the event log is not counted over HTTP; citizen reports are counted in the case store (GET /api/cases)", kinds);
         return new RunResult(null, ingestFigures, consistency, memory.Snapshot("the driver process only"), queries);
     }
 
-    private static async Task WarmUpAsync(LoadOptions options, LoadConsoleView view, ITelemetryTarget target, TelemetryGenerator generator, HttpClient client,
-        string[] queryUrls, CancellationToken cancellationToken)
+    private static async Task WarmUpAsync(LoadOptions options, LoadConsoleView view, ITelemetryTarget target, TelemetryGenerator generator, MixGenerators inputs,
+        HttpClient client, string[] queryUrls, CancellationToken cancellationToken)
     {
         if (options.Warmup <= TimeSpan.Zero)
         {
             return;
         }
 
-        // Same rate, same paths, separate counters: the measured period starts warm.
-        var driver = new TelemetryDriver(target, generator, options.BatchSize, options.Concurrency);
+        // Same rate, same mix, same paths, separate counters: the measured period starts warm.
+        var driver = new TelemetryDriver(target, generator, options.BatchSize, options.Concurrency, options.Mix, inputs.Positions, inputs.Reports);
         await DriveAsync(options with { Duration = options.Warmup }, view, driver, client, queryUrls, cancellationToken, "warm-up");
+    }
+
+    /// <summary>The check of one kind: counts add up, and the log (and store) gained exactly the accepted items where counted.</summary>
+    private static KindConsistency Check(InputKindFigures k, string? logKind, long? logged, long? stored)
+    {
+        bool? nothingLost = logged is null && stored is null ? null : (logged ?? k.Accepted) == k.Accepted && (stored ?? k.Accepted) == k.Accepted;
+        return new KindConsistency(k.Kind, logKind, k.Sent, k.Accepted, k.Rejected, logged, stored, k.Sent == k.Accepted + k.Rejected, nothingLost);
+    }
+
+    /// <summary>Cases opened by citizens and the hotline (the harness's reports; sensor alerts open cases of other sources).</summary>
+    private static long CitizenCases(SiloHost host)
+    {
+        CaseIndex index = host.Silo.Services.GetRequiredService<CaseIndex>();
+        return index.Query(new CaseQuery(Source: CaseSource.Citizen), 1, 1).Total + index.Query(new CaseQuery(Source: CaseSource.Hotline), 1, 1).Total;
+    }
+
+    private static async Task<long> CitizenCasesAsync(HttpClient client, CancellationToken cancellationToken)
+    {
+        long total = 0;
+        foreach (string source in new[] { "citizen", "hotline" })
+        {
+            using JsonDocument page = JsonDocument.Parse(await client.GetStringAsync($"api/cases?source={source}&pageSize=1", cancellationToken));
+            total += page.RootElement.GetProperty("total").GetInt64();
+        }
+
+        return total;
+    }
+
+    private static async Task WaitForBacklogAsync(TelemetryIngest ingest, CancellationToken cancellationToken)
+    {
+        for (int i = 0; ingest.Backlog > 0 && i < 600; i++)
+        {
+            await Task.Delay(100, cancellationToken);
+        }
     }
 
     private static async Task<(TimeSpan Elapsed, QueryFigures? Queries)> DriveAsync(LoadOptions options, LoadConsoleView view, TelemetryDriver driver,
@@ -354,6 +423,18 @@ public static class LoadRunner
     private static MachineFigures Machine() => new(
         Environment.MachineName, RuntimeInformation.OSDescription, RuntimeInformation.FrameworkDescription, Environment.ProcessorCount,
         GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, GCSettings.IsServerGC);
+
+    /// <summary>The generators of positions and reports, made from the district before it is released.</summary>
+    private sealed record MixGenerators(VehiclePositionGenerator Positions, CitizenReportGenerator Reports);
+
+    /// <summary>Event-log records of each input kind at one moment.</summary>
+    private sealed record EventLogCounts(long Readings, long Positions, long Reports)
+    {
+        public static async Task<EventLogCounts> ReadAsync(SiloHost host, CancellationToken cancellationToken) => new(
+            await host.Store.EventLog.CountAsync(TelemetryIngest.ReadingKind, cancellationToken),
+            await host.Store.EventLog.CountAsync(VehicleIngest.PositionKind, cancellationToken),
+            await host.Store.EventLog.CountAsync(CaseReportIngest.ReportKind, cancellationToken));
+    }
 
     private sealed record RunResult(DistrictFigures? District, IngestFigures Ingest, ConsistencyFigures Consistency, MemoryFigures Memory, QueryFigures? Queries);
 }

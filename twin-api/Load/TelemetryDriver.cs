@@ -1,37 +1,45 @@
 using System.Diagnostics;
+using CityTwin.Grains.Cases;
 using CityTwin.TwinApi.Ingest;
 
 namespace CityTwin.TwinApi.Load;
 
 /// <summary>
-/// Drives batches at a target rate with a bounded number in flight. The schedule is open-loop (batch i is due at
-/// i x batch / rate) until every slot is busy; then the driver waits for an acknowledgement and counts the batch as
-/// behind schedule, so a target the server cannot reach shows as a lower achieved rate rather than unbounded queues.
-/// Latency is per batch, from send to acknowledgement.
+/// Drives batches of readings at a target rate with a bounded number in flight, and with each batch its share of vehicle
+/// positions (one batch) and citizen reports (one request each) per <see cref="LoadMix"/>, sent at the same time. The
+/// schedule is open-loop (batch i is due at i x batch / rate) until every slot is busy; then the driver waits for an
+/// acknowledgement and counts the batch as behind schedule, so a target the server cannot reach shows as a lower
+/// achieved rate rather than unbounded queues. A slot is free again once all requests of its batch are answered.
+/// Latency is per request, from send to acknowledgement, kept per input kind.
 /// </summary>
-public sealed class TelemetryDriver(ITelemetryTarget target, TelemetryGenerator generator, int batchSize, int concurrency)
+public sealed class TelemetryDriver(ITelemetryTarget target, TelemetryGenerator generator, int batchSize, int concurrency,
+    LoadMix? mix = null, VehiclePositionGenerator? positions = null, CitizenReportGenerator? reports = null)
 {
-    private readonly LatencyRecorder _latency = new();
-    private long _batches;
-    private long _sent;
-    private long _accepted;
-    private long _rejected;
-    private long _overloaded;
-    private long _failed;
+    private readonly LoadMix _mix = mix ?? new LoadMix(0, 0);
     private long _behind;
-    private string? _firstError;
+    private double _positionsOwed;
+    private double _reportsOwed;
+
+    /// <summary>Sensor readings: sent, accepted, rejected, latency per batch.</summary>
+    public InputCounters Readings { get; } = new("readings");
+
+    /// <summary>Vehicle positions.</summary>
+    public InputCounters Positions { get; } = new("positions");
+
+    /// <summary>Citizen reports.</summary>
+    public InputCounters Reports { get; } = new("reports");
 
     /// <summary>Readings sent so far.</summary>
-    public long Sent => Interlocked.Read(ref _sent);
+    public long Sent => Readings.Sent;
 
     /// <summary>Readings acknowledged as durable so far.</summary>
-    public long Accepted => Interlocked.Read(ref _accepted);
+    public long Accepted => Readings.Accepted;
 
     /// <summary>Readings rejected so far (overload, validation, failed batches).</summary>
-    public long Rejected => Interlocked.Read(ref _rejected);
+    public long Rejected => Readings.Rejected;
 
-    /// <summary>Batch latencies.</summary>
-    public LatencyRecorder Latency => _latency;
+    /// <summary>Batch latencies of the readings.</summary>
+    public LatencyRecorder Latency => Readings.Latency;
 
     /// <summary>
     /// Sends for <paramref name="duration"/> at <paramref name="rate"/> readings/s (null: as fast as acknowledgements come),
@@ -67,8 +75,9 @@ public sealed class TelemetryDriver(ITelemetryTarget target, TelemetryGenerator 
                 }
 
                 List<ReadingInput> batch = generator.NextBatch(batchSize);
+                (List<VehiclePositionInput>? fixes, List<CaseReport>? cases) = NextShare(batch.Count);
                 issued++;
-                Task send = SendAsync(batch, slots, cancellationToken);
+                Task send = SendAsync(batch, fixes, cases, slots, cancellationToken);
                 lock (inFlight)
                 {
                     inFlight.Add(send);
@@ -102,51 +111,92 @@ public sealed class TelemetryDriver(ITelemetryTarget target, TelemetryGenerator 
     }
 
     /// <summary>The figures of the finished run; the storage and grain fields are filled by the caller.</summary>
-    public IngestFigures Summarize(double? targetRate, TimeSpan elapsed, string mix) => new(
-        targetRate, Math.Round(elapsed.TotalSeconds, 3), Interlocked.Read(ref _batches), Sent, Accepted, Rejected, Interlocked.Read(ref _overloaded),
-        Interlocked.Read(ref _failed), Math.Round(Accepted / elapsed.TotalSeconds, 1), _latency.Summarize(), Interlocked.Read(ref _behind),
-        0, 0, 0, 0, 0, mix, Volatile.Read(ref _firstError));
+    public IngestFigures Summarize(double? targetRate, TimeSpan elapsed, string mix)
+    {
+        InputKindFigures r = Readings.Summarize(elapsed);
+        return new IngestFigures(
+            targetRate, Math.Round(elapsed.TotalSeconds, 3), r.Requests, r.Sent, r.Accepted, r.Rejected, r.Overloaded, r.Failed, r.AchievedRate,
+            r.Latency, Interlocked.Read(ref _behind), 0, 0, 0, 0, 0, mix, r.FirstError,
+            [r, Positions.Summarize(elapsed), Reports.Summarize(elapsed)]);
+    }
 
-    private async Task SendAsync(List<ReadingInput> batch, SemaphoreSlim slots, CancellationToken cancellationToken)
+    /// <summary>The positions and reports owed for <paramref name="readings"/> readings; fractions carry over to later batches.</summary>
+    private (List<VehiclePositionInput>? Positions, List<CaseReport>? Reports) NextShare(int readings)
+    {
+        List<VehiclePositionInput>? fixes = null;
+        List<CaseReport>? cases = null;
+        if (positions is not null && positions.VehicleCount > 0)
+        {
+            _positionsOwed += readings * _mix.PositionsPer1000 / 1000;
+            int n = (int)_positionsOwed;
+            if (n > 0)
+            {
+                _positionsOwed -= n;
+                fixes = positions.NextBatch(n);
+            }
+        }
+
+        if (reports is not null)
+        {
+            _reportsOwed += readings * _mix.ReportsPer1000 / 1000;
+            int n = (int)_reportsOwed;
+            if (n > 0)
+            {
+                _reportsOwed -= n;
+                cases = new List<CaseReport>(n);
+                for (int i = 0; i < n; i++)
+                {
+                    cases.Add(reports.Next());
+                }
+            }
+        }
+
+        return (fixes, cases);
+    }
+
+    private async Task SendAsync(List<ReadingInput> batch, List<VehiclePositionInput>? fixes, List<CaseReport>? cases, SemaphoreSlim slots,
+        CancellationToken cancellationToken)
     {
         // Yield first so the driver loop keeps issuing while this batch's synchronous part runs on the pool.
         await Task.Yield();
         try
         {
-            long start = Stopwatch.GetTimestamp();
-            Interlocked.Add(ref _sent, batch.Count);
-            BatchOutcome outcome;
-            try
+            var requests = new List<Task>(2 + (cases?.Count ?? 0))
             {
-                outcome = await target.SendAsync(batch, cancellationToken);
-            }
-            catch (OperationCanceledException)
+                SendOneAsync(Readings, batch.Count, () => target.SendAsync(batch, cancellationToken)),
+            };
+            if (fixes is not null)
             {
-                outcome = new BatchOutcome(0, batch.Count, Overloaded: false, Failed: true, "cancelled");
+                requests.Add(SendOneAsync(Positions, fixes.Count, () => target.SendPositionsAsync(fixes, cancellationToken)));
             }
 
-            _latency.RecordSince(start);
-            Interlocked.Increment(ref _batches);
-            Interlocked.Add(ref _accepted, outcome.Accepted);
-            Interlocked.Add(ref _rejected, outcome.Rejected);
-            if (outcome.Overloaded)
+            foreach (CaseReport report in cases ?? [])
             {
-                Interlocked.Add(ref _overloaded, outcome.Rejected);
+                requests.Add(SendOneAsync(Reports, 1, () => target.SendReportAsync(report, cancellationToken)));
             }
 
-            if (outcome.Failed)
-            {
-                Interlocked.Add(ref _failed, outcome.Rejected);
-            }
-
-            if (outcome.Error is not null)
-            {
-                Interlocked.CompareExchange(ref _firstError, outcome.Error, null);
-            }
+            await Task.WhenAll(requests);
         }
         finally
         {
             slots.Release();
         }
+    }
+
+    private static async Task SendOneAsync(InputCounters counters, int count, Func<Task<BatchOutcome>> send)
+    {
+        long start = Stopwatch.GetTimestamp();
+        counters.AddSent(count);
+        BatchOutcome outcome;
+        try
+        {
+            outcome = await send();
+        }
+        catch (OperationCanceledException)
+        {
+            outcome = new BatchOutcome(0, count, Overloaded: false, Failed: true, "cancelled");
+        }
+
+        counters.Record(outcome, start);
     }
 }

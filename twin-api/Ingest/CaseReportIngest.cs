@@ -1,0 +1,27 @@
+using System.Text.Json;
+using CityTwin.Grains.Cases;
+using CityTwin.Silo.EventLog;
+using CityTwin.TwinApi.Hosting;
+
+namespace CityTwin.TwinApi.Ingest;
+
+/// <summary>
+/// The case loop's intake of reports (citizens, the 12345 hotline, patrols, cameras) shared by POST /api/cases and the
+/// load driver: the report is appended to the event log under a new case id, then the case grain opens the case.
+/// </summary>
+public static class CaseReportIngest
+{
+    /// <summary>The event-log kind of case reports (key: the case id).</summary>
+    public const string ReportKind = "case-report";
+
+    /// <summary>Logs <paramref name="report"/> durably, opens its case and returns it.</summary>
+    public static async Task<CaseView> ReportAsync(SiloHost host, CaseReport report, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        ArgumentNullException.ThrowIfNull(report);
+        DateTimeOffset now = host.Silo.TimeProvider.GetUtcNow();
+        string id = CaseIds.New(now);
+        await host.Store.EventLog.AppendAsync(new EventAppend(now, ReportKind, id, JsonSerializer.SerializeToUtf8Bytes(report, JsonSerializerOptions.Web)), cancellationToken);
+        return await host.Silo.GrainFactory.GetGrain<ICaseGrain>(id).ReportAsync(report);
+    }
+}
