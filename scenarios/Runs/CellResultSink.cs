@@ -5,9 +5,10 @@ namespace CityTwin.Scenarios.Runs;
 
 /// <summary>
 /// Hands physics results to the fork's cell grains at the reporting cadence (not per physics step): only cells whose
-/// value moved by more than a tolerance since the last push are called, so a dry district costs nothing.
+/// value moved by more than a tolerance since the last push, or crossed one of the given thresholds, are called, so a
+/// dry district costs nothing and a cell's status (e.g. flooded at 0.15 m) is never behind the model.
 /// </summary>
-internal sealed class CellResultSink(IGrainFactory grains, string[] ids, double tolerance)
+internal sealed class CellResultSink(IGrainFactory grains, string[] ids, double tolerance, params double[] thresholds)
 {
     private readonly double[] _pushed = new double[ids.Length];
 
@@ -21,7 +22,7 @@ internal sealed class CellResultSink(IGrainFactory grains, string[] ids, double 
         for (int i = 0; i < ids.Length; i++)
         {
             double v = values.Span[i];
-            if (ids[i] is null || Math.Abs(v - _pushed[i]) <= tolerance)
+            if (ids[i] is null || (Math.Abs(v - _pushed[i]) <= tolerance && !Crosses(_pushed[i], v)))
             {
                 continue;
             }
@@ -39,5 +40,18 @@ internal sealed class CellResultSink(IGrainFactory grains, string[] ids, double 
 
         await Task.WhenAll(calls);
         Pushes += calls.Count;
+    }
+
+    private bool Crosses(double from, double to)
+    {
+        foreach (double t in thresholds)
+        {
+            if ((from >= t) != (to >= t))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

@@ -14,7 +14,7 @@ namespace CityTwin.Scenarios.Runs;
 /// </summary>
 internal sealed class ForkCells
 {
-    private ForkCells(FloodGrid grid, string[] ids, bool[] isRiver, ProjectedPoint[] centres, double[] gasPpm, Dictionary<string, int> indexById)
+    private ForkCells(FloodGrid grid, string[] ids, bool[] isRiver, GeoPoint[] centres, double[] gasPpm, Dictionary<string, int> indexById)
     {
         GasPpm = gasPpm;
         Grid = grid;
@@ -38,8 +38,8 @@ internal sealed class ForkCells
     /// <summary>Gas concentration (ppm) per grid index as the fork had it.</summary>
     public double[] GasPpm { get; }
 
-    /// <summary>Projected centre per grid index.</summary>
-    public ProjectedPoint[] Centres { get; }
+    /// <summary>Centre (lon/lat) per grid index; projected only for the cells a report draws.</summary>
+    public GeoPoint[] Centres { get; }
 
     /// <summary>Grid index of a cell id, or -1.</summary>
     public int IndexOf(string? cellId) => cellId is not null && _indexById.TryGetValue(cellId, out int i) ? i : -1;
@@ -87,7 +87,7 @@ internal sealed class ForkCells
         var grid = new FloodGrid(columns, rows, size);
         var ids = new string[columns * rows];
         var isRiver = new bool[columns * rows];
-        var centres = new ProjectedPoint[columns * rows];
+        var centres = new GeoPoint[columns * rows];
         var gasPpm = new double[columns * rows];
         var indexById = new Dictionary<string, int>(cells.Length, StringComparer.Ordinal);
 
@@ -105,7 +105,7 @@ internal sealed class ForkCells
             grid.InitialDepthM[index] = Math.Max(0, c.WaterDepthM);
             ids[index] = c.Id;
             isRiver[index] = c.IsRiver;
-            centres[index] = projection.Forward(c.Centre);
+            centres[index] = c.Centre;
             gasPpm[index] = c.GasPpm;
             indexById[c.Id] = index;
         }
@@ -131,9 +131,10 @@ internal sealed class ForkCells
         {
             // The cell grain's state carries its CellDefinition; it is read by field name so the state's shape (flat or
             // nested) does not matter. Summary properties are the fallback.
-            var fields = new Dictionary<string, JsonElement>(StringComparer.OrdinalIgnoreCase);
+            Dictionary<string, JsonElement>? fields = null;
             if (details?.State is { } state)
             {
+                fields = new Dictionary<string, JsonElement>(StringComparer.OrdinalIgnoreCase);
                 Collect(JsonSerializer.SerializeToElement(state, state.GetType(), JsonSerializerOptions.Web), fields, 0);
             }
 
@@ -147,7 +148,7 @@ internal sealed class ForkCells
                 Number(fields, summary, "elevationM") ?? 0,
                 Number(fields, summary, "curveNumber") ?? 98,
                 Number(fields, summary, "drainageMmPerHour") ?? 0,
-                (fields.TryGetValue("isRiver", out JsonElement r) && r.ValueKind == JsonValueKind.True) || summary.Kind == "river",
+                (fields?.TryGetValue("isRiver", out JsonElement r) == true && r.ValueKind == JsonValueKind.True) || summary.Kind == "river",
                 Number(fields, summary, "waterDepthM") ?? 0,
                 Number(fields, summary, "gasPpm") ?? 0);
         }
@@ -172,8 +173,8 @@ internal sealed class ForkCells
             }
         }
 
-        private static double? Number(Dictionary<string, JsonElement> fields, EntitySummary summary, string name) =>
-            fields.TryGetValue(name, out JsonElement v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : SummaryFields.Number(summary, name);
+        private static double? Number(Dictionary<string, JsonElement>? fields, EntitySummary summary, string name) =>
+            fields is not null && fields.TryGetValue(name, out JsonElement v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : SummaryFields.Number(summary, name);
 
         private static (int Column, int Row) ParseId(string id)
         {

@@ -42,26 +42,34 @@ internal static class SummaryFields
             return null;
         }
 
+        // The exact name is the usual case (a run reads every cell's terrain this way); any case is the fallback.
+        if (summary.Properties.TryGetValue(name, out object? exact))
+        {
+            return AsNumber(exact);
+        }
+
         foreach ((string key, object value) in summary.Properties)
         {
             if (string.Equals(key, name, StringComparison.OrdinalIgnoreCase))
             {
-                return value switch
-                {
-                    double d => d,
-                    int i => i,
-                    long l => l,
-                    float f => f,
-                    decimal m => (double)m,
-                    string s when double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double p) => p,
-                    JsonElement { ValueKind: JsonValueKind.Number } j => j.GetDouble(),
-                    _ => null,
-                };
+                return AsNumber(value);
             }
         }
 
         return null;
     }
+
+    private static double? AsNumber(object value) => value switch
+    {
+        double d => d,
+        int i => i,
+        long l => l,
+        float f => f,
+        decimal m => (double)m,
+        string s when double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double p) => p,
+        JsonElement { ValueKind: JsonValueKind.Number } j => j.GetDouble(),
+        _ => null,
+    };
 
     /// <summary>The number at the end of an id ("building-42" -> 42), for a stable order; long.MaxValue when none.</summary>
     public static long IdNumber(string id)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json.Nodes;
 using CityTwin.Grains.Model;
 using CityTwin.Scenarios.Forks;
 using CityTwin.Scenarios.Runs;
@@ -43,6 +44,20 @@ public sealed class ScenarioRunTests(SandboxTwinFixture twin) : IClassFixture<Sa
         }
 
         Assert.Contains(fork.Directory.OfType(EntityType.Cell), c => (SummaryNumber(c, "waterDepthM") ?? 0) > 0);
+
+        // Each wet cell of the fork holds the run's final depth to the centimetre, and is "flooded" exactly when that
+        // depth is 0.15 m or more (depths within a millimetre of the line are rounded in the layer, so skipped).
+        foreach (JsonNode? feature in result.Layers["maxWaterDepth"]["features"]!.AsArray())
+        {
+            string id = feature!["id"]!.GetValue<string>();
+            double final = feature["properties"]!["depthM"]!.GetValue<double>();
+            EntitySummary cell = fork.Directory.Get(EntityType.Cell, id)!;
+            Assert.True(Math.Abs((SummaryNumber(cell, "waterDepthM") ?? 0) - final) <= 0.011, $"{id}: grain {SummaryNumber(cell, "waterDepthM")} m, model {final} m");
+            if (Math.Abs(final - 0.15) > 0.001)
+            {
+                Assert.Equal(final >= 0.15 ? "flooded" : "wet-or-dry", cell.Status == "flooded" ? "flooded" : "wet-or-dry");
+            }
+        }
     }
 
     [Fact]
