@@ -22,11 +22,17 @@ public sealed class SensorState : ITwinEntityState
     /// <summary>The status of a sensor whose battery is low.</summary>
     public const string LowBatteryStatus = "lowBattery";
 
+    // Times on the silo's clock are kept as UTC ticks: 8 B each where a DateTimeOffset? takes 24 B, on every sensor.
+    private long _initializedAt;
+    private long _lastHeardAt;
+    private long _alarmSince;
+    private long _lastUseAt;
+
     /// <summary>The static description; null until initialised.</summary>
     public SensorDefinition? Definition { get; set; }
 
-    /// <summary>When the sensor was initialised.</summary>
-    public DateTimeOffset InitializedAt { get; set; }
+    /// <summary>When the sensor was initialised (UTC).</summary>
+    public DateTimeOffset InitializedAt { get => UtcTicks.ToTime(_initializedAt) ?? default; set => _initializedAt = UtcTicks.From(value); }
 
     /// <summary>The last measured value (battery reports excluded).</summary>
     public double? LastValue { get; set; }
@@ -37,8 +43,8 @@ public sealed class SensorState : ITwinEntityState
     /// <summary>When the last measurement was taken (the device's timestamp).</summary>
     public DateTimeOffset? LastReadingAt { get; set; }
 
-    /// <summary>When the twin last heard from the sensor (the silo's clock), measurement or battery report.</summary>
-    public DateTimeOffset? LastHeardAt { get; set; }
+    /// <summary>When the twin last heard from the sensor (the silo's clock, UTC), measurement or battery report.</summary>
+    public DateTimeOffset? LastHeardAt { get => UtcTicks.ToTime(_lastHeardAt); set => _lastHeardAt = UtcTicks.From(value); }
 
     /// <summary>Rolling statistics of all measurements.</summary>
     public RunningStatistics Statistics { get; set; } = new();
@@ -46,8 +52,8 @@ public sealed class SensorState : ITwinEntityState
     /// <summary>True while a hazard reading is at or above the alarm point.</summary>
     public bool InAlarm { get; set; }
 
-    /// <summary>When the current alarm started.</summary>
-    public DateTimeOffset? AlarmSince { get; set; }
+    /// <summary>When the current alarm started (UTC).</summary>
+    public DateTimeOffset? AlarmSince { get => UtcTicks.ToTime(_alarmSince); set => _alarmSince = UtcTicks.From(value); }
 
     /// <summary>True once the sensor was found silent too long; any reading clears it.</summary>
     public bool IsOffline { get; set; }
@@ -58,8 +64,8 @@ public sealed class SensorState : ITwinEntityState
     /// <summary>True while the battery is below the low mark.</summary>
     public bool LowBattery { get; set; }
 
-    /// <summary>Water meters: when water was last drawn (or first heard, when never).</summary>
-    public DateTimeOffset? LastUseAt { get; set; }
+    /// <summary>Water meters: when water was last drawn (or first heard, when never), UTC.</summary>
+    public DateTimeOffset? LastUseAt { get => UtcTicks.ToTime(_lastUseAt); set => _lastUseAt = UtcTicks.From(value); }
 
     /// <summary>Water meters: true once a welfare check was raised for the current stretch without use.</summary>
     public bool WelfareRaised { get; set; }

@@ -32,7 +32,7 @@ internal sealed class ActivationData : TaskScheduler, IThreadPoolWorkItem
     private DeactivationReason? _pendingDeactivation;
     private DeactivationReason _deactivationReason;
     private long _lastActive;
-    private PersistentStateBase[] _states = [];
+    private PersistentStateBase? _states;
     private List<GrainTimer>? _timers;
     private TaskCompletionSource? _deactivated;
 
@@ -200,14 +200,29 @@ internal sealed class ActivationData : TaskScheduler, IThreadPoolWorkItem
         }
     }
 
-    /// <summary>Binds a persistent state (at construction, before activation); most grains have one, so an exact-size array.</summary>
-    public void AddState(PersistentStateBase state) => _states = [.. _states, state];
+    /// <summary>Binds a persistent state (at construction, before activation); they are read and written in this order.</summary>
+    public void AddState(PersistentStateBase state)
+    {
+        if (_states is null)
+        {
+            _states = state;
+            return;
+        }
+
+        PersistentStateBase last = _states;
+        while (last.Next is not null)
+        {
+            last = last.Next;
+        }
+
+        last.Next = state;
+    }
 
     /// <summary>Writes every persistent state that differs from storage; returns how many were written.</summary>
     public async Task<int> WriteChangedStatesAsync()
     {
         int written = 0;
-        foreach (PersistentStateBase state in _states)
+        for (PersistentStateBase? state = _states; state is not null; state = state.Next)
         {
             if (await state.WriteIfChangedAsync())
             {
@@ -448,7 +463,7 @@ internal sealed class ActivationData : TaskScheduler, IThreadPoolWorkItem
         try
         {
             _grain = Class.Create(this, Silo.Services);
-            foreach (PersistentStateBase state in _states)
+            for (PersistentStateBase? state = _states; state is not null; state = state.Next)
             {
                 await state.ReadStateAsync();
             }
@@ -501,7 +516,7 @@ internal sealed class ActivationData : TaskScheduler, IThreadPoolWorkItem
         }
 
         DisposeTimers();
-        foreach (PersistentStateBase state in _states)
+        for (PersistentStateBase? state = _states; state is not null; state = state.Next)
         {
             try
             {
