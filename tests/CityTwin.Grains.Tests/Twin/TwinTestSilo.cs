@@ -50,18 +50,7 @@ internal sealed class TwinTestSilo : IAsyncDisposable
     {
         var clock = new VirtualTimeProvider(start ?? Start);
         storage ??= new MemoryGrainStorage(clock);
-        SiloBuilder builder = new SiloBuilder()
-            .AddTwin()
-            .UseStorage(storage)
-            .UseTimeProvider(clock)
-            .Configure(o => o.ResponseTimeout = TimeSpan.FromSeconds(20));
-        if (options is not null)
-        {
-            builder.ConfigureServices(s => s.AddSingleton(options));
-        }
-
-        CityTwin.Silo.Silo silo = builder.Build();
-        await silo.StartAsync();
+        CityTwin.Silo.Silo silo = await TwinSilos.StartAsync(storage, clock, options);
         var twin = new TwinTestSilo(silo, clock, storage);
         twin.Directory.Initialize(new UtmProjection(48, true));
         await twin.LoadAsync();

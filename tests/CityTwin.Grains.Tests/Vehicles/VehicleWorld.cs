@@ -54,17 +54,7 @@ internal sealed class VehicleWorld : IAsyncDisposable
     public static async Task<VehicleWorld> StartAsync(MuckTruckOptions? options = null, MemoryGrainStorage? storage = null, bool loadGeofences = true)
     {
         storage ??= new MemoryGrainStorage();
-        var builder = new SiloBuilder()
-            .AddTwin()
-            .UseStorage(storage)
-            .Configure(o => o.ResponseTimeout = TimeSpan.FromSeconds(20));
-        if (options is not null)
-        {
-            builder.ConfigureServices(s => s.AddSingleton(options));
-        }
-
-        CityTwin.Silo.Silo silo = builder.Build();
-        await silo.StartAsync();
+        CityTwin.Silo.Silo silo = await TwinSilos.StartAsync(storage, options: options);
         UtmProjection projection = DistrictProjection;
         var world = new VehicleWorld(silo, storage, projection);
         world.Directory.Initialize(projection);
