@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using CityTwin.Grains.Geo;
 using CityTwin.Grains.Model;
 using CityTwin.Grains.Twin;
@@ -9,8 +10,10 @@ namespace CityTwin.Scenarios.Drills;
 /// <summary>
 /// Drills: each incident's sensor reading is injected at its time so the fork's rules raise the alert; after the dispatch
 /// delay the nearest free unit of each requested kind is sent (straight-line distance times a network factor, as the
-/// case loop estimates travel), moves towards the scene at its set speed in simulated time (vehicles report positions to
-/// their grains), arrives, works on scene, and is free again. Times are exact, not rounded to the clock's ticks.
+/// case loop estimates travel), moves towards the scene at its set speed in simulated time, arrives, works on scene, and
+/// is free again. The fork's vehicle and responder grains follow it (status en-route, on-scene, available; a position
+/// every 30 simulated seconds and at departure and arrival), and the result's <c>unitTracks</c> layer draws each trip.
+/// Times are exact, not rounded to the clock's ticks.
 /// </summary>
 internal static class DrillEngine
 {
@@ -25,6 +28,7 @@ internal static class DrillEngine
         AlertBus alerts = ctx.Fork.Silo.Services.GetRequiredService<AlertBus>();
         var busyUntil = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
         var moving = new List<Movement>();
+        var trips = new List<Movement>();
         var results = new List<DrillIncidentResult>();
         ctx.Note(TimeSpan.Zero, "start", $"{ctx.Definition.Title}: {drill.Incidents.Count} incidents; target first-unit travel {drill.TargetTravelSeconds:0} s for {drill.TargetShare:P0}");
 
@@ -78,7 +82,9 @@ internal static class DrillEngine
                 DateTimeOffset arrived = dispatched + TimeSpan.FromSeconds(travel);
                 busyUntil[unit.Id] = arrived + drill.OnScene;
                 units.Add(new DrillUnitResult(unit.Id, kind, Math.Round(distance, 1), Math.Round(travel, 1), dispatched, arrived));
-                moving.Add(new Movement(unit, kind, incident.Id, unit.Position, building.Position, dispatched, arrived, arrived + drill.OnScene));
+                var trip = new Movement(unit, kind, incident.Id, incident.Category, unit.Position, building.Position, dispatched, arrived, arrived + drill.OnScene);
+                moving.Add(trip);
+                trips.Add(trip);
             }
 
             DrillUnitResult? first = units.MinBy(u => u.ArrivedAt);
@@ -98,6 +104,7 @@ internal static class DrillEngine
         }
 
         await MoveUntilAsync(ctx, moving, ctx.Definition.Duration, cancellationToken);
+        ctx.Result.Layers["unitTracks"] = Tracks(trips);
         ctx.Result.Drill = DrillScoring.Score(drill, results);
         ctx.Result.Figures["shareMeetingTarget"] = ctx.Result.Drill.ShareMeetingTarget;
         ctx.Note(ctx.Elapsed, "end", $"{ctx.Result.Drill.MetTarget} of {results.Count} incidents met the {drill.TargetTravelSeconds:0} s travel target ({ctx.Result.Drill.ShareMeetingTarget:P0}; target {drill.TargetShare:P0})");
@@ -116,19 +123,30 @@ internal static class DrillEngine
             .FirstOrDefault();
     }
 
+    // Simulated time moves in steps of at most 30 s, stopping exactly at every departure, arrival and release, so the
+    // twin shows each unit's status change at its own time.
     private static async Task MoveUntilAsync(RunContext ctx, List<Movement> moving, TimeSpan until, CancellationToken cancellationToken)
     {
         while (ctx.Elapsed < until)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            DateTimeOffset now = ctx.Fork.Clock.GetUtcNow();
             TimeSpan next = ctx.Elapsed + _moveEvery;
+            foreach (Movement m in moving)
+            {
+                if (m.NextMilestone(now) is { } milestone && milestone - ctx.Start < next)
+                {
+                    next = milestone - ctx.Start;
+                }
+            }
+
             if (next > until)
             {
                 next = until;
             }
 
             await ctx.AdvanceToAsync(next, cancellationToken);
-            DateTimeOffset now = ctx.Fork.Clock.GetUtcNow();
+            now = ctx.Fork.Clock.GetUtcNow();
             foreach (Movement m in moving.ToArray())
             {
                 await m.StepAsync(ctx, now);
@@ -140,36 +158,141 @@ internal static class DrillEngine
         }
     }
 
-    private sealed class Movement(EntitySummary unit, string kind, string incidentId, GeoPoint from, GeoPoint to, DateTimeOffset departs, DateTimeOffset arrives, DateTimeOffset freeAt)
+    private static JsonObject Tracks(List<Movement> trips)
     {
-        private bool _dispatched;
+        JsonObject layer = GeoJsonLayers.Collection(out JsonArray features);
+        foreach (Movement trip in trips)
+        {
+            if (trip.Fixes.Count > 0)
+            {
+                features.Add(trip.ToFeature());
+            }
+        }
+
+        return layer;
+    }
+
+    /// <summary>One unit's trip to one incident, played on its grain as simulated time passes.</summary>
+    private sealed class Movement(EntitySummary unit, string kind, string incidentId, string category, GeoPoint from, GeoPoint to,
+        DateTimeOffset departs, DateTimeOffset arrives, DateTimeOffset freeAt)
+    {
+        private string? _status;
 
         public bool Done { get; private set; }
 
+        /// <summary>The positions reported to the grain, with their simulated times.</summary>
+        public List<(DateTimeOffset At, GeoPoint Position)> Fixes { get; } = [];
+
+        /// <summary>The next departure, arrival or release after <paramref name="now"/>, or null when none is left.</summary>
+        public DateTimeOffset? NextMilestone(DateTimeOffset now) =>
+            now < departs ? departs : now < arrives ? arrives : now < freeAt ? freeAt : null;
+
         public async Task StepAsync(RunContext ctx, DateTimeOffset now)
         {
-            if (now < departs || kind == "responder")
+            if (now < departs)
             {
-                // Responders carry terminals, not trackers in the twin; their movement is computed, not reported.
-                Done = kind == "responder" && now >= freeAt;
                 return;
             }
 
-            IVehicleGrain vehicle = ctx.Fork.Silo.GrainFactory.GetGrain<IVehicleGrain>(unit.Id);
-            if (!_dispatched)
+            double f = arrives > departs ? Math.Clamp((now - departs) / (arrives - departs), 0, 1) : 1;
+            var position = new GeoPoint(from.Lon + ((to.Lon - from.Lon) * f), from.Lat + ((to.Lat - from.Lat) * f));
+            string status = now >= freeAt ? "available" : f < 1 ? "en-route" : "on-scene";
+            if (kind == "responder")
             {
-                _dispatched = true;
-                await vehicle.SetDispatchAsync(incidentId, "dispatched");
+                await StepResponderAsync(ctx.Fork.Silo.GrainFactory.GetGrain<IResponderGrain>(unit.Id), now, position, status);
+            }
+            else
+            {
+                await StepVehicleAsync(ctx.Fork.Silo.GrainFactory.GetGrain<IVehicleGrain>(unit.Id), now, position, f, status);
             }
 
-            double f = Math.Clamp((now - departs) / (arrives - departs > TimeSpan.Zero ? arrives - departs : TimeSpan.FromSeconds(1)), 0, 1);
-            var position = new GeoPoint(from.Lon + ((to.Lon - from.Lon) * f), from.Lat + ((to.Lat - from.Lat) * f));
-            await vehicle.RecordPositionAsync(new VehiclePosition(position, now, f < 1 ? null : 0, null, null));
-            if (now >= freeAt)
+            _status = status;
+            Done = status == "available";
+        }
+
+        public JsonObject ToFeature()
+        {
+            var coordinates = new JsonArray();
+            var times = new JsonArray();
+            foreach ((DateTimeOffset at, GeoPoint p) in Fixes)
+            {
+                GeoPoint g = p.Round(7);
+                coordinates.Add(new JsonArray(g.Lon, g.Lat));
+                times.Add(at);
+            }
+
+            return new JsonObject
+            {
+                ["type"] = "Feature",
+                ["id"] = $"{incidentId}/{unit.Id}",
+                ["geometry"] = Fixes.Count == 1
+                    ? new JsonObject { ["type"] = "Point", ["coordinates"] = coordinates[0]!.DeepClone() }
+                    : new JsonObject { ["type"] = "LineString", ["coordinates"] = coordinates },
+                ["properties"] = new JsonObject
+                {
+                    ["unitId"] = unit.Id,
+                    ["kind"] = kind,
+                    ["incidentId"] = incidentId,
+                    ["departedAt"] = departs,
+                    ["arrivedAt"] = arrives,
+                    ["freeAt"] = freeAt,
+                    ["status"] = _status,
+                    ["times"] = times,
+                },
+            };
+        }
+
+        // A responder's handheld reports the position; the task follows the trip (en-route, on-scene) and ends with it.
+        private async Task StepResponderAsync(IResponderGrain responder, DateTimeOffset now, GeoPoint position, string status)
+        {
+            if (_status is null)
+            {
+                await responder.AssignAsync(incidentId, category, force: true);
+            }
+
+            if (_status != "on-scene" || status != "available")
+            {
+                await MoveAsync(now, position, p => responder.MoveAsync(p, now));
+            }
+
+            if (status == "available")
+            {
+                await responder.ReleaseAsync(incidentId);
+            }
+            else if (status != _status)
+            {
+                await responder.UpdateTaskAsync(incidentId, status);
+            }
+        }
+
+        // A vehicle's tracker reports the position (its rules run on it: geofences, speed); dispatch status follows the trip.
+        private async Task StepVehicleAsync(IVehicleGrain vehicle, DateTimeOffset now, GeoPoint position, double f, string status)
+        {
+            if (status != _status && status != "available")
+            {
+                await vehicle.SetDispatchAsync(incidentId, status);
+            }
+
+            if (_status != "on-scene" || status != "available")
+            {
+                await MoveAsync(now, position, p => vehicle.RecordPositionAsync(new VehiclePosition(p, now, f < 1 ? null : 0, null, null)));
+            }
+
+            if (status == "available")
             {
                 await vehicle.SetDispatchAsync(null, "available");
-                Done = true;
             }
+        }
+
+        private async Task MoveAsync(DateTimeOffset now, GeoPoint position, Func<GeoPoint, Task> report)
+        {
+            if (Fixes.Count > 0 && Fixes[^1].Position == position)
+            {
+                return;
+            }
+
+            await report(position);
+            Fixes.Add((now, position));
         }
     }
 }

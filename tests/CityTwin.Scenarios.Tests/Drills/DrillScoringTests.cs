@@ -1,7 +1,12 @@
+using System.Text.Json.Nodes;
+using CityTwin.Grains.Geo;
+using CityTwin.Grains.Model;
+using CityTwin.Grains.Twin;
 using CityTwin.Scenarios.Drills;
 using CityTwin.Scenarios.Forks;
 using CityTwin.Scenarios.Runs;
 using CityTwin.Scenarios.Tests.Runs;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CityTwin.Scenarios.Tests.Drills;
 
@@ -35,6 +40,59 @@ public sealed class DrillScoringTests(SandboxTwinFixture twin) : IClassFixture<S
         Assert.Equal(report.Results.Count(r => r.MetTravelTarget), report.MetTarget);
         Assert.Equal(TimeSpan.FromHours(2), result.SimulatedEnd - result.SimulatedStart);
         Assert.Contains(result.Timeline, e => e.Kind == "arrival");
+    }
+
+    [Fact]
+    public async Task Sent_units_move_in_the_fork_at_their_set_speed_and_show_en_route_then_on_scene_then_available()
+    {
+        ScenarioDefinition drill = StockScenarios.Load("confined-space-rescue-drill");
+        await using TwinFork fork = await twin.Twin.ForkAsync();
+
+        // What a query against the fork sees while the drill runs: each unit's summary at every progress report.
+        var seen = new List<EntitySummary>();
+        string[] units = [.. fork.Directory.OfType(EntityType.Vehicle).Concat(fork.Directory.OfType(EntityType.Responder)).Select(u => u.Id)];
+        ScenarioResult result = await ScenarioRunner.RunAsync(fork, drill, _ => seen.AddRange(units.Select(id => fork.Directory.Get(id)!)));
+
+        DrillReport report = result.Drill!;
+        JsonArray tracks = result.Layers["unitTracks"]["features"]!.AsArray();
+        var firstTrips = report.Results.SelectMany(r => r.Units.Select(u => (Incident: r, Unit: u))).GroupBy(x => x.Unit.UnitId).Select(g => g.First()).ToList();
+        Assert.Contains(firstTrips, t => t.Unit.Kind == "responder");
+        Assert.Contains(firstTrips, t => t.Unit.Kind != "responder");
+        foreach ((DrillIncidentResult incident, DrillUnitResult unit) in firstTrips)
+        {
+            GeoPoint start = twin.Twin.Silo.Services.GetRequiredService<TwinDirectory>().Get(unit.UnitId)!.Position;
+            GeoPoint scene = fork.Directory.Get(incident.BuildingId)!.Position;
+            var history = seen.Where(s => s.Id == unit.UnitId).ToList();
+
+            // En route: somewhere strictly between the start and the scene, where the set speed puts it at that time.
+            EntitySummary enRoute = history.First(s => s.Status == "en-route" && s.Position != start);
+            Assert.InRange(enRoute.UpdatedAt, unit.DispatchedAt, unit.ArrivedAt);
+            double f = (enRoute.UpdatedAt - unit.DispatchedAt) / (unit.ArrivedAt - unit.DispatchedAt);
+            Assert.InRange(f, 1e-9, 1 - 1e-9);
+            Assert.Equal(start.Lon + ((scene.Lon - start.Lon) * f), enRoute.Position.Lon, 7);
+            Assert.Equal(start.Lat + ((scene.Lat - start.Lat) * f), enRoute.Position.Lat, 7);
+
+            // On scene at the arrival time, then free again (and still there) once the on-scene time has passed.
+            EntitySummary onScene = history.First(s => s.Status == "on-scene");
+            Assert.Equal(scene, onScene.Position);
+            Assert.Equal(unit.ArrivedAt, onScene.UpdatedAt);
+            Assert.Contains(history, s => s.Status == "available" && s.Position == scene && s.UpdatedAt >= unit.ArrivedAt + drill.Drill!.OnScene);
+
+            // The result layer draws the trip: from the start to the scene, fixes in time order, arrival time stated.
+            JsonNode track = tracks.Single(t => t!["id"]!.GetValue<string>() == $"{incident.Id}/{unit.UnitId}")!;
+            JsonArray line = track["geometry"]!["coordinates"]!.AsArray();
+            Assert.Equal("LineString", track["geometry"]!["type"]!.GetValue<string>());
+            Assert.Equal(start.Round(7).Lon, line[0]![0]!.GetValue<double>());
+            Assert.Equal(scene.Round(7).Lat, line[^1]![1]!.GetValue<double>());
+            DateTimeOffset[] times = [.. track["properties"]!["times"]!.AsArray().Select(t => t!.GetValue<DateTimeOffset>())];
+            Assert.Equal(line.Count, times.Length);
+            Assert.Equal(times.Order(), times);
+            Assert.Equal(unit.ArrivedAt, track["properties"]!["arrivedAt"]!.GetValue<DateTimeOffset>());
+            Assert.Equal(unit.ArrivedAt, times[^1]);
+        }
+
+        // Nothing is left en route or on scene at the end of the drill.
+        Assert.DoesNotContain(units.Select(id => fork.Directory.Get(id)!), u => u.Status is "en-route" or "on-scene");
     }
 
     [Fact]
