@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using CityTwin.Scenarios.District;
 using CityTwin.Scenarios.Runs;
 using CityTwin.TestSupport;
 using CityTwin.TwinApi.Api;
@@ -37,6 +38,47 @@ public sealed class ScenarioEndpointsTests(ScenarioEndpointsTests.Server server)
         Assert.Equal(JsonValueKind.Array, result.GetProperty("evacuation").ValueKind);
 
         // Nothing flooded in the live twin.
+        Assert.Equal(cellsBefore, await planner.GetStringAsync("api/entities?type=cell&q=status==flooded&limit=5000"));
+        Assert.Equal(0, server.Runs.ActiveForks);
+    }
+
+    [Fact]
+    public async Task A_run_forked_from_a_saved_snapshot_works_on_the_snapshot_not_the_live_twin()
+    {
+        using HttpClient planner = server.CreateClient(TwinServerFixture.PlannerKey);
+        string cellsBefore = await planner.GetStringAsync("api/entities?type=cell&q=status==flooded&limit=5000");
+
+        HttpResponseMessage accepted = await planner.PostAsJsonAsync("api/scenarios/runs", new
+        {
+            snapshot = Server.SnapshotName,
+            definition = new
+            {
+                name = "snapshot-storm", kind = "rainfall", start = "2024-07-10T12:00:00Z", duration = "PT2H", stepSeconds = 60, reportEvery = "PT10M",
+                rainfall = new { totalMm = 120, duration = "PT1H", pattern = "uniform", interval = "PT5M" },
+            },
+        });
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        string id = (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runId").GetString()!;
+
+        JsonElement run = await WaitFinishedAsync(planner, id);
+        Assert.Equal("completed", run.GetProperty("status").GetString());
+        JsonElement result = run.GetProperty("result");
+        Assert.Equal(DateTimeOffset.Parse("2024-07-10T14:00:00Z", System.Globalization.CultureInfo.InvariantCulture), result.GetProperty("simulatedEnd").GetDateTimeOffset());
+
+        // The snapshot's raster (3 km: 900 cells in Shanghai), not the live twin's (5 km: 2,500 cells in Chengdu).
+        Assert.Contains(result.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("kind").GetString() == "start" && e.GetProperty("message").GetString()!.EndsWith("on 900 cells", StringComparison.Ordinal));
+        JsonElement[] flooded = [.. result.GetProperty("layers").GetProperty("maxWaterDepth").GetProperty("features").EnumerateArray()];
+        Assert.NotEmpty(flooded);
+        Assert.All(flooded, f =>
+        {
+            JsonElement corner = f.GetProperty("geometry").GetProperty("coordinates")[0][0];
+            Assert.InRange(corner[0].GetDouble(), 121.4, 121.55);
+            Assert.InRange(corner[1].GetDouble(), 31.18, 31.28);
+        });
+        HashSet<string> snapshotBuildings = [.. server.Snapshot.Buildings.Select(b => $"building-{b.Id}")];
+        Assert.All(result.GetProperty("buildingsAtRisk").EnumerateArray(), b => Assert.Contains(b.GetProperty("buildingId").GetString()!, snapshotBuildings));
+
+        // The live twin is untouched and the fork is released.
         Assert.Equal(cellsBefore, await planner.GetStringAsync("api/entities?type=cell&q=status==flooded&limit=5000"));
         Assert.Equal(0, server.Runs.ActiveForks);
     }
@@ -148,7 +190,17 @@ public sealed class ScenarioEndpointsTests(ScenarioEndpointsTests.Server server)
     /// <summary>The real server with the scenario endpoints (added here until the server maps them itself).</summary>
     public sealed class Server : IAsyncLifetime
     {
+        /// <summary>The name of the saved snapshot runs can fork.</summary>
+        public const string SnapshotName = "shanghai-small";
+
+        private readonly TempDirectory _snapshots = new();
         private WebApplication? _app;
+
+        /// <summary>The district saved as <see cref="SnapshotName"/>: another city and size than the live twin.</summary>
+        public CityTwin.Scenarios.District.District Snapshot { get; } = DistrictGenerator.Generate(new DistrictOptions
+        {
+            Seed = 11, Name = "Snapshot district", CentreLon = 121.4737, CentreLat = 31.2304, SizeKm = 3, Buildings = 150,
+        });
 
         /// <summary>The server's base address.</summary>
         public Uri BaseAddress { get; private set; } = null!;
@@ -167,9 +219,11 @@ public sealed class ScenarioEndpointsTests(ScenarioEndpointsTests.Server server)
         /// <inheritdoc />
         public async Task InitializeAsync()
         {
+            await DistrictFile.WriteAsync(Snapshot, _snapshots.Combine(SnapshotName + ".json"));
             string[] args =
             [
                 "--store", "memory", "--urls", "http://127.0.0.1:0", "--District:Buildings", "300", "--District:Seed", "7",
+                "--Scenarios:SnapshotDirectory", _snapshots.Path,
                 "--Auth:AllowAnonymousRead", "false",
                 $"--Auth:Keys:{TwinServerFixture.OperatorKey}", "operator", $"--Auth:Keys:{TwinServerFixture.PlannerKey}", "planner",
             ];
@@ -199,6 +253,8 @@ public sealed class ScenarioEndpointsTests(ScenarioEndpointsTests.Server server)
                 await _app.StopAsync();
                 await _app.DisposeAsync();
             }
+
+            _snapshots.Dispose();
         }
     }
 }
