@@ -219,28 +219,30 @@ public sealed class TelemetryIngest(SiloHost host, IConfiguration? configuration
             }
         }
 
-        var left = refused.Select(i => deliveries[i]).ToList();
-        int failed = 0;
-        for (int i = 0; i < calls.Length; i++)
+        var stillRefused = new HashSet<int>(refused);
+        Task all = Task.WhenAll(stillRefused.Count == 0 ? calls : calls.Where((_, i) => !stillRefused.Contains(i)));
+        try
         {
-            if (refused.Contains(i))
-            {
-                continue;
-            }
+            await all;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Sorted out per call below.
+        }
 
-            try
-            {
-                await calls[i];
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
+        int failed = 0;
+        for (int i = 0; all.IsFaulted && i < calls.Length; i++)
+        {
+            if (!stillRefused.Contains(i) && calls[i].IsFaulted)
             {
                 failed += deliveries[i].Count;
                 Interlocked.Add(ref _unapplied, deliveries[i].Count);
-                logger?.LogWarning(e, "{Count} logged readings of {Grain} failed while being applied; they stay in the event log", deliveries[i].Count, deliveries[i].Id);
+                logger?.LogWarning(calls[i].Exception!.InnerException, "{Count} logged readings of {Grain} failed while being applied; they stay in the event log",
+                    deliveries[i].Count, deliveries[i].Id);
             }
         }
 
-        return (left, failed);
+        return (refused.Select(i => deliveries[i]).ToList(), failed);
     }
 
     /// <summary>Sends one delivery; notes its index in <paramref name="refused"/> when the silo refused it at once for overload.</summary>
