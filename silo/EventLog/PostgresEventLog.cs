@@ -33,12 +33,16 @@ public sealed class PostgresEventLog : IEventLog
         --    queried, and parsing every append would cost throughput to gain nothing.
         --  * indexes: BRIN on (at) for replaying a time range: rows arrive in roughly time order, so a block-range
         --    index answers range scans while costing almost nothing per append (a B-tree on at cost ~30 % of
-        --    append throughput); a B-tree on (key, at) for one entity's history (kind is filtered after it,
-        --    since a key names one entity). That B-tree is most of an append's cost in the database, so key is
-        --    compared bytewise (COLLATE "C": equality is the same, comparisons are cheaper than the locale's) and
-        --    each batch is copied in key order.
+        --    append throughput). autosummarize has autovacuum summarize each block range once it fills; without it
+        --    ranges filled since the last vacuum match every query, and on an append-only table that can be the
+        --    last fifth of the log (a one-minute replay of 1M rows read 0.87 s instead of 8 ms).
+        --    A B-tree on (key, at) for one entity's history (kind is filtered after it, since a key names one
+        --    entity). That B-tree is most of an append's cost in the database, so key is compared bytewise
+        --    (COLLATE "C": equality is the same, comparisons are cheaper than the locale's) and each batch is
+        --    copied in key order.
         --  * a table of the earlier layout (seq an identity primary key) is migrated in place: numbering
-        --    continues after its highest seq, and the identity and the primary key are dropped (no rewrite).
+        --    continues after its highest seq, and the identity and the primary key are dropped (no rewrite);
+        --    its key keeps the database's collation and its BRIN index gains autosummarize.
         CREATE TABLE IF NOT EXISTS event_log (
             seq     bigint      NOT NULL,
             at      timestamptz NOT NULL,
@@ -55,8 +59,14 @@ public sealed class PostgresEventLog : IEventLog
                 ALTER TABLE event_log DROP CONSTRAINT IF EXISTS event_log_pkey;
             END IF;
         END $$;
-        CREATE INDEX IF NOT EXISTS event_log_at_brin ON event_log USING brin (at);
+        CREATE INDEX IF NOT EXISTS event_log_at_brin ON event_log USING brin (at) WITH (autosummarize = on);
         CREATE INDEX IF NOT EXISTS event_log_key_at ON event_log (key, at);
+        DO $$
+        BEGIN
+            IF NOT EXISTS (SELECT 1 FROM pg_class WHERE oid = 'event_log_at_brin'::regclass AND 'autosummarize=on' = ANY (reloptions)) THEN
+                ALTER INDEX event_log_at_brin SET (autosummarize = on);
+            END IF;
+        END $$;
         """;
 
     private const string CopySql = "COPY event_log (seq, at, kind, key, payload) FROM STDIN (FORMAT BINARY)";
