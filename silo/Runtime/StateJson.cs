@@ -6,10 +6,11 @@ namespace CityTwin.Silo.Runtime;
 
 /// <summary>
 /// The JSON form of persistent grain state: web defaults (camelCase), minus what reading it back would not use. A
-/// computed property (no setter, no constructor parameter) is never read back, and a null is left out where reading
-/// would produce null anyway (a constructor parameter without a non-null default, or a settable property that is null
-/// on a new instance). The same object therefore reads back to the same state in fewer bytes: a million stored states
-/// are held by the memory store and written to the databases, so their size counts (a new sensor: about 600 B -> 350 B).
+/// computed property (no setter, no constructor parameter) is never read back, and a null, false or zero (integers,
+/// enums) is left out where reading would produce it anyway (a constructor parameter without another default, or a
+/// settable property that holds it on a new instance). The same object therefore reads back to the same state in fewer
+/// bytes: a million stored states are held by the memory store and written to the databases, so their size counts (a
+/// new sensor: about 600 B -> 300 B). Only storage uses these options; API responses still show every field.
 /// </summary>
 internal static class StateJson
 {
@@ -44,15 +45,27 @@ internal static class StateJson
                 continue;
             }
 
-            if (!CanBeNull(property.PropertyType))
+            // The value a missing property reads as: null for references and Nullable<T>; the default of flags,
+            // counters and enums (compared exactly; other value types are always written).
+            object? empty;
+            if (!property.PropertyType.IsValueType || Nullable.GetUnderlyingType(property.PropertyType) is not null)
+            {
+                empty = null;
+            }
+            else if (property.PropertyType == typeof(bool) || property.PropertyType == typeof(int) || property.PropertyType == typeof(long)
+                || property.PropertyType.IsEnum)
+            {
+                empty = Activator.CreateInstance(property.PropertyType);
+            }
+            else
             {
                 continue;
             }
 
-            bool missingReadsAsNull;
+            bool missingReadsAsEmpty;
             if (property.AssociatedParameter is { } parameter)
             {
-                missingReadsAsNull = !parameter.HasDefaultValue || parameter.DefaultValue is null;
+                missingReadsAsEmpty = !parameter.HasDefaultValue || Equals(parameter.DefaultValue ?? empty, empty);
             }
             else
             {
@@ -63,17 +76,15 @@ internal static class StateJson
                     fresh = type.CreateObject is { } create && !HasParameterizedConstructor(type) ? create() : null;
                 }
 
-                missingReadsAsNull = fresh is not null && property.Get(fresh) is null;
+                missingReadsAsEmpty = fresh is not null && Equals(property.Get(fresh), empty);
             }
 
-            if (missingReadsAsNull)
+            if (missingReadsAsEmpty)
             {
-                property.ShouldSerialize = static (_, value) => value is not null;
+                property.ShouldSerialize = empty is null ? static (_, value) => value is not null : (_, value) => !empty.Equals(value);
             }
         }
     }
-
-    private static bool CanBeNull(Type type) => !type.IsValueType || Nullable.GetUnderlyingType(type) is not null;
 
     // A type bound through a constructor with parameters creates its objects from the JSON's values, not from CreateObject.
     private static bool HasParameterizedConstructor(JsonTypeInfo type) =>
