@@ -576,13 +576,13 @@ internal sealed class DistrictBuilder
         for (int s = 0; s < _streets.Count; s++)
         {
             ProjectedPoint at = LandPoint(_streets[s].Rect.Shrink(EdgeMargin), 20);
-            stations.Add(new Station($"police-{s + 1}", StationKind.PoliceStation, _chinese ? $"{_streets[s].Name}派出所" : $"{_streets[s].Name} Police Station", ToGeo(at), null));
+            stations.Add(new Station($"police-station-{s + 1}", StationKind.PoliceStation, _chinese ? $"{_streets[s].Name}派出所" : $"{_streets[s].Name} Police Station", ToGeo(at), null));
         }
 
         for (int f = 0; f < _options.FireStationCount(); f++)
         {
             ProjectedPoint at = LandPoint(_box.Shrink(EdgeMargin), 20);
-            stations.Add(new Station($"fire-{f + 1}", StationKind.FireStation, _chinese ? $"消防救援站{f + 1}" : $"Fire Station {f + 1}", ToGeo(at), null));
+            stations.Add(new Station($"fire-station-{f + 1}", StationKind.FireStation, _chinese ? $"消防救援站{f + 1}" : $"Fire Station {f + 1}", ToGeo(at), null));
         }
 
         // Ambulances wait at hospitals; a district without one gets a stand-alone station.
@@ -595,14 +595,14 @@ internal sealed class DistrictBuilder
             }
 
             ambulanceStations++;
-            stations.Add(new Station($"ambulance-{ambulanceStations}", StationKind.AmbulanceStation,
+            stations.Add(new Station($"ambulance-station-{ambulanceStations}", StationKind.AmbulanceStation,
                 _chinese ? $"急救站{ambulanceStations}" : $"Ambulance Station {ambulanceStations}", b.Centroid, b.Id));
         }
 
         if (ambulanceStations == 0)
         {
             ProjectedPoint at = LandPoint(_box.Shrink(EdgeMargin), 20);
-            stations.Add(new Station("ambulance-1", StationKind.AmbulanceStation, _chinese ? "急救站1" : "Ambulance Station 1", ToGeo(at), null));
+            stations.Add(new Station("ambulance-station-1", StationKind.AmbulanceStation, _chinese ? "急救站1" : "Ambulance Station 1", ToGeo(at), null));
         }
 
         ProjectedPoint depot = LandPoint(EdgeBand(400, 60), 40);

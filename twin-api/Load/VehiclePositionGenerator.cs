@@ -8,8 +8,7 @@ namespace CityTwin.TwinApi.Load;
 
 /// <summary>
 /// Makes position reports for a generated district's patrol cars and muck trucks, the fleets that drive and report all
-/// day (fire engines and ambulances mostly wait at their stations; the generator also gives the first of them the same
-/// ids as their stations, which the twin's directory then knows as stations). Each vehicle drives from its starting point in a seeded
+/// day (fire engines and ambulances mostly wait at their stations). Each vehicle drives from its starting point in a seeded
 /// random walk (0-50 km/h, a fix every 10 s of its own, kept inside the district), vehicles taking turns in a shuffled
 /// order. Muck trucks report covered and within the load limit, so the harness measures ingest rather than violation
 /// alerts (geofence enter/exit events still happen, as on a real day). Not thread-safe: one driver loop calls it.
