@@ -329,7 +329,7 @@ public sealed class Silo : IAsyncDisposable
         ActivationData? activation = reference?.CachedActivation;
         while (true)
         {
-            activation ??= _directory.GetOrAdd(grain, static (id, arg) => new ActivationData(arg.Silo, id, arg.Class), (Silo: this, Class: grainClass));
+            activation ??= _directory.GetOrAdd(grain, static (id, grainClass) => new ActivationData(id, grainClass), grainClass);
             EnqueueResult result = activation.Enqueue(message);
             if (result != EnqueueResult.Invalid)
             {
@@ -447,7 +447,7 @@ public sealed class Silo : IAsyncDisposable
         var owners = new Dictionary<Type, List<GrainClassInfo>>();
         foreach (Type type in grainClasses.Distinct())
         {
-            var info = new GrainClassInfo(type);
+            var info = new GrainClassInfo(type, this);
             if (_classesByTypeName.TryGetValue(info.TypeName, out GrainClassInfo? other))
             {
                 throw new ArgumentException($"Grain classes {other.Type.FullName} and {type.FullName} both have grain type name '{info.TypeName}'; set [GrainType] on one of them.");

@@ -19,10 +19,9 @@ internal sealed class ActivationData : TaskScheduler, IThreadPoolWorkItem
     // One lock guards the mailbox, the task queue and the lifecycle; it is held only for a few field updates. It is
     // the activation itself (a monitor in its header) rather than a Lock object: 40 B less for each of a million
     // idle activations, and nothing outside the runtime can reach this internal type to lock on it.
-    // The task queue is a single slot plus a queue created only while more than one task is pending (a turn and its
-    // continuation rarely overlap), and dropped once drained: an idle activation keeps no queue.
-    private Task? _nextTask;
-    private Queue<Task>? _moreTasks;
+    // Pending tasks: null, the one pending Task, or a Queue<Task> created only while more than one is pending (a turn
+    // and its continuation rarely overlap) and dropped once drained: an idle activation keeps no queue.
+    private object? _tasks;
     private bool _scheduled;
     private Queue<Message>? _waiting;
     private Message? _runningHead;
@@ -36,15 +35,14 @@ internal sealed class ActivationData : TaskScheduler, IThreadPoolWorkItem
     private List<GrainTimer>? _timers;
     private TaskCompletionSource? _deactivated;
 
-    public ActivationData(Silo silo, GrainId id, GrainClassInfo grainClass)
+    public ActivationData(GrainId id, GrainClassInfo grainClass)
     {
-        Silo = silo;
         GrainId = id;
         Class = grainClass;
         _lastActive = Environment.TickCount64;
     }
 
-    public Silo Silo { get; }
+    public Silo Silo => Class.Silo;
 
     public GrainId GrainId { get; }
 
@@ -258,14 +256,14 @@ internal sealed class ActivationData : TaskScheduler, IThreadPoolWorkItem
             Task? task;
             lock (this)
             {
-                if (_nextTask is not null)
+                if (_tasks is Task single)
                 {
-                    task = _nextTask;
-                    _nextTask = null;
+                    task = single;
+                    _tasks = null;
                 }
-                else if (_moreTasks is null || !_moreTasks.TryDequeue(out task))
+                else if (_tasks is not Queue<Task> queue || !queue.TryDequeue(out task))
                 {
-                    _moreTasks = null;
+                    _tasks = null;
                     _scheduled = false;
                     return;
                 }
@@ -291,14 +289,20 @@ internal sealed class ActivationData : TaskScheduler, IThreadPoolWorkItem
         bool schedule;
         lock (this)
         {
-            // FIFO: the slot holds the oldest pending task, so it is used only when nothing else is pending.
-            if (_nextTask is null && _moreTasks is not { Count: > 0 })
+            switch (_tasks)
             {
-                _nextTask = task;
-            }
-            else
-            {
-                (_moreTasks ??= new Queue<Task>()).Enqueue(task);
+                case null:
+                    _tasks = task;
+                    break;
+                case Task pending:
+                    var queue = new Queue<Task>();
+                    queue.Enqueue(pending);
+                    queue.Enqueue(task);
+                    _tasks = queue;
+                    break;
+                default:
+                    ((Queue<Task>)_tasks).Enqueue(task);
+                    break;
             }
 
             schedule = !_scheduled;
@@ -318,7 +322,12 @@ internal sealed class ActivationData : TaskScheduler, IThreadPoolWorkItem
     {
         lock (this)
         {
-            return _nextTask is null ? [.. _moreTasks ?? []] : [_nextTask, .. _moreTasks ?? []];
+            return _tasks switch
+            {
+                Task single => [single],
+                Queue<Task> queue => [.. queue],
+                _ => [],
+            };
         }
     }
 

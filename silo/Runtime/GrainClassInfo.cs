@@ -15,8 +15,9 @@ internal sealed class GrainClassInfo
     private readonly PersistentStateAttribute?[] _stateAttributes;
     private readonly MethodInfo?[] _stateFactories;
 
-    public GrainClassInfo(Type type)
+    public GrainClassInfo(Type type, Silo silo)
     {
+        Silo = silo;
         if (!typeof(Grain).IsAssignableFrom(type) || type.IsAbstract)
         {
             throw new ArgumentException($"{type.Name} is not a concrete class derived from Grain.", nameof(type));
@@ -54,6 +55,9 @@ internal sealed class GrainClassInfo
             _stateFactories[i] = factory.MakeGenericMethod(pt.GetGenericArguments()[0]);
         }
     }
+
+    /// <summary>The silo hosting the class; its activations reach the silo through here rather than a field of their own.</summary>
+    public Silo Silo { get; }
 
     public Type Type { get; }
 
