@@ -73,10 +73,13 @@ public sealed record EntityQuery(IReadOnlyList<EntityType> Types, GeoBox? Box, G
         private readonly int _limit;
         private readonly WorstFirst _worstFirst;
         private readonly PriorityQueue<Match, Match> _heap;
+        private readonly bool _byDistance;
+        private double _worstKeptDistance = double.PositiveInfinity;
 
         public PageCollector(IReadOnlyList<AttributeFilter> filters, int limit, bool byDistance)
         {
             _filters = filters;
+            _byDistance = byDistance;
             _limit = limit;
             _worstFirst = byDistance ? WorstFirst.ByDistance : WorstFirst.ById;
             _heap = new PriorityQueue<Match, Match>(Math.Min(limit, 1024), _worstFirst);
@@ -86,6 +89,14 @@ public sealed record EntityQuery(IReadOnlyList<EntityType> Types, GeoBox? Box, G
 
         public void Visit(TwinEntry key, GeoPoint position, double distanceMetres)
         {
+            if (_filters.Count == 0 && distanceMetres > _worstKeptDistance)
+            {
+                // Counted but farther than the whole page kept so far: decided without touching the entry's summary,
+                // which for most of a radius query's hits would be a cache miss.
+                Total++;
+                return;
+            }
+
             EntitySummary summary = key.Summary;
             for (int i = 0; i < _filters.Count; i++)
             {
@@ -105,6 +116,15 @@ public sealed record EntityQuery(IReadOnlyList<EntityType> Types, GeoBox? Box, G
             {
                 // Better than the worst kept (the worst-first comparer ranks better matches higher).
                 _heap.EnqueueDequeue(match, match);
+            }
+            else
+            {
+                return;
+            }
+
+            if (_byDistance && _heap.Count == _limit)
+            {
+                _worstKeptDistance = _heap.Peek().Distance;
             }
         }
 
