@@ -17,26 +17,26 @@ public sealed class PostgresBaseline(string connectionString)
         -- The plain approach's schema. Design choices, made to give it its best showing:
         --  * load_baseline_sensors holds the last value per sensor (what the twin's sensor grains hold), keyed by id;
         --    it is filled with every sensor first, so the hot path is an UPDATE, as in a deployed system.
-        --  * load_baseline_readings is the history, with the same indexes as the twin's event log (identity key, BRIN on
-        --    at, B-tree on (sensor_id, at)) so both sides pay the same index cost per reading.
+        --  * load_baseline_readings is the history with the indexes the twin's event log keeps (BRIN on at, B-tree on
+        --    (sensor_id, at)), bytewise key order (COLLATE "C") and no identity key, so both sides pay the same index cost
+        --    per reading; each batch is written in key order, as the event log writes it.
         --  * fillfactor 70 on the sensors table leaves room for HOT updates (no index churn on the upsert).
         DROP TABLE IF EXISTS load_baseline_readings;
         DROP TABLE IF EXISTS load_baseline_sensors;
         CREATE TABLE load_baseline_sensors (
-            id         text PRIMARY KEY,
+            id         text COLLATE "C" PRIMARY KEY,
             value      double precision,
             unit       text,
             at         timestamptz,
             updated_at timestamptz
         ) WITH (fillfactor = 70);
         CREATE TABLE load_baseline_readings (
-            seq       bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-            sensor_id text             NOT NULL,
+            sensor_id text COLLATE "C" NOT NULL,
             at        timestamptz      NOT NULL,
             value     double precision NOT NULL,
             unit      text
         );
-        CREATE INDEX load_baseline_readings_at_brin ON load_baseline_readings USING brin (at);
+        CREATE INDEX load_baseline_readings_at_brin ON load_baseline_readings USING brin (at) WITH (autosummarize = on);
         CREATE INDEX load_baseline_readings_sensor_at ON load_baseline_readings (sensor_id, at);
         """;
 
@@ -124,7 +124,7 @@ public sealed class PostgresBaseline(string connectionString)
 
         await using (NpgsqlBinaryImporter copy = await connection.BeginBinaryImportAsync(CopySql, cancellationToken))
         {
-            foreach (ReadingInput r in batch)
+            foreach (ReadingInput r in batch.OrderBy(r => r.SensorId, StringComparer.Ordinal))
             {
                 await copy.StartRowAsync(cancellationToken);
                 await copy.WriteAsync(r.SensorId, NpgsqlDbType.Text, cancellationToken);
