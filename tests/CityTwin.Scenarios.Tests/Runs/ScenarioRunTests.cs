@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using CityTwin.Grains.Geo;
 using CityTwin.Grains.Model;
+using CityTwin.Grains.Twin;
 using CityTwin.Scenarios.Forks;
 using CityTwin.Scenarios.Runs;
 
@@ -69,6 +71,26 @@ public sealed class ScenarioRunTests(SandboxTwinFixture twin) : IClassFixture<Sa
         Assert.Contains(result.Timeline, e => e.Kind == "gauge-level" && e.Severity is "yellow" or "orange" or "red");
         Assert.Contains(result.Timeline, e => e.Kind == "warning");
         Assert.True(result.Figures["floodedCells"] > 0);
+    }
+
+    [Fact]
+    public async Task A_gas_leak_takes_its_wind_from_the_nearest_wind_sensor_with_a_reading()
+    {
+        await using TwinFork fork = await twin.Twin.ForkAsync();
+        EntitySummary[] wind = [.. fork.Directory.OfType(EntityType.Sensor).Where(s => string.Equals(s.Kind, "wind", StringComparison.OrdinalIgnoreCase)).OrderBy(s => s.Id, StringComparer.Ordinal)];
+        Assert.True(wind.Length >= 2, $"{wind.Length} wind sensors");
+        for (int i = 0; i < wind.Length; i++)
+        {
+            await fork.Silo.GrainFactory.GetGrain<ISensorGrain>(wind[i].Id).RecordAsync(new SensorReading(1 + (0.25 * i), "m/s", fork.Clock.GetUtcNow()));
+        }
+
+        ScenarioResult result = await ScenarioRunner.RunAsync(fork, StockScenarios.Load("gas-leak"));
+
+        TimelineEntry start = result.Timeline.First(e => e.Kind == "start");
+        ProjectedPoint origin = fork.Directory.Projection.Forward(fork.Directory.Get(start.EntityId!)!.Position);
+        int nearest = Enumerable.Range(0, wind.Length).MinBy(i => fork.Directory.Projection.Forward(wind[i].Position).DistanceTo(origin));
+        Assert.Equal(1 + (0.25 * nearest), result.Figures["windSpeedMps"], 9);
+        Assert.Contains($"sensor {wind[nearest].Id},", start.Message, StringComparison.Ordinal);
     }
 
     [Fact]
