@@ -18,7 +18,7 @@ internal sealed class ActivationData : TaskScheduler, IThreadPoolWorkItem
 
     // One lock guards the mailbox, the task queue and the lifecycle; it is held only for a few field updates. It is
     // the activation itself (a monitor in its header) rather than a Lock object: 40 B less for each of a million
-    // idle activations, and nothing outside the runtime can reach this internal type to lock on it.
+    // idle activations. Outside the runtime the type is seen only as TaskScheduler.Current, which nothing locks on.
     // Pending tasks: null, the one pending Task, or a Queue<Task> created only while more than one is pending (a turn
     // and its continuation rarely overlap) and dropped once drained: an idle activation keeps no queue.
     private object? _tasks;

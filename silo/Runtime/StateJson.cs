@@ -10,7 +10,7 @@ namespace CityTwin.Silo.Runtime;
 /// enums) is left out where reading would produce it anyway (a constructor parameter without another default, or a
 /// settable property that holds it on a new instance). The same object therefore reads back to the same state in fewer
 /// bytes: a million stored states are held by the memory store and written to the databases, so their size counts (a
-/// new sensor: about 600 B -> 300 B). Only storage uses these options; API responses still show every field.
+/// new sensor: about 600 B -> 300-350 B). Only storage uses these options; API responses still show every field.
 /// </summary>
 internal static class StateJson
 {
