@@ -119,11 +119,15 @@ public sealed class TwinDirectory(IStreamProvider streams)
         return [];
     }
 
-    /// <summary>Entities of a type within <paramref name="radiusM"/> metres of a point, in no particular order.</summary>
+    /// <summary>
+    /// Entities of a type within <paramref name="radiusM"/> metres of a point, nearest first (dispatch and place lookup
+    /// rely on the order; the entity query streams hits through a visitor instead).
+    /// </summary>
     public List<SpatialHit<string>> Near(EntityType type, GeoPoint centre, double radiusM)
     {
         var ids = new IdCollector<SpatialHit<string>>([], static (e, p, d) => new SpatialHit<string>(e.Summary.Id, p, d));
         Index(type).Near(centre, radiusM, ref ids);
+        ids.Results.Sort(static (a, b) => a.DistanceMetres.CompareTo(b.DistanceMetres));
         return ids.Results;
     }
 

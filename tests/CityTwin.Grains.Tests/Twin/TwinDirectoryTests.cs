@@ -52,6 +52,22 @@ public sealed class TwinDirectoryTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Near_lists_the_nearest_first_whatever_the_order_of_insertion()
+    {
+        // Dispatch takes the first able unit of this list and a case's cell is the first hit: both need the order.
+        double[] eastM = [900, 40, 600, 0, 250, 1_400, 75];
+        for (int i = 0; i < eastM.Length; i++)
+        {
+            Directory.Upsert(Sensor($"s{i}", "b1", eastM[i], 0), publish: false);
+        }
+
+        List<SpatialHit<string>> hits = Directory.Near(EntityType.Sensor, Centre, 1_000);
+
+        Assert.Equal(["s3", "s1", "s6", "s4", "s2", "s0"], hits.Select(h => h.Key));
+        Assert.Equal(hits.Select(h => h.DistanceMetres).Order(), hits.Select(h => h.DistanceMetres));
+    }
+
+    [Fact]
     public void Membership_follows_a_change_of_owner_and_keeps_relations_apart()
     {
         Directory.Upsert(Sensor("s1", "b1", 0, 0), publish: false);
