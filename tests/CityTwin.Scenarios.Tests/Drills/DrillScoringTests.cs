@@ -76,7 +76,13 @@ public sealed class DrillScoringTests(SandboxTwinFixture twin) : IClassFixture<S
             EntitySummary onScene = history.First(s => s.Status == "on-scene");
             Assert.Equal(scene, onScene.Position);
             Assert.Equal(unit.ArrivedAt, onScene.UpdatedAt);
-            Assert.Contains(history, s => s.Status == "available" && s.Position == scene && s.UpdatedAt >= unit.ArrivedAt + drill.Drill!.OnScene);
+            // A unit the fork's own case loop also sent to the alarm's case (the same nearest unit) stays dispatched to it.
+            string[] otherCases = unit.Kind == "responder"
+                ? [.. (await fork.Silo.GrainFactory.GetGrain<IResponderGrain>(unit.UnitId).GetTasksAsync()).Select(t => t.CaseId)]
+                : [];
+            string free = otherCases.Length == 0 ? "available" : "dispatched";
+            Assert.DoesNotContain(incident.Id, otherCases);
+            Assert.Contains(history, s => s.Status == free && s.Position == scene && s.UpdatedAt >= unit.ArrivedAt + drill.Drill!.OnScene);
 
             // The result layer draws the trip: from the start to the scene, fixes in time order, arrival time stated.
             JsonNode track = tracks.Single(t => t!["id"]!.GetValue<string>() == $"{incident.Id}/{unit.UnitId}")!;
