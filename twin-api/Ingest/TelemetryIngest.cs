@@ -39,21 +39,13 @@ public sealed class TelemetryIngest(SiloHost host, IConfiguration? configuration
     private readonly int _overloadRetries = configuration?.GetValue<int?>("Api:TelemetryOverloadRetries") ?? DefaultOverloadRetries;
     private readonly long _backlogLimit = configuration?.GetValue<long?>("Api:TelemetryBacklogLimit") ?? DefaultBacklogLimit;
     private long _backlog;
-    private long _deferred;
     private long _dropped;
-    private long _unapplied;
 
     /// <summary>Accepted readings waiting for background delivery now.</summary>
     public long Backlog => Interlocked.Read(ref _backlog);
 
-    /// <summary>Readings accepted as deferred since start.</summary>
-    public long Deferred => Interlocked.Read(ref _deferred);
-
     /// <summary>Deferred readings given up because their grain failed with something other than overload (logged; the event log keeps them).</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
-
-    /// <summary>Logged readings whose grain failed while applying them (not counting deferred ones, see <see cref="Dropped"/>).</summary>
-    public long Unapplied => Interlocked.Read(ref _unapplied);
 
     /// <summary>Parses a JSON array of readings and rejects, besides malformed items, readings whose sensorId is not a sensor or gauge of the twin.</summary>
     public (List<ReadingInput> Valid, List<ItemError> Errors) Validate(JsonElement batch) => Parse(batch, Directory);
@@ -119,7 +111,6 @@ public sealed class TelemetryIngest(SiloHost host, IConfiguration? configuration
 
         int count = left.Sum(d => d.Count);
         Interlocked.Add(ref _backlog, count);
-        Interlocked.Add(ref _deferred, count);
         _ = Task.Run(() => RedeliverAsync(left, count), CancellationToken.None);
         return new Acceptance(count, failed);
     }
@@ -236,7 +227,6 @@ public sealed class TelemetryIngest(SiloHost host, IConfiguration? configuration
             if (!stillRefused.Contains(i) && calls[i].IsFaulted)
             {
                 failed += deliveries[i].Count;
-                Interlocked.Add(ref _unapplied, deliveries[i].Count);
                 logger?.LogWarning(calls[i].Exception!.InnerException, "{Count} logged readings of {Grain} failed while being applied; they stay in the event log",
                     deliveries[i].Count, deliveries[i].Id);
             }
