@@ -281,7 +281,7 @@ internal static class FloodEngine
         }
 
         List<SpatialHit<string>> near = ctx.Fork.Directory.Near(EntityType.Cell, entity.Position, cells.Grid.CellSizeM);
-        return near.Count == 0 ? -1 : cells.IndexOf(near.MinBy(h => h.DistanceMetres).Key);
+        return near.Count == 0 ? -1 : cells.IndexOf(near[0].Key);
     }
 
     private sealed class GrainWorkTimes

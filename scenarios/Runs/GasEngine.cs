@@ -141,8 +141,8 @@ internal static class GasEngine
             return (given, "scenario");
         }
 
-        // The directory answers in no particular order; the nearest wind sensor with a reading is the one wanted.
-        foreach (SpatialHit<string> hit in directory.Near(EntityType.Sensor, origin, 20_000).OrderBy(h => h.DistanceMetres))
+        // The directory answers nearest first; the nearest wind sensor with a reading is the one wanted.
+        foreach (SpatialHit<string> hit in directory.Near(EntityType.Sensor, origin, 20_000))
         {
             if (directory.Get(hit.Key) is { } s && SummaryFields.IsKind(s, "wind") && s.Value is { } v && double.IsFinite(v) && v > 0)
             {
