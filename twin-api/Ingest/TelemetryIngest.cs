@@ -44,6 +44,9 @@ public sealed class TelemetryIngest(SiloHost host, IConfiguration? configuration
     /// <summary>Accepted readings waiting for background delivery now.</summary>
     public long Backlog => Interlocked.Read(ref _backlog);
 
+    /// <summary>The backlog at which new batches are refused before they are logged (Api:TelemetryBacklogLimit).</summary>
+    public long BacklogLimit => _backlogLimit;
+
     /// <summary>Deferred readings given up because their grain failed with something other than overload (logged; the event log keeps them).</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 
@@ -171,7 +174,6 @@ public sealed class TelemetryIngest(SiloHost host, IConfiguration? configuration
     private async Task<(List<Delivery> Refused, int Failed)> DeliverAsync(IReadOnlyList<ReadingInput> readings)
     {
         TwinDirectory directory = Directory;
-        IGrainFactory grains = host.Silo.GrainFactory;
         var slots = new Dictionary<string, int>(readings.Count, StringComparer.Ordinal);
         var deliveries = new List<Delivery>(readings.Count);
         foreach (ReadingInput r in readings)
@@ -188,63 +190,10 @@ public sealed class TelemetryIngest(SiloHost host, IConfiguration? configuration
             }
         }
 
-        var calls = new Task[deliveries.Count];
-        var refused = new List<int>();
-        for (int i = 0; i < calls.Length; i++)
-        {
-            calls[i] = Send(deliveries[i], grains, refused, i);
-        }
-
-        // Only a call refused at the door (its task faulted before Send returned) was never queued, so only those are
-        // resent: a call that ran and then failed, say because the alert it raised met a full queue, has applied its
-        // readings and must not apply them again.
-        for (int attempt = 0; attempt < _overloadRetries && refused.Count > 0; attempt++)
-        {
-            // Real time, not the silo's clock: the wait is for queues to drain.
-            await Task.Delay(TimeSpan.FromMilliseconds(20 * Math.Pow(3, attempt)), CancellationToken.None);
-            int[] again = [.. refused];
-            refused.Clear();
-            foreach (int i in again)
-            {
-                calls[i] = Send(deliveries[i], grains, refused, i);
-            }
-        }
-
-        var stillRefused = new HashSet<int>(refused);
-        Task all = Task.WhenAll(stillRefused.Count == 0 ? calls : calls.Where((_, i) => !stillRefused.Contains(i)));
-        try
-        {
-            await all;
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            // Sorted out per call below.
-        }
-
-        int failed = 0;
-        for (int i = 0; all.IsFaulted && i < calls.Length; i++)
-        {
-            if (!stillRefused.Contains(i) && calls[i].IsFaulted)
-            {
-                failed += deliveries[i].Count;
-                logger?.LogWarning(calls[i].Exception!.InnerException, "{Count} logged readings of {Grain} failed while being applied; they stay in the event log",
-                    deliveries[i].Count, deliveries[i].Id);
-            }
-        }
-
-        return (refused.Select(i => deliveries[i]).ToList(), failed);
-    }
-
-    /// <summary>Sends one delivery; notes its index in <paramref name="refused"/> when the silo refused it at once for overload.</summary>
-    private static Task Send(Delivery delivery, IGrainFactory grains, List<int> refused, int index)
-    {
-        Task call = delivery.SendAsync(grains);
-        if (IsOverloaded(call))
-        {
-            refused.Add(index);
-        }
-
-        return call;
+        // Sent at once, then resent after 20, 60, 180, 540 ms.
+        (List<Delivery> refused, List<Delivery> failed) = await SendAsync(deliveries, _overloadRetries + 1,
+            attempt => attempt == 0 ? TimeSpan.Zero : TimeSpan.FromMilliseconds(20 * Math.Pow(3, attempt - 1)), "logged");
+        return (refused, failed.Sum(d => d.Count));
     }
 
     /// <summary>
@@ -256,48 +205,86 @@ public sealed class TelemetryIngest(SiloHost host, IConfiguration? configuration
     {
         try
         {
-            IGrainFactory grains = host.Silo.GrainFactory;
-            for (int attempt = 0; left.Count > 0; attempt++)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 50 * Math.Pow(2, attempt))), CancellationToken.None);
-                Task[] sends = left.Select(d => d.SendAsync(grains)).ToArray();
-                bool[] refusedAtOnce = sends.Select(IsOverloaded).ToArray();
-                try
-                {
-                    await Task.WhenAll(sends);
-                }
-                catch (Exception e) when (e is not OutOfMemoryException)
-                {
-                    // Sorted out per call below.
-                }
-
-                var again = new List<Delivery>();
-                for (int i = 0; i < sends.Length; i++)
-                {
-                    if (refusedAtOnce[i])
-                    {
-                        again.Add(left[i]);
-                    }
-                    else if (sends[i].IsFaulted)
-                    {
-                        Interlocked.Add(ref _dropped, left[i].Count);
-                        logger?.LogWarning(sends[i].Exception!.InnerException, "{Count} deferred readings of {Grain} failed while being applied; they stay in the event log", left[i].Count, left[i].Id);
-                    }
-                }
-
-                left = again;
-            }
-        }
-        catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException)
-        {
-            // The server is shutting down under us.
-            Interlocked.Add(ref _dropped, left.Sum(d => d.Count));
-            logger?.LogWarning(e, "Background delivery of deferred readings stopped; they stay in the event log");
+            (_, List<Delivery> failed) = await SendAsync(left, int.MaxValue,
+                attempt => TimeSpan.FromMilliseconds(Math.Min(2000, 50 * Math.Pow(2, attempt))), "deferred");
+            Interlocked.Add(ref _dropped, failed.Sum(d => d.Count));
         }
         finally
         {
             Interlocked.Add(ref _backlog, -count);
         }
+    }
+
+    /// <summary>
+    /// The one resend loop of both paths: sends every delivery, waiting <paramref name="waitBefore"/>(attempt) before each
+    /// of at most <paramref name="attempts"/> rounds, and resends in the next round only the calls the silo refused at
+    /// the door (their task faulted with <see cref="GrainOverloadedException"/> before the send returned: never queued,
+    /// never run). A call that was accepted and then failed, even with an overload its grain met while running (say the
+    /// alert it raised met a full queue), has applied its readings and must not apply them again: it is reported failed
+    /// and logged. Returns the deliveries still refused after the last round and those that failed.
+    /// </summary>
+    private async Task<(List<Delivery> Refused, List<Delivery> Failed)> SendAsync(IReadOnlyList<Delivery> deliveries, int attempts,
+        Func<int, TimeSpan> waitBefore, string what)
+    {
+        var calls = new List<(Delivery Delivery, Task Call)>(deliveries.Count);
+        List<Delivery> refused = [.. deliveries];
+        try
+        {
+            IGrainFactory grains = host.Silo.GrainFactory;
+            for (int attempt = 0; attempt < attempts && refused.Count > 0; attempt++)
+            {
+                // Real time, not the silo's clock: the wait is for queues to drain.
+                if (waitBefore(attempt) is { } wait && wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, CancellationToken.None);
+                }
+
+                var again = new List<Delivery>();
+                foreach (Delivery delivery in refused)
+                {
+                    Task call = delivery.SendAsync(grains);
+                    if (IsOverloaded(call))
+                    {
+                        again.Add(delivery);
+                    }
+                    else
+                    {
+                        calls.Add((delivery, call));
+                    }
+                }
+
+                refused = again;
+            }
+        }
+        catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException)
+        {
+            // The server is shutting down under us: what was not sent yet is given up (it stays in the event log).
+            logger?.LogWarning(e, "Delivery of {Count} {What} readings stopped; they stay in the event log", refused.Sum(d => d.Count), what);
+            calls.AddRange(refused.Select(d => (d, (Task)Task.FromException(e))));
+            refused = [];
+        }
+
+        try
+        {
+            await Task.WhenAll(calls.Select(c => c.Call));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Sorted out per call below.
+        }
+
+        var failed = new List<Delivery>();
+        foreach ((Delivery delivery, Task call) in calls)
+        {
+            if (call.IsFaulted)
+            {
+                failed.Add(delivery);
+                logger?.LogWarning(call.Exception!.InnerException, "{Count} {What} readings of {Grain} failed while being applied; they stay in the event log",
+                    delivery.Count, what, delivery.Id);
+            }
+        }
+
+        return (refused, failed);
     }
 
     private static bool IsOverloaded(Task call) => call.IsFaulted && call.Exception!.InnerException is GrainOverloadedException;
