@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 using NetTopologySuite.Algorithm.Locate;
 using NetTopologySuite.Geometries;
@@ -18,6 +19,10 @@ public sealed class PointGridIndex<TKey> : IDisposable
     where TKey : notnull
 {
     private readonly UtmProjection _projection;
+    // Up to this many cells in a radius query's square, they are visited nearest first (a 500 m query over 250 m cells
+    // spans 25-36); beyond it they are visited row by row.
+    private const int MaxOrderedCells = 4096;
+
     private readonly double _cellSize;
     private readonly Dictionary<long, Cell> _cells = new();
     private readonly Dictionary<TKey, Slot> _slots;
@@ -160,7 +165,12 @@ public sealed class PointGridIndex<TKey> : IDisposable
         return results.Count;
     }
 
-    /// <summary>Streams the keys within <paramref name="radiusMetres"/> of <paramref name="centre"/> to <paramref name="visitor"/>, with their distances, in no particular order.</summary>
+    /// <summary>
+    /// Streams the keys within <paramref name="radiusMetres"/> of <paramref name="centre"/> to <paramref name="visitor"/>,
+    /// with their distances. Cells are visited nearest first (cells wholly outside the circle are skipped), so hits come
+    /// roughly nearest first: a visitor keeping the nearest page fills it early and can decide most later hits on their
+    /// distance alone. Within a cell the order is arbitrary.
+    /// </summary>
     public void Near<TVisitor>(GeoPoint centre, double radiusMetres, ref TVisitor visitor)
         where TVisitor : ISpatialVisitor<TKey>
     {
@@ -173,35 +183,76 @@ public sealed class PointGridIndex<TKey> : IDisposable
         double r2 = radiusMetres * radiusMetres;
         (long minX, long minY) = CellOf(c.X - radiusMetres, c.Y - radiusMetres);
         (long maxX, long maxY) = CellOf(c.X + radiusMetres, c.Y + radiusMetres);
+        long span = (maxX - minX + 1) * (maxY - minY + 1);
+        CellDistance[]? rented = span <= MaxOrderedCells ? ArrayPool<CellDistance>.Shared.Rent((int)span) : null;
         _lock.EnterReadLock();
         try
         {
+            if (rented is null)
+            {
+                // A radius spanning thousands of cells: ordering them would cost more than it saves.
+                for (long ix = minX; ix <= maxX; ix++)
+                {
+                    for (long iy = minY; iy <= maxY; iy++)
+                    {
+                        if (_cells.TryGetValue(Pack(ix, iy), out Cell? cell))
+                        {
+                            ScanCircle(cell, c, r2, ref visitor);
+                        }
+                    }
+                }
+
+                return;
+            }
+
+            int count = 0;
             for (long ix = minX; ix <= maxX; ix++)
             {
                 for (long iy = minY; iy <= maxY; iy++)
                 {
-                    if (!_cells.TryGetValue(Pack(ix, iy), out Cell? cell))
+                    // Squared distance from the centre to the nearest point of the cell's square.
+                    double dx = Math.Max(0, Math.Max((ix * _cellSize) - c.X, c.X - ((ix + 1) * _cellSize)));
+                    double dy = Math.Max(0, Math.Max((iy * _cellSize) - c.Y, c.Y - ((iy + 1) * _cellSize)));
+                    double d2 = (dx * dx) + (dy * dy);
+                    if (d2 <= r2 && _cells.TryGetValue(Pack(ix, iy), out Cell? cell))
                     {
-                        continue;
-                    }
-
-                    ReadOnlySpan<Entry> entries = cell.Entries.AsSpan(0, cell.Count);
-                    foreach (ref readonly Entry e in entries)
-                    {
-                        double dx = e.X - c.X;
-                        double dy = e.Y - c.Y;
-                        double d2 = (dx * dx) + (dy * dy);
-                        if (d2 <= r2)
-                        {
-                            visitor.Visit(e.Key, e.Position, Math.Sqrt(d2));
-                        }
+                        rented[count++] = new CellDistance(d2, cell);
                     }
                 }
             }
+
+            Span<CellDistance> cells = rented.AsSpan(0, count);
+            cells.Sort(static (a, b) => a.Distance2.CompareTo(b.Distance2));
+            foreach (CellDistance cell in cells)
+            {
+                ScanCircle(cell.Cell, c, r2, ref visitor);
+            }
+
+            cells.Clear();
         }
         finally
         {
             _lock.ExitReadLock();
+            if (rented is not null)
+            {
+                ArrayPool<CellDistance>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private static void ScanCircle<TVisitor>(Cell cell, ProjectedPoint c, double r2, ref TVisitor visitor)
+        where TVisitor : ISpatialVisitor<TKey>
+    {
+        ReadOnlySpan<Entry> entries = cell.Entries.AsSpan(0, cell.Count);
+        foreach (ref readonly Entry e in entries)
+        {
+            double dx = e.X - c.X;
+            double dy = e.Y - c.Y;
+            double d2 = (dx * dx) + (dy * dy);
+            if (d2 <= r2)
+            {
+                visitor.Visit(e.Key, e.Position, Math.Sqrt(d2));
+            }
         }
     }
 
@@ -438,6 +489,9 @@ public sealed class PointGridIndex<TKey> : IDisposable
     }
 
     private readonly record struct Entry(TKey Key, double X, double Y, GeoPoint Position);
+
+    /// <summary>An occupied cell and the squared distance from a query's centre to its nearest point.</summary>
+    private readonly record struct CellDistance(double Distance2, Cell Cell);
 
     private struct Slot(Cell cell, long cellKey, int index)
     {

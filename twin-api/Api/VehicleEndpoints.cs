@@ -55,13 +55,11 @@ public static class VehicleEndpoints
             return ApiProblems.NotFound($"No vehicle '{id}'.");
         }
 
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var w = new Utf8JsonWriter(buffer))
+        return new StreamedJson(GeoJson, body =>
         {
+            using var w = new Utf8JsonWriter(body);
             GeoJsonWriter.WriteFeature(w, id, (summary, fixes), WriteGeometry, WriteProperties);
-        }
-
-        return Results.Bytes(buffer.WrittenMemory, GeoJson);
+        });
     }
 
     /// <summary>A LineString through the fixes; a single fix is a Point and none is a null geometry (RFC 7946 allows it).</summary>

@@ -35,6 +35,41 @@ public sealed class PointGridIndexTests : IDisposable
     }
 
     [Fact]
+    public void Near_matches_brute_force_when_the_radius_spans_too_many_cells_to_order()
+    {
+        // 7-9 km over 200 m cells: more than 4,096 cells in the query's square, visited row by row instead of nearest first.
+        var hits = new List<SpatialHit<int>>();
+        foreach (double radius in new[] { 7_000.0, 9_000.0 })
+        {
+            GeoPoint centre = Hop(Centre, 4_000);
+            ProjectedPoint c = _utm.Forward(centre);
+            _index.Near(centre, radius, hits);
+            int[] expected = _truth.Where(kv => _utm.Forward(kv.Value).DistanceTo(c) <= radius).Select(kv => kv.Key).Order().ToArray();
+            Assert.Equal(expected, hits.Select(h => h.Key).Order().ToArray());
+        }
+    }
+
+    [Fact]
+    public void Near_visits_cells_nearest_first()
+    {
+        // A hit in a later cell is never nearer than an earlier hit by more than a cell's diagonal (200 m cells): the
+        // entity query relies on this to fill its nearest page early and decide later hits on distance alone.
+        double diagonal = 200 * Math.Sqrt(2);
+        var hits = new List<SpatialHit<int>>();
+        for (int q = 0; q < 20; q++)
+        {
+            _index.Near(Hop(Centre, 2_000), 300 + (_random.NextDouble() * 900), hits);
+            Assert.True(hits.Count > 100);
+            double farthestSoFar = 0;
+            foreach (SpatialHit<int> hit in hits)
+            {
+                Assert.True(hit.DistanceMetres >= farthestSoFar - diagonal, $"{hit.DistanceMetres:0.0} m came after a hit at {farthestSoFar:0.0} m");
+                farthestSoFar = Math.Max(farthestSoFar, hit.DistanceMetres);
+            }
+        }
+    }
+
+    [Fact]
     public void Box_matches_brute_force()
     {
         CheckBoxQueries(30);
