@@ -201,6 +201,17 @@ public sealed class EntityQueryTests(TwinServerFixture server) : IClassFixture<T
         Assert.True(health.GetProperty("silo").GetProperty("activations").GetInt32() > 300);
     }
 
+    [Fact]
+    public async Task Liveness_answers_anonymously_without_silo_statistics()
+    {
+        using HttpResponseMessage live = await server.Anonymous.GetAsync("health/live");
+        JsonElement body = await live.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        Assert.Equal("live", body.GetProperty("status").GetString());
+        Assert.False(body.TryGetProperty("silo", out _));
+    }
+
     /// <summary>Sensors within <paramref name="radiusM"/> of a point, nearest first and by id on ties, as the API orders them.</summary>
     private (string Id, string? Kind)[] SensorsNear(GeoPoint centre, double radiusM)
     {

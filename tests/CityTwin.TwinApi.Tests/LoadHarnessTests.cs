@@ -69,6 +69,8 @@ public sealed class LoadHarnessTests(TwinServerFixture server) : IClassFixture<T
         Assert.Equal(0, queries.Failed);
         Assert.Equal(queries.Sent, queries.Succeeded + queries.Failed);
         Assert.True(queries.MeanFeatures > 0);
+        Assert.True(queries.Floor is { Count: > 0 }, "the latency floor (GET /health/live) ran beside the queries");
+        Assert.Contains("query floor     GET /health/live", output.ToString());
 
         Assert.False(report.Baseline.Ran);
         Assert.Contains("--baseline-connection", report.Baseline.Note);

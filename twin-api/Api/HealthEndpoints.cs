@@ -5,7 +5,7 @@ using CityTwin.TwinApi.Ingest;
 
 namespace CityTwin.TwinApi.Api;
 
-/// <summary>GET /health: status, store, silo statistics, the deferred telemetry backlog and version.</summary>
+/// <summary>GET /health: status, store, silo statistics, the deferred telemetry backlog and version; GET /health/live: liveness.</summary>
 public static class HealthEndpoints
 {
     private static readonly string Version =
@@ -32,6 +32,10 @@ public static class HealthEndpoints
                 telemetry = new { backlog = telemetry.Backlog, backlogLimit = telemetry.BacklogLimit, dropped = telemetry.Dropped },
             });
         }).WithName("Health").AllowAnonymousAccess();
+
+        // Liveness for orchestrators and the load harness's latency floor: answers from the HTTP host alone, without
+        // collecting silo statistics (which walks the activations) or touching a grain.
+        app.MapGet("/health/live", () => Results.Ok(new { status = "live" })).WithName("Liveness").AllowAnonymousAccess();
         return app;
     }
 }

@@ -25,6 +25,9 @@ namespace CityTwin.TwinApi.Load;
 /// </summary>
 public static class LoadRunner
 {
+    /// <summary>Requests/s of the latency-floor probe (GET /health/live) sent beside the radius queries.</summary>
+    public const double FloorRate = 100;
+
     /// <summary>Runs the load described by <paramref name="options"/>, reporting progress on <paramref name="view"/>.</summary>
     public static async Task<LoadRunReport> RunAsync(LoadOptions options, LoadConsoleView view, CancellationToken cancellationToken = default)
     {
@@ -114,6 +117,11 @@ public static class LoadRunner
         {
             yield return $"radius queries  {q.RadiusM:0} m at {q.TargetRate:N0}/s: achieved {q.AchievedRate:N0}/s, p50 {q.Latency.P50Ms:0.00} ms, p99 {q.Latency.P99Ms:0.00} ms, " +
                          $"{q.MeanFeatures:N0} sensors matched on average, {q.Failed:N0} failed";
+            if (q.Floor is { } f)
+            {
+                yield return $"query floor     GET /health/live at {FloorRate:N0}/s beside the same load: p50 {f.P50Ms:0.00} ms, p99 {f.P99Ms:0.00} ms " +
+                             $"(radius p99 / floor p99 = {q.Latency.P99Ms / Math.Max(f.P99Ms, 0.001):0.0}x)";
+            }
         }
 
         BaselineFigures b = r.Baseline;
@@ -327,6 +335,11 @@ public static class LoadRunner
         using var stopQueries = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var queryDriver = options.QueryRate > 0 ? new RadiusQueryDriver(client, queryUrls, options.QueryRadiusM) : null;
         Task<QueryFigures>? queries = queryDriver?.RunAsync(options.QueryRate, stopQueries.Token);
+
+        // The floor: a request that does no work, beside the same load, so the radius queries' tail can be read against
+        // what any answer costs on this machine at this moment.
+        Task<QueryFigures>? floor = queryDriver is null ? null
+            : new RadiusQueryDriver(client, ["health/live"], 0, senders: 16).RunAsync(FloorRate, stopQueries.Token);
         long started = Stopwatch.GetTimestamp();
         long lastAccepted = 0;
         double lastTime = 0, currentRate = 0;
@@ -355,7 +368,7 @@ public static class LoadRunner
             return ($"{currentRate:N0}/s, accepted {accepted:N0}, rejected {driver.Rejected:N0}, batch p99 {driver.Latency.CurrentP99Ms():0.0} ms{q}",
                 now / options.Duration.TotalSeconds);
         });
-        return (elapsed, queries is null ? null : await queries);
+        return (elapsed, queries is null ? null : await queries with { Floor = (await floor!).Latency });
     }
 
     private static async Task<BaselineFigures> RunBaselineAsync(LoadOptions options, LoadConsoleView view, TelemetryGenerator mainGenerator, double ourRate,

@@ -1,6 +1,9 @@
 namespace CityTwin.TwinApi.Load;
 
-/// <summary>Radius queries issued over HTTP while telemetry ran: rate, latency per request and mean entities returned.</summary>
+/// <summary>
+/// Radius queries issued over HTTP while telemetry ran: rate, latency per request and mean entities returned; and the
+/// latency floor of the same machine and load (<see cref="Floor"/>).
+/// </summary>
 public sealed record QueryFigures(
     double TargetRate,
     double RadiusM,
@@ -11,4 +14,12 @@ public sealed record QueryFigures(
     LatencyFigures Latency,
     long BehindSchedule,
     double MeanFeatures,
-    string? FirstError);
+    string? FirstError)
+{
+    /// <summary>
+    /// GET /health/live, which does no work, sent at <see cref="LoadRunner.FloorRate"/>/s beside the same load over the
+    /// same period: what any answer costs on this machine under this load (scheduling, HTTP, the client), to compare
+    /// the radius queries' latency with.
+    /// </summary>
+    public LatencyFigures? Floor { get; init; }
+}

@@ -11,10 +11,12 @@ namespace CityTwin.TwinApi.Load;
 /// last byte. Requests go out from dedicated threads with synchronous sends, so the figure is the server's answer time
 /// and not time spent waiting for a thread-pool thread in this (busy, telemetry-sending) client process.
 /// </summary>
-public sealed class RadiusQueryDriver(HttpClient client, IReadOnlyList<string> urls, double radiusM)
+/// <param name="client">Client of the server under test.</param>
+/// <param name="urls">Requests, used in turn.</param>
+/// <param name="radiusM">Radius of the queries (reported only).</param>
+/// <param name="senders">Threads, and so requests in flight: 256 covers 1,000 q/s at up to ~250 ms each. A slower server shows as queries behind schedule.</param>
+public sealed class RadiusQueryDriver(HttpClient client, IReadOnlyList<string> urls, double radiusM, int senders = 256)
 {
-    // Threads, and so requests in flight: 1,000 q/s at up to ~250 ms each. A slower server shows as queries behind schedule.
-    private const int Senders = 256;
     private readonly LatencyRecorder _latency = new();
     private long _next;
     private long _sent;
@@ -34,8 +36,8 @@ public sealed class RadiusQueryDriver(HttpClient client, IReadOnlyList<string> u
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rate);
         long started = Stopwatch.GetTimestamp();
         double ticksPerQuery = Stopwatch.Frequency / rate;
-        var done = new TaskCompletionSource[Senders];
-        for (int i = 0; i < Senders; i++)
+        var done = new TaskCompletionSource[senders];
+        for (int i = 0; i < senders; i++)
         {
             var exited = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             done[i] = exited;
