@@ -18,7 +18,7 @@ public static class LoadCommand
                              [--store memory|sqlite|postgres] [--connection <string>] [--target http://host:port]
                              [--query-rate 0] [--baseline-connection <npgsql string>] [--no-baseline] [--report out.json]
                              [--batch-size 1000] [--concurrency 8] [--seed 7] [--size-km 5] [--baseline-duration <d>]
-                             [--query-radius 500] [--api-key demo-operator-key] [--warmup 3s] [--plain]
+                             [--query-radius 500] [--api-key demo-operator-key] [--warmup 10s] [--plain]
                              [--positions-per-1000 20] [--reports-per-1000 0.1]
 
           --rate          readings/s to send ("max": as fast as acknowledgements come)
@@ -144,7 +144,7 @@ public static class LoadCommand
             SizeKm = a.GetDouble("size-km", 5, 0.5, 100),
             Rate = ParseRate(a.Get("rate")),
             Duration = ParseDuration("duration", a.Get("duration")) ?? TimeSpan.FromSeconds(30),
-            Warmup = a.Get("warmup") is "0" ? TimeSpan.Zero : ParseDuration("warmup", a.Get("warmup")) ?? TimeSpan.FromSeconds(3),
+            Warmup = a.Get("warmup") is "0" ? TimeSpan.Zero : ParseDuration("warmup", a.Get("warmup")) ?? LoadOptions.DefaultWarmup,
             BatchSize = a.GetInt("batch-size", 1_000, 1, 10_000),
             Concurrency = a.GetInt("concurrency", 8, 1, 1_024),
             Mix = new LoadMix(
