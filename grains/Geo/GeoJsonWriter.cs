@@ -11,10 +11,6 @@ namespace CityTwin.Grains.Geo;
 /// <remarks>NetTopologySuite.IO.GeoJSON does not restore here, hence this small writer.</remarks>
 public static class GeoJsonWriter
 {
-    private static readonly JsonEncodedText TypeName = JsonEncodedText.Encode("type");
-    private static readonly JsonEncodedText PointName = JsonEncodedText.Encode("Point");
-    private static readonly JsonEncodedText CoordinatesName = JsonEncodedText.Encode("coordinates");
-
     /// <summary>Writes a bare position array <c>[lon, lat]</c>.</summary>
     public static void WritePosition(Utf8JsonWriter writer, GeoPoint point)
     {
@@ -30,8 +26,8 @@ public static class GeoJsonWriter
     {
         ArgumentNullException.ThrowIfNull(writer);
         writer.WriteStartObject();
-        writer.WriteString(TypeName, PointName);
-        writer.WritePropertyName(CoordinatesName);
+        writer.WriteString("type", "Point");
+        writer.WritePropertyName("coordinates");
         WritePosition(writer, point);
         writer.WriteEndObject();
     }

@@ -18,11 +18,11 @@ namespace CityTwin.Grains.Geo;
 public sealed class PointGridIndex<TKey> : IDisposable
     where TKey : notnull
 {
-    private readonly UtmProjection _projection;
     // Up to this many cells in a radius query's square, they are visited nearest first (a 500 m query over 250 m cells
     // spans 25-36); beyond it they are visited row by row.
     private const int MaxOrderedCells = 4096;
 
+    private readonly UtmProjection _projection;
     private readonly double _cellSize;
     private readonly Dictionary<long, Cell> _cells = new();
     private readonly Dictionary<TKey, Slot> _slots;
@@ -227,15 +227,13 @@ public sealed class PointGridIndex<TKey> : IDisposable
             {
                 ScanCircle(cell.Cell, c, r2, ref visitor);
             }
-
-            cells.Clear();
         }
         finally
         {
             _lock.ExitReadLock();
             if (rented is not null)
             {
-                ArrayPool<CellDistance>.Shared.Return(rented);
+                ArrayPool<CellDistance>.Shared.Return(rented, clearArray: true);
             }
         }
     }

@@ -21,7 +21,7 @@ public static class EntityEndpoints
     private const double MaxRadiusM = 50_000;
     private static readonly string TypeNames = string.Join(", ", Enum.GetNames<EntityType>().Where(n => n != nameof(EntityType.Case)).Select(n => n.ToLowerInvariant()));
     private static readonly GeometryFactory Factory = new();
-    private static readonly JsonEncodedText[] LowerTypeNames = Enum.GetValues<EntityType>().Select(t => JsonEncodedText.Encode(t.ToString().ToLowerInvariant())).ToArray();
+    private static readonly string[] LowerTypeNames = Enum.GetValues<EntityType>().Select(t => t.ToString().ToLowerInvariant()).ToArray();
 
     /// <summary>Maps the entity and area query endpoints.</summary>
     public static IEndpointRouteBuilder MapEntityEndpoints(this IEndpointRouteBuilder app)
@@ -189,12 +189,10 @@ public static class EntityEndpoints
     /// <summary>Writes one entity as a GeoJSON Feature: its summary fields as properties, the distance for radius queries, and details when given.</summary>
     internal static void WriteFeature(Utf8JsonWriter w, EntitySummary s, double? distance, (object? State, Dictionary<string, IReadOnlyCollection<string>> Relationships)? details)
     {
-        // Names are pre-encoded: a 100-feature page writes about 2,500 of them, and encoding each name again was a
-        // good part of a page's cost.
         w.WriteStartObject();
-        w.WriteString(Names.Type, Names.Feature);
-        w.WriteString(Names.Id, s.Id);
-        w.WritePropertyName(Names.Geometry);
+        w.WriteString("type", "Feature");
+        w.WriteString("id", s.Id);
+        w.WritePropertyName("geometry");
         if (s.Shape is { Length: >= 3 } shape)
         {
             GeoJsonWriter.WritePolygon(w, shape);
@@ -204,30 +202,30 @@ public static class EntityEndpoints
             GeoJsonWriter.WritePoint(w, s.Position);
         }
 
-        w.WriteStartObject(Names.Properties);
-        w.WriteString(Names.Id, s.Id);
-        w.WriteString(Names.Type, TypeName(s.Type));
-        WriteOptional(w, Names.Kind, s.Kind);
-        WriteOptional(w, Names.Name, s.Name);
-        WriteOptional(w, Names.Status, s.Status);
+        w.WriteStartObject("properties");
+        w.WriteString("id", s.Id);
+        w.WriteString("type", TypeName(s.Type));
+        WriteOptional(w, "kind", s.Kind);
+        WriteOptional(w, "name", s.Name);
+        WriteOptional(w, "status", s.Status);
         if (s.Value is { } v)
         {
-            w.WriteNumber(Names.Value, v);
+            w.WriteNumber("value", v);
         }
 
-        WriteOptional(w, Names.Unit, s.Unit);
-        w.WriteString(Names.UpdatedAt, s.UpdatedAt);
-        WriteOptional(w, Names.BuildingId, s.BuildingId);
-        WriteOptional(w, Names.GridId, s.GridId);
-        WriteOptional(w, Names.CommunityId, s.CommunityId);
-        WriteOptional(w, Names.StreetId, s.StreetId);
-        WriteOptional(w, Names.CellId, s.CellId);
-        WriteOptional(w, Names.ParentId, s.ParentId);
-        w.WritePropertyName(Names.Position);
+        WriteOptional(w, "unit", s.Unit);
+        w.WriteString("updatedAt", s.UpdatedAt);
+        WriteOptional(w, "buildingId", s.BuildingId);
+        WriteOptional(w, "gridId", s.GridId);
+        WriteOptional(w, "communityId", s.CommunityId);
+        WriteOptional(w, "streetId", s.StreetId);
+        WriteOptional(w, "cellId", s.CellId);
+        WriteOptional(w, "parentId", s.ParentId);
+        w.WritePropertyName("position");
         GeoJsonWriter.WritePosition(w, s.Position);
         if (distance is { } d)
         {
-            w.WriteNumber(Names.DistanceM, Math.Round(d, 2));
+            w.WriteNumber("distanceM", Math.Round(d, 2));
         }
 
         if (s.Properties is { } props)
@@ -263,11 +261,11 @@ public static class EntityEndpoints
 
         if (details is { } d2)
         {
-            w.WritePropertyName(Names.Relationships);
+            w.WritePropertyName("relationships");
             JsonSerializer.Serialize(w, d2.Relationships, JsonSerializerOptions.Web);
             if (d2.State is { } state)
             {
-                w.WritePropertyName(Names.State);
+                w.WritePropertyName("state");
                 JsonSerializer.Serialize(w, state, state.GetType(), JsonSerializerOptions.Web);
             }
         }
@@ -276,7 +274,7 @@ public static class EntityEndpoints
         w.WriteEndObject();
     }
 
-    private static void WriteOptional(Utf8JsonWriter w, JsonEncodedText name, string? value)
+    private static void WriteOptional(Utf8JsonWriter w, string name, string? value)
     {
         if (value is not null)
         {
@@ -284,34 +282,7 @@ public static class EntityEndpoints
         }
     }
 
-    private static JsonEncodedText TypeName(EntityType type) =>
-        (int)type < LowerTypeNames.Length ? LowerTypeNames[(int)type] : JsonEncodedText.Encode(type.ToString().ToLowerInvariant());
-
-    /// <summary>The feature's member names, encoded once.</summary>
-    private static class Names
-    {
-        public static readonly JsonEncodedText Type = JsonEncodedText.Encode("type");
-        public static readonly JsonEncodedText Feature = JsonEncodedText.Encode("Feature");
-        public static readonly JsonEncodedText Id = JsonEncodedText.Encode("id");
-        public static readonly JsonEncodedText Geometry = JsonEncodedText.Encode("geometry");
-        public static readonly JsonEncodedText Properties = JsonEncodedText.Encode("properties");
-        public static readonly JsonEncodedText Kind = JsonEncodedText.Encode("kind");
-        public static readonly JsonEncodedText Name = JsonEncodedText.Encode("name");
-        public static readonly JsonEncodedText Status = JsonEncodedText.Encode("status");
-        public static readonly JsonEncodedText Value = JsonEncodedText.Encode("value");
-        public static readonly JsonEncodedText Unit = JsonEncodedText.Encode("unit");
-        public static readonly JsonEncodedText UpdatedAt = JsonEncodedText.Encode("updatedAt");
-        public static readonly JsonEncodedText BuildingId = JsonEncodedText.Encode("buildingId");
-        public static readonly JsonEncodedText GridId = JsonEncodedText.Encode("gridId");
-        public static readonly JsonEncodedText CommunityId = JsonEncodedText.Encode("communityId");
-        public static readonly JsonEncodedText StreetId = JsonEncodedText.Encode("streetId");
-        public static readonly JsonEncodedText CellId = JsonEncodedText.Encode("cellId");
-        public static readonly JsonEncodedText ParentId = JsonEncodedText.Encode("parentId");
-        public static readonly JsonEncodedText Position = JsonEncodedText.Encode("position");
-        public static readonly JsonEncodedText DistanceM = JsonEncodedText.Encode("distanceM");
-        public static readonly JsonEncodedText Relationships = JsonEncodedText.Encode("relationships");
-        public static readonly JsonEncodedText State = JsonEncodedText.Encode("state");
-    }
+    private static string TypeName(EntityType type) => (int)type < LowerTypeNames.Length ? LowerTypeNames[(int)type] : type.ToString().ToLowerInvariant();
 
     private static bool TryParseType(string text, out EntityType type) =>
         Enum.TryParse(text, ignoreCase: true, out type) && Enum.IsDefined(type) && type != EntityType.Case && !int.TryParse(text, out _);

@@ -46,8 +46,7 @@ public sealed record EntityQuery(IReadOnlyList<EntityType> Types, GeoBox? Box, G
 
         Match[] first = collector.InOrder();
         int skip = (int)Math.Min((long)(Page - 1) * PageSize, first.Length);
-        // The structure is fixed by this code, so the writer need not check it on every call.
-        using var w = new Utf8JsonWriter(output, new JsonWriterOptions { SkipValidation = true });
+        using var w = new Utf8JsonWriter(output);
         w.WriteStartObject();
         w.WriteString("type", "FeatureCollection");
         w.WriteNumber("numberMatched", collector.Total);
