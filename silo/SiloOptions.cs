@@ -1,29 +1,41 @@
 namespace CityTwin.Silo;
 
-/// <summary>Settings of one silo. Defaults suit a live server; tests and forks shorten the times.</summary>
+/// <summary>
+/// Settings of one silo (the "Silo" configuration section), mapped onto Orleans' own options by
+/// <see cref="SiloSetup.UseCityTwin"/>. Defaults suit a live server; tests and forks shorten the times.
+/// </summary>
 public sealed class SiloOptions
 {
-    /// <summary>A name for logs, metrics and statistics.</summary>
-    public string Name { get; set; } = "silo";
+    /// <summary>A name for logs, metrics and statistics (Orleans' silo name).</summary>
+    public string Name { get; set; } = "live";
 
-    /// <summary>How long a caller waits for a grain call before it fails with <see cref="GrainCallTimeoutException"/>.</summary>
+    /// <summary>Orleans' cluster id; a fork or sandbox gets one of its own so it never joins the live cluster.</summary>
+    public string ClusterId { get; set; } = "citytwin";
+
+    /// <summary>Silo-to-silo port on loopback; 0 picks a free port when the silo starts.</summary>
+    public int SiloPort { get; set; }
+
+    /// <summary>Gateway port for external Orleans clients; 0 picks a free port, -1 opens no gateway.</summary>
+    public int GatewayPort { get; set; } = -1;
+
+    /// <summary>How long a caller waits for a grain call (Orleans' ResponseTimeout) before it fails with a TimeoutException.</summary>
     public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>An activation idle for longer than this is deactivated (its state written first).</summary>
+    /// <summary>An activation idle for longer than this is deactivated, its changed state written first (Orleans' CollectionAge).</summary>
     public TimeSpan CollectionAge { get; set; } = TimeSpan.FromMinutes(15);
 
-    /// <summary>How often idle activations are looked for.</summary>
+    /// <summary>How often idle activations are looked for (Orleans' CollectionQuantum).</summary>
     public TimeSpan CollectionQuantum { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>Queued (not yet started) requests one activation may hold before callers get <see cref="GrainOverloadedException"/>.</summary>
+    /// <summary>
+    /// Requests one activation may hold queued before callers get Orleans' LimitExceededException, which the API answers
+    /// with 503 and Retry-After (Orleans' MaxEnqueuedRequestsHardLimit).
+    /// </summary>
     public int MaxQueueLengthPerGrain { get; set; } = 10_000;
 
-    /// <summary>Messages in flight in the whole silo before callers get <see cref="GrainOverloadedException"/>.</summary>
-    public long MaxInFlight { get; set; } = 2_000_000;
+    /// <summary>Buffered items per push subscriber (the SignalR gateway) before the oldest are dropped and counted.</summary>
+    public int FeedBufferPerSubscriber { get; set; } = 10_000;
 
-    /// <summary>Buffered items per external stream subscriber before the oldest are dropped.</summary>
-    public int StreamBufferPerSubscriber { get; set; } = 10_000;
-
-    /// <summary>How long a graceful stop waits for activations to deactivate and write their state.</summary>
+    /// <summary>How long a graceful stop waits for activations to deactivate and write their changed state.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(60);
 }

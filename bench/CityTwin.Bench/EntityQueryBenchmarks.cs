@@ -5,6 +5,7 @@ using CityTwin.Grains.Model;
 using CityTwin.Grains.Twin;
 using CityTwin.Scenarios.District;
 using CityTwin.Scenarios.Loading;
+using CityTwin.Silo;
 using CityTwin.Silo.Storage;
 using CityTwin.TwinApi.Api;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,20 +24,20 @@ public class EntityQueryBenchmarks
     private const double RadiusMetres = 500;
 
     private readonly ArrayBufferWriter<byte> _output = new(256 * 1024);
-    private CityTwin.Silo.Silo? _silo;
+    private EmbeddedSilo? _silo;
     private TwinDirectory? _directory;
     private GeoPoint[] _centres = [];
     private EntitySummary[] _sensors = [];
     private int _next;
 
-    /// <summary>Loads a 50,000-building district into a silo on the memory store.</summary>
+    /// <summary>Loads a 50,000-building district into a twin silo on the memory store.</summary>
     [GlobalSetup]
     public void Setup()
     {
         District district = DistrictGenerator.Generate(new DistrictOptions { Seed = 7, Buildings = 50_000 });
-        _silo = new CityTwin.Silo.SiloBuilder().AddTwin().UseStorage(new MemoryGrainStorage(TimeProvider.System)).Build();
-        _silo.StartAsync().GetAwaiter().GetResult();
-        DistrictLoader.LoadAsync(_silo, district).GetAwaiter().GetResult();
+        string name = $"entity-bench-{Guid.NewGuid():N}"[..25];
+        _silo = TwinSilo.StartAsync(SiloStore.CreateMemory(), new SiloOptions { Name = name, ClusterId = name }).GetAwaiter().GetResult();
+        DistrictLoader.LoadAsync(_silo.Services, district).GetAwaiter().GetResult();
         _directory = _silo.Services.GetRequiredService<TwinDirectory>();
         var random = new Random(42);
         _centres = Enumerable.Range(0, 256).Select(_ => district.Sensors[random.Next(district.Sensors.Length)].Position).ToArray();

@@ -1,4 +1,4 @@
-using CityTwin.Silo;
+using Orleans.Concurrency;
 
 namespace CityTwin.Bench;
 
@@ -8,7 +8,7 @@ public interface IRuntimeBenchGrain : IGrainWithIntegerKey
     /// <summary>An awaited round trip: returns <paramref name="x"/> + 1.</summary>
     Task<int> PingAsync(int x);
 
-    /// <summary>A fire-and-forget message: adds <paramref name="x"/> to a counter.</summary>
+    /// <summary>A fire-and-forget message: adds <paramref name="x"/> to a sum and counts the message in the silo's <see cref="RuntimeBenchCounter"/>.</summary>
     [OneWay]
     Task TellAsync(int x);
 }

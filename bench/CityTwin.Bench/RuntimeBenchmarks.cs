@@ -1,89 +1,115 @@
-using System.Threading.Channels;
 using BenchmarkDotNet.Attributes;
-using CityTwin.Silo;
+using BenchmarkDotNet.Configs;
 
 namespace CityTwin.Bench;
 
 /// <summary>
-/// Grain runtime throughput (issue 2). One silo with 10,000 activated <see cref="RuntimeBenchGrain"/>s per run;
-/// <see cref="Concurrency"/> client loops each await one call at a time. Every benchmark reports per call or message
-/// (OperationsPerInvoke), so calls/s = 1e9 / Mean[ns]. The baseline is a plain Channel&lt;T&gt; ping-pong with the same
-/// number of concurrent request/response pairs and asynchronous continuations, so the Ratio column is runtime cost
-/// relative to the cheapest async hand-off the machine can do (a Ratio of 1.25 = 0.8x the baseline's rate).
+/// Grain runtime throughput (issue 2): the same <see cref="RuntimeBenchGrain"/> on a bare Orleans silo (the baseline of
+/// each category) and on CityTwin's configured silo (see <see cref="BenchSiloKind"/>), measured in the same run. Each
+/// benchmark case starts only its own silo, activates <see cref="Grains"/> grains in setup, then
+/// <see cref="Concurrency"/> callers spread over the grains. Every benchmark reports per call or message
+/// (OperationsPerInvoke), so calls/s = 1e9 / Median[ns], and the Ratio column is CityTwin's time per call over the bare
+/// silo's for the same category and parameters. Target: awaited calls/s on CityTwin's silo at least 90 % of the bare
+/// silo's, i.e. Ratio &lt;= 1.11 in the Awaited rows.
 /// </summary>
 [MemoryDiagnoser]
 [MedianColumn]
+[GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
+[CategoriesColumn]
 public class RuntimeBenchmarks
 {
-    private const int Grains = 10_000;
     private const int AwaitedCalls = 100_000;
-    private const int OneWayMessages = 1_000_000;
+    private const int OneWayMessages = 200_000;
+    private static readonly TimeSpan OneWayTimeout = TimeSpan.FromSeconds(60);
 
-    private Silo.Silo? _silo;
+    private RuntimeBenchSilo? _silo;
     private IRuntimeBenchGrain[] _grains = [];
-    private PingPongPair[] _pairs = [];
 
-    /// <summary>Concurrent client loops (awaited calls, ping-pong pairs) or senders (one-way).</summary>
-    [Params(4, 16, 64)]
+    /// <summary>Concurrent callers: awaiting loops with one call in flight each, or one-way senders.</summary>
+    [Params(16, 64, 256)]
     public int Concurrency { get; set; }
 
-    /// <summary>Starts the silo, activates every grain and starts the ping-pong servers.</summary>
-    // Synchronous on purpose: BenchmarkDotNet does not await a Task-returning setup.
-    [GlobalSetup]
-    public void Setup() => SetupAsync().GetAwaiter().GetResult();
+    /// <summary>Activated grains the callers spread over.</summary>
+    [Params(1_000, 10_000)]
+    public int Grains { get; set; }
 
-    /// <summary>Stops the silo and the ping-pong servers.</summary>
+    /// <summary>Starts a bare Orleans silo and activates the grains.</summary>
+    // Synchronous on purpose: BenchmarkDotNet's in-process toolchain does not await a Task-returning setup.
+    [GlobalSetup(Targets = [nameof(AwaitedCall_BareSilo), nameof(OneWay_BareSilo)])]
+    public void SetupBare() => SetupAsync(BenchSiloKind.Bare).GetAwaiter().GetResult();
+
+    /// <summary>Starts CityTwin's silo and activates the grains.</summary>
+    [GlobalSetup(Targets = [nameof(AwaitedCall_CityTwinSilo), nameof(OneWay_CityTwinSilo)])]
+    public void SetupCityTwin() => SetupAsync(BenchSiloKind.CityTwin).GetAwaiter().GetResult();
+
+    /// <summary>Stops the silo.</summary>
     [GlobalCleanup]
-    public void Cleanup() => CleanupAsync().GetAwaiter().GetResult();
+    public void Cleanup()
+    {
+        _silo?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _silo = null;
+    }
 
-    /// <summary>Awaited grain calls spread over 10,000 grains: <see cref="Concurrency"/> loops, one call in flight each.</summary>
+    /// <summary>Awaited PingAsync calls on a bare Orleans silo.</summary>
+    [Benchmark(Baseline = true, OperationsPerInvoke = AwaitedCalls)]
+    [BenchmarkCategory("Awaited")]
+    public Task AwaitedCall_BareSilo() => AwaitedCallsAsync();
+
+    /// <summary>Awaited PingAsync calls on CityTwin's silo.</summary>
     [Benchmark(OperationsPerInvoke = AwaitedCalls)]
-    public Task AwaitedCall()
+    [BenchmarkCategory("Awaited")]
+    public Task AwaitedCall_CityTwinSilo() => AwaitedCallsAsync();
+
+    /// <summary>One-way TellAsync messages on a bare Orleans silo, until the grains have handled all of them.</summary>
+    [Benchmark(Baseline = true, OperationsPerInvoke = OneWayMessages)]
+    [BenchmarkCategory("OneWay")]
+    public Task OneWay_BareSilo() => OneWayMessagesAsync();
+
+    /// <summary>One-way TellAsync messages on CityTwin's silo, until the grains have handled all of them.</summary>
+    [Benchmark(OperationsPerInvoke = OneWayMessages)]
+    [BenchmarkCategory("OneWay")]
+    public Task OneWay_CityTwinSilo() => OneWayMessagesAsync();
+
+    private Task AwaitedCallsAsync()
     {
         var loops = new Task<int>[Concurrency];
-        int stride = Grains / Concurrency;
+        int stride = Math.Max(1, _grains.Length / Concurrency);
         for (int j = 0; j < loops.Length; j++)
         {
-            int start = j * stride, calls = Share(AwaitedCalls, j);
+            int start = (j * stride) % _grains.Length, calls = Share(AwaitedCalls, j);
             loops[j] = Task.Run(() => CallLoopAsync(_grains, start, calls));
         }
 
         return Task.WhenAll(loops);
     }
 
-    /// <summary>One-way messages spread over 10,000 grains from <see cref="Concurrency"/> senders, then quiescence.</summary>
-    [Benchmark(OperationsPerInvoke = OneWayMessages)]
-    public async Task OneWayMessage()
+    private async Task OneWayMessagesAsync()
     {
+        RuntimeBenchCounter counter = _silo!.Counter;
+        Task handled = counter.Expect(OneWayMessages);
         var senders = new Task<int>[Concurrency];
-        int stride = Grains / Concurrency;
+        int stride = Math.Max(1, _grains.Length / Concurrency);
         for (int j = 0; j < senders.Length; j++)
         {
-            int start = j * stride, messages = Share(OneWayMessages, j);
+            int start = (j * stride) % _grains.Length, messages = Share(OneWayMessages, j);
             senders[j] = Task.Run(() => SendLoop(_grains, start, messages));
         }
 
-        int[] rejected = await Task.WhenAll(senders);
-        await _silo!.WaitForQuiescenceAsync();
-        if (rejected.Sum() is > 0 and int n)
+        int[] failed = await Task.WhenAll(senders);
+        if (failed.Sum() is > 0 and int n)
         {
-            throw new InvalidOperationException($"{n} one-way messages were rejected (overload); the figure would be wrong.");
-        }
-    }
-
-    /// <summary>Baseline: <see cref="Concurrency"/> request/response pairs over two channels each, async continuations.</summary>
-    [Benchmark(Baseline = true, OperationsPerInvoke = AwaitedCalls)]
-    public Task ChannelPingPong()
-    {
-        var loops = new Task<int>[Concurrency];
-        for (int j = 0; j < loops.Length; j++)
-        {
-            PingPongPair pair = _pairs[j];
-            int calls = Share(AwaitedCalls, j);
-            loops[j] = Task.Run(() => pair.ClientLoopAsync(calls));
+            throw new InvalidOperationException($"{n} one-way sends did not complete synchronously; the figure would be wrong.");
         }
 
-        return Task.WhenAll(loops);
+        try
+        {
+            await handled.WaitAsync(OneWayTimeout);
+        }
+        catch (TimeoutException)
+        {
+            throw new InvalidOperationException(
+                $"Only {counter.Handled} of {OneWayMessages} one-way messages were handled within {OneWayTimeout.TotalSeconds} s (dropped by an overload limit?).");
+        }
     }
 
     private int Share(int total, int loop) => (total / Concurrency) + (loop < total % Concurrency ? 1 : 0);
@@ -105,12 +131,12 @@ public class RuntimeBenchmarks
 
     private static int SendLoop(IRuntimeBenchGrain[] grains, int start, int messages)
     {
-        int rejected = 0, index = start;
+        int failed = 0, index = start;
         for (int i = 0; i < messages; i++)
         {
             if (!grains[index].TellAsync(i).IsCompletedSuccessfully)
             {
-                rejected++;
+                failed++;
             }
 
             if (++index == grains.Length)
@@ -119,78 +145,16 @@ public class RuntimeBenchmarks
             }
         }
 
-        return rejected;
+        return failed;
     }
 
-    private async Task SetupAsync()
+    private async Task SetupAsync(BenchSiloKind kind)
     {
-        _silo = new SiloBuilder().AddGrain<RuntimeBenchGrain>().Build();
-        await _silo.StartAsync();
-        _grains = new IRuntimeBenchGrain[Grains];
-        for (int i = 0; i < Grains; i++)
-        {
-            _grains[i] = _silo.GrainFactory.GetGrain<IRuntimeBenchGrain>(i);
-        }
+        _silo = await RuntimeBenchSilo.StartAsync(kind);
 
-        // Activate everything (and warm the proxies' activation cache) so that runs measure steady-state calls.
-        await Task.WhenAll(_grains.Select((g, i) => g.PingAsync(i)));
-        await _silo.WaitForQuiescenceAsync();
-        _pairs = Enumerable.Range(0, Concurrency).Select(_ => new PingPongPair()).ToArray();
-    }
-
-    private async Task CleanupAsync()
-    {
-        foreach (PingPongPair pair in _pairs)
-        {
-            await pair.StopAsync();
-        }
-
-        if (_silo is not null)
-        {
-            await _silo.DisposeAsync();
-        }
-    }
-
-    /// <summary>A server loop answering requests on one channel with responses on another.</summary>
-    private sealed class PingPongPair
-    {
-        private static readonly UnboundedChannelOptions Options = new() { SingleReader = true, SingleWriter = true, AllowSynchronousContinuations = false };
-
-        private readonly Channel<int> _requests = Channel.CreateUnbounded<int>(Options);
-        private readonly Channel<int> _responses = Channel.CreateUnbounded<int>(Options);
-        private readonly Task _server;
-
-        public PingPongPair() => _server = Task.Run(ServeAsync);
-
-        public async Task<int> ClientLoopAsync(int calls)
-        {
-            int sum = 0;
-            for (int i = 0; i < calls; i++)
-            {
-                _requests.Writer.TryWrite(i);
-                sum += await _responses.Reader.ReadAsync();
-            }
-
-            return sum;
-        }
-
-        public Task StopAsync()
-        {
-            _requests.Writer.TryComplete();
-            return _server;
-        }
-
-        private async Task ServeAsync()
-        {
-            ChannelReader<int> reader = _requests.Reader;
-            ChannelWriter<int> writer = _responses.Writer;
-            while (await reader.WaitToReadAsync())
-            {
-                while (reader.TryRead(out int x))
-                {
-                    writer.TryWrite(x + 1);
-                }
-            }
-        }
+        // Activate everything (and keep the references) so that runs measure steady-state calls, not activations.
+        await _silo.ActivateAsync(Grains);
+        _grains = Enumerable.Range(0, Grains).Select(i => _silo.GrainFactory.GetGrain<IRuntimeBenchGrain>(i)).ToArray();
+        Console.WriteLine($"RuntimeBench: {kind} silo started, {_silo.Counter.Activations} grains activated");
     }
 }

@@ -1,6 +1,9 @@
+using Orleans;
+
 namespace CityTwin.Grains.Cases;
 
 /// <summary>What an actor does to a case; each action is legal in some statuses only (see <see cref="CaseStateMachine"/>).</summary>
+[GenerateSerializer]
 public enum CaseAction
 {
     /// <summary>Confirms the report and files the case.</summary>

@@ -1,4 +1,6 @@
-using CityTwin.Silo;
+using CityTwin.Silo.Storage;
+using Orleans;
+using Orleans.Runtime;
 
 namespace CityTwin.Grains.Cases;
 
@@ -7,8 +9,9 @@ namespace CityTwin.Grains.Cases;
 /// timer when it changed (and on deactivation), not per event, because one busy district grain takes every case event
 /// of the district and its state grows with the days it covers. The aggregates can be rebuilt from the cases.
 /// </summary>
-public sealed class CaseAreaStatsGrain([PersistentState("stats")] IPersistentState<CaseAreaStatsState> state)
-    : PeriodicallyWrittenGrain<CaseAreaStatsState>(state), ICaseAreaStatsGrain
+[GrainType("caseareastats")]
+public sealed class CaseAreaStatsGrain([PersistentState("stats", SiloStore.StorageName)] IPersistentState<CaseAreaStatsState> stats)
+    : PeriodicallyWrittenGrain<CaseAreaStatsState>(stats), ICaseAreaStatsGrain
 {
     /// <inheritdoc />
     public Task RecordReportedAsync(CaseReportedEvent e)
@@ -144,7 +147,7 @@ public sealed class CaseAreaStatsGrain([PersistentState("stats")] IPersistentSta
 
         return Task.FromResult(new KpiReport
         {
-            Area = GetPrimaryKeyString(),
+            Area = this.GetPrimaryKeyString(),
             From = first == int.MinValue ? null : new DateTimeOffset(DateOnly.FromDayNumber(first).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero),
             To = last == int.MaxValue ? null : new DateTimeOffset(DateOnly.FromDayNumber(last + 1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero),
             Reported = reported,

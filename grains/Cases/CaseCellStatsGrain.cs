@@ -1,10 +1,13 @@
-using CityTwin.Silo;
+using CityTwin.Silo.Storage;
+using Orleans;
+using Orleans.Runtime;
 
 namespace CityTwin.Grains.Cases;
 
 /// <summary>Keeps one cell's case counts by day and category; written on a timer when changed, like the area aggregates.</summary>
-public sealed class CaseCellStatsGrain([PersistentState("stats")] IPersistentState<CaseCellStatsState> state)
-    : PeriodicallyWrittenGrain<CaseCellStatsState>(state), ICaseCellStatsGrain
+[GrainType("casecellstats")]
+public sealed class CaseCellStatsGrain([PersistentState("stats", SiloStore.StorageName)] IPersistentState<CaseCellStatsState> stats)
+    : PeriodicallyWrittenGrain<CaseCellStatsState>(stats), ICaseCellStatsGrain
 {
     /// <inheritdoc />
     public Task RecordReportedAsync(CaseReportedEvent e)

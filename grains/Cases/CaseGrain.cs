@@ -1,35 +1,42 @@
 using System.Globalization;
 using CityTwin.Grains.Model;
 using CityTwin.Grains.Twin;
-using CityTwin.Silo;
-using CityTwin.Silo.Streams;
+using CityTwin.Silo.Storage;
+using CityTwin.Silo.WriteBehind;
 using Microsoft.Extensions.Logging;
+using Orleans;
+using Orleans.Runtime;
 
 namespace CityTwin.Grains.Cases;
 
 /// <summary>
 /// A case. Requests run one at a time, so of two concurrent transitions the second sees the first's result and is
 /// refused when it no longer applies. Every change is written before it is acknowledged, recorded in the timeline with
-/// actor, silo time, note and evidence, mirrored to the case list, published on "case-changes" and counted by the
-/// area and cell aggregates. The SLA of the current stage is a durable reminder on the silo clock, so it fires in
-/// virtual time in drills and survives restarts.
+/// actor, grain time, note and evidence, mirrored to the case list, published on the case-changes feed and counted by
+/// the area and cell aggregates. The SLA of the current stage is a durable Orleans reminder on the reminders' clock, so
+/// it fires in virtual time in drills and survives restarts.
 /// </summary>
+[GrainType(GrainTypeName)]
 public sealed class CaseGrain(
-    [PersistentState(CaseGrain.StateName)] IPersistentState<CaseRecord> state,
+    [PersistentState(CaseGrain.StateName, SiloStore.StorageName)] IPersistentState<CaseRecord> record,
     CaseCatalogue catalogue,
     CaseIndex index,
     DispatchPlanner planner,
     CasePlaceLocator locator,
     AlertBus alerts,
-    ILogger<CaseGrain> logger) : Grain, ICaseGrain, IRemindable
+    TwinFeeds feeds,
+    ILogger<CaseGrain> logger) : WriteBehindGrain<CaseRecord>(record), ICaseGrain, IRemindable
 {
+    /// <summary>The Orleans grain type of cases (as stored: the name the grain type always had).</summary>
+    public const string GrainTypeName = "case";
+
     /// <summary>The name of the case's persistent state.</summary>
     public const string StateName = "case";
 
     private const string SlaReminder = "sla";
     private const string SystemActor = "system";
 
-    private CaseRecord R => state.State;
+    private CaseRecord R => State;
 
     private DateTimeOffset Now => TimeProvider.GetUtcNow();
 
@@ -46,7 +53,7 @@ public sealed class CaseGrain(
         DateTimeOffset now = Now;
         CasePlace place = locator.Locate(report.Location, report.GridId, report.CommunityId, report.StreetId, report.BuildingId);
         R.Created = true;
-        R.Id = GetPrimaryKeyString();
+        R.Id = this.GetPrimaryKeyString();
         R.Status = CaseStatus.Reported;
         R.Source = report.Source;
         R.Category = category.Id;
@@ -103,7 +110,7 @@ public sealed class CaseGrain(
     {
         if (!R.Created)
         {
-            return Task.FromResult(new CaseTransitionResult(CaseOutcome.NotFound, null, $"No case '{GetPrimaryKeyString()}'.", []));
+            return Task.FromResult(new CaseTransitionResult(CaseOutcome.NotFound, null, $"No case '{this.GetPrimaryKeyString()}'.", []));
         }
 
         return ApplyAsync(request, catalogue.Find(R.Category));
@@ -459,17 +466,17 @@ public sealed class CaseGrain(
     {
         try
         {
-            await state.WriteStateAsync();
+            await WriteStateAsync();
         }
         catch
         {
             // Nothing is acknowledged unless stored: go back to the stored case and let the caller see the failure.
-            await state.ReadStateAsync();
+            await PersistentState.ReadStateAsync();
             throw;
         }
 
         index.Upsert(Summarize(R));
-        await GetStreamProvider().GetStream<CaseChange>(StreamId.Create(TwinStreams.CaseChanges, R.Id)).OnNextAsync(new CaseChange(
+        feeds.CaseChanges.Publish(new CaseChange(
             R.Id, kind, CaseNames.Of(R.Status), R.Category, CaseNames.Of(R.Source), R.Severity, R.Location, R.GridId, R.CommunityId,
             R.StreetId, R.DistrictId, R.Primary?.Id, LevelName(R.Level), R.Overdue, entry.At, entry));
     }
@@ -482,7 +489,7 @@ public sealed class CaseGrain(
         {
             await send;
         }
-        catch (Exception e) when (e is GrainOverloadedException or SiloUnavailableException)
+        catch (Exception e) when (e is LimitExceededException or SiloUnavailableException)
         {
             logger.LogWarning(e, "Case {Case}: an aggregate missed an update", R.Id);
         }
@@ -497,14 +504,14 @@ public sealed class CaseGrain(
         }
 
         TimeSpan due = next - Now;
-        await RegisterOrUpdateReminder(SlaReminder, due < TimeSpan.Zero ? TimeSpan.Zero : due, sla);
+        await this.RegisterOrUpdateReminder(SlaReminder, due < TimeSpan.Zero ? TimeSpan.Zero : due, sla);
     }
 
     private async Task DisarmSlaAsync()
     {
-        if (await GetReminder(SlaReminder) is { } reminder)
+        if (await this.GetReminder(SlaReminder) is { } reminder)
         {
-            await UnregisterReminder(reminder);
+            await this.UnregisterReminder(reminder);
         }
     }
 

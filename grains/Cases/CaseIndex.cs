@@ -42,14 +42,15 @@ public sealed class CaseIndex
         return (matches.Count, matches.GetRange(skip, Math.Min(pageSize, matches.Count - skip)));
     }
 
-    /// <summary>Rebuilds the index from the stored states of <paramref name="caseGrainType"/>; returns how many cases were restored.</summary>
-    public async Task<int> RestoreAsync(IGrainStorage storage, string caseGrainType, CancellationToken cancellationToken = default)
+    /// <summary>Rebuilds the index from the stored states of the case grains; returns how many cases were restored.</summary>
+    public async Task<int> RestoreAsync(IStoredStateReader states, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(states);
         int restored = 0;
-        await foreach (KeyValuePair<GrainStateKey, StoredGrainState> stored in storage.ReadAllAsync(caseGrainType, cancellationToken).WithCancellation(cancellationToken))
+        await foreach (StoredState stored in states.ReadAllAsync(CaseGrain.GrainTypeName, cancellationToken).WithCancellation(cancellationToken))
         {
-            if (stored.Key.StateName == CaseGrain.StateName
-                && JsonSerializer.Deserialize<CaseRecord>(stored.Value.Payload, JsonSerializerOptions.Web) is { Created: true } record)
+            if (stored.StateName == CaseGrain.StateName
+                && JsonSerializer.Deserialize<CaseRecord>(stored.Payload.Span, JsonSerializerOptions.Web) is { Created: true } record)
             {
                 Upsert(CaseGrain.Summarize(record));
                 restored++;

@@ -1,19 +1,18 @@
 using CityTwin.Grains.Model;
 using CityTwin.Grains.Twin;
-using CityTwin.Silo;
-using CityTwin.Silo.Streams;
 using Microsoft.Extensions.Logging;
+using Orleans;
 
 namespace CityTwin.Grains.Cases;
 
 /// <summary>
-/// Turns sensor alerts into cases: subscribes to the silo's "alerts" namespace and hands each alert whose kind the
-/// catalogue maps to a category to the intake grain of its building and category (which de-duplicates). Alerts of
-/// other kinds (warnings, the loop's own overdue notices) stay alerts. One per silo, started by <see cref="CaseLoop"/>.
+/// Turns sensor alerts into cases: subscribes to the silo's alerts feed and hands each alert whose kind the catalogue
+/// maps to a category to the intake grain of its building and category (which de-duplicates). Alerts of other kinds
+/// (warnings, the loop's own overdue notices) stay alerts. One per silo, started by <see cref="CaseLoop"/>.
 /// </summary>
-public sealed class CaseIntake(IStreamProvider streams, IGrainFactory grains, CaseCatalogue catalogue, ILogger<CaseIntake> logger) : IAsyncDisposable
+public sealed class CaseIntake(TwinFeeds feeds, IGrainFactory grains, CaseCatalogue catalogue, ILogger<CaseIntake> logger) : IAsyncDisposable
 {
-    private StreamSubscriptionHandle? _subscription;
+    private IAsyncDisposable? _subscription;
     private long _created;
     private long _ignored;
     private long _failed;
@@ -30,21 +29,22 @@ public sealed class CaseIntake(IStreamProvider streams, IGrainFactory grains, Ca
     /// <summary>Subscribes to alerts; calling it again does nothing.</summary>
     public async Task StartAsync()
     {
-        if (_subscription is not null)
+        if (Volatile.Read(ref _subscription) is not null)
         {
             return;
         }
 
-        StreamSubscriptionHandle handle = await streams.SubscribeNamespaceAsync<Alert>(TwinStreams.Alerts, (alert, _) => OnAlertAsync(alert));
-        if (Interlocked.CompareExchange(ref _subscription, handle, null) is not null)
+        IAsyncDisposable subscription = feeds.Alerts.Subscribe(OnAlertAsync);
+        if (Interlocked.CompareExchange(ref _subscription, subscription, null) is not null)
         {
-            await handle.UnsubscribeAsync();
+            await subscription.DisposeAsync();
         }
     }
 
     /// <summary>Handles one alert (also callable directly, e.g. by a replay).</summary>
     public async Task<string?> OnAlertAsync(Alert alert)
     {
+        ArgumentNullException.ThrowIfNull(alert);
         if (catalogue.ForAlertKind(alert.Kind) is not { } category)
         {
             Interlocked.Increment(ref _ignored);
@@ -69,9 +69,9 @@ public sealed class CaseIntake(IStreamProvider streams, IGrainFactory grains, Ca
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _subscription, null) is { } handle)
+        if (Interlocked.Exchange(ref _subscription, null) is { } subscription)
         {
-            await handle.UnsubscribeAsync();
+            await subscription.DisposeAsync();
         }
     }
 }

@@ -1,5 +1,8 @@
 using CityTwin.Grains.Model;
-using CityTwin.Silo;
+using CityTwin.Silo.Storage;
+using CityTwin.Silo.WriteBehind;
+using Orleans;
+using Orleans.Runtime;
 
 namespace CityTwin.Grains.Cases;
 
@@ -7,17 +10,19 @@ namespace CityTwin.Grains.Cases;
 /// Serialises the alerts of one building and category, so a burst of repeated alarms opens exactly one case. The
 /// window slides: each joined alert extends it. A closed or rejected case is never joined; the next alert opens a new one.
 /// </summary>
-public sealed class CaseIntakeGrain([PersistentState("intake")] IPersistentState<CaseIntakeState> state, CaseCatalogue catalogue) : Grain, ICaseIntakeGrain
+[GrainType("caseintake")]
+public sealed class CaseIntakeGrain([PersistentState("intake", SiloStore.StorageName)] IPersistentState<CaseIntakeState> intake, CaseCatalogue catalogue)
+    : WriteBehindGrain<CaseIntakeState>(intake), ICaseIntakeGrain
 {
     /// <inheritdoc />
     public async Task<string> AcceptAsync(Alert alert, string category)
     {
         DateTimeOffset at = alert.At;
-        if (state.State is { OpenCaseId: { } open, LastAlertAt: { } last } && at - last <= catalogue.DedupWindow
+        if (State is { OpenCaseId: { } open, LastAlertAt: { } last } && at - last <= catalogue.DedupWindow
             && await GrainFactory.GetGrain<ICaseGrain>(open).JoinAlertAsync(alert))
         {
-            state.State.LastAlertAt = at > last ? at : last;
-            await state.WriteStateAsync();
+            State.LastAlertAt = at > last ? at : last;
+            await WriteStateAsync();
             return open;
         }
 
@@ -33,9 +38,9 @@ public sealed class CaseIntakeGrain([PersistentState("intake")] IPersistentState
             Contact = alert.Recipients.FirstOrDefault(),
             Details = Details(alert),
         });
-        state.State.OpenCaseId = id;
-        state.State.LastAlertAt = at;
-        await state.WriteStateAsync();
+        State.OpenCaseId = id;
+        State.LastAlertAt = at;
+        await WriteStateAsync();
         return id;
     }
 

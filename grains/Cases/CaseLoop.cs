@@ -7,19 +7,20 @@ namespace CityTwin.Grains.Cases;
 public static class CaseLoop
 {
     /// <summary>
-    /// Restores the case list from <paramref name="storage"/> (when given: a restarting server) and subscribes the
-    /// alert intake. Call once after the silo started.
+    /// Restores the case list from <paramref name="states"/> (when given: a restarting server or a fork) and subscribes
+    /// the alert intake; returns how many cases were restored. Call once after the silo started; <paramref name="services"/>
+    /// are the silo's.
     /// </summary>
-    public static async Task<int> StartAsync(CityTwin.Silo.Silo silo, IGrainStorage? storage = null, CancellationToken cancellationToken = default)
+    public static async Task<int> StartAsync(IServiceProvider services, IStoredStateReader? states = null, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(services);
         int restored = 0;
-        if (storage is not null)
+        if (states is not null)
         {
-            string caseType = silo.GrainClasses.First(kv => kv.Value == typeof(CaseGrain)).Key;
-            restored = await silo.Services.GetRequiredService<CaseIndex>().RestoreAsync(storage, caseType, cancellationToken);
+            restored = await services.GetRequiredService<CaseIndex>().RestoreAsync(states, cancellationToken);
         }
 
-        await silo.Services.GetRequiredService<CaseIntake>().StartAsync();
+        await services.GetRequiredService<CaseIntake>().StartAsync();
         return restored;
     }
 }

@@ -1,6 +1,9 @@
+using Orleans;
+
 namespace CityTwin.Grains.Cases;
 
 /// <summary>How a request to a case ended.</summary>
+[GenerateSerializer]
 public enum CaseOutcome
 {
     /// <summary>Done.</summary>

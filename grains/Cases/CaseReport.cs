@@ -1,5 +1,6 @@
 using CityTwin.Grains.Geo;
 using CityTwin.Grains.Model;
+using Orleans;
 
 namespace CityTwin.Grains.Cases;
 
@@ -8,6 +9,8 @@ namespace CityTwin.Grains.Cases;
 /// detections; <see cref="Location"/> is then its centroid. Area ids may be given (sensor alerts know them) or are
 /// found from the location.
 /// </summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
+[Immutable]
 public sealed record CaseReport(CaseSource Source, string Category, GeoPoint Location, string? Description)
 {
     /// <summary>The polygon of a change detection, lon/lat, if any.</summary>

@@ -1,6 +1,9 @@
+using Orleans;
+
 namespace CityTwin.Grains.Cases;
 
 /// <summary>Where a case came from.</summary>
+[GenerateSerializer]
 public enum CaseSource
 {
     /// <summary>A sensor alert (gas, smoke, CO, SOS, welfare check, muck-truck violation, …).</summary>

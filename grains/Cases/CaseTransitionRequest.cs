@@ -1,3 +1,5 @@
+using Orleans;
+
 namespace CityTwin.Grains.Cases;
 
 /// <summary>
@@ -5,6 +7,8 @@ namespace CityTwin.Grains.Cases;
 /// the category's plan picks the nearest able unit). <see cref="ExpectedSequence"/>, when given, is the number of
 /// timeline entries the actor saw; a case that moved on since then answers with a conflict.
 /// </summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
+[Immutable]
 public sealed record CaseTransitionRequest(CaseAction Action, string Actor, string? Note = null)
 {
     /// <summary>Evidence (photo URLs); an after-photo is required to resolve.</summary>

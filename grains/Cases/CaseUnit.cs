@@ -1,3 +1,5 @@
+using Orleans;
+
 namespace CityTwin.Grains.Cases;
 
 /// <summary>
@@ -5,4 +7,6 @@ namespace CityTwin.Grains.Cases;
 /// straight-line metres and the travel estimate (straight line times the catalogue's network factor); null for a
 /// manual assignment of a unit without a known position.
 /// </summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
+[Immutable]
 public sealed record CaseUnit(string Type, string Id, string Role, string? Department, double? DistanceM, double? TravelDistanceM, DateTimeOffset AssignedAt);

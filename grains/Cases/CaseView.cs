@@ -1,9 +1,12 @@
 using CityTwin.Grains.Geo;
 using CityTwin.Grains.Model;
+using Orleans;
 
 namespace CityTwin.Grains.Cases;
 
 /// <summary>A snapshot of a case with its whole timeline, as the API returns it (names are the API's kebab-case names).</summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
+[Immutable]
 public sealed record CaseView
 {
     /// <summary>Case id.</summary>

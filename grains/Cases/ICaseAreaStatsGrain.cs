@@ -1,4 +1,5 @@
-using CityTwin.Silo;
+using Orleans;
+using Orleans.Concurrency;
 
 namespace CityTwin.Grains.Cases;
 

@@ -1,5 +1,5 @@
 using CityTwin.Grains.Model;
-using CityTwin.Silo;
+using Orleans;
 
 namespace CityTwin.Grains.Cases;
 

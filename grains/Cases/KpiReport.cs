@@ -1,9 +1,13 @@
+using Orleans;
+
 namespace CityTwin.Grains.Cases;
 
 /// <summary>
 /// Case KPIs of an area over the cases reported from <see cref="From"/> to <see cref="To"/> (whole UTC days). The
 /// closure rate is closed / (reported - rejected); the citizen share counts citizen reports and hotline calls.
 /// </summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
+[Immutable]
 public sealed record KpiReport
 {
     /// <summary>The area.</summary>

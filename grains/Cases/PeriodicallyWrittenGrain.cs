@@ -1,36 +1,44 @@
-using CityTwin.Silo;
+using CityTwin.Silo.WriteBehind;
+using Orleans;
+using Orleans.Runtime;
 
 namespace CityTwin.Grains.Cases;
 
 /// <summary>
-/// A grain of small in-memory aggregates whose state is written on a timer when it changed (and on deactivation), not
-/// per update: the case statistics grains take every case event of their area or cell.
+/// A grain of small in-memory aggregates whose state is written a few seconds after it changed (on the grain clock), and
+/// on deactivation like any write-behind grain, not per update: the case statistics grains take every case event of
+/// their area or cell. The timer is one-shot and armed by a change, so an idle aggregate never ticks.
 /// </summary>
-public abstract class PeriodicallyWrittenGrain<TState>(IPersistentState<TState> state) : Grain
+/// <typeparam name="TState">The aggregates.</typeparam>
+public abstract class PeriodicallyWrittenGrain<TState>(IPersistentState<TState> state) : WriteBehindGrain<TState>(state)
     where TState : class, new()
 {
-    private static readonly TimeSpan WriteEvery = TimeSpan.FromSeconds(5);
-    private bool _changed;
+    private static readonly TimeSpan WriteAfter = TimeSpan.FromSeconds(5);
+    private IGrainTimer? _writeTimer;
+    private bool _armed;
 
-    /// <summary>The aggregates.</summary>
-    protected TState State => state.State;
-
-    /// <inheritdoc />
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    /// <summary>Marks the aggregates changed, so they are written within <see cref="WriteAfter"/>.</summary>
+    protected void Changed()
     {
-        RegisterGrainTimer(WriteIfChangedAsync, WriteEvery, WriteEvery);
-        return Task.CompletedTask;
+        if (_armed)
+        {
+            return;
+        }
+
+        _armed = true;
+        if (_writeTimer is null)
+        {
+            _writeTimer = this.RegisterGrainTimer(static (self, _) => self.WriteChangesAsync(), this, new GrainTimerCreationOptions(WriteAfter, Timeout.InfiniteTimeSpan));
+        }
+        else
+        {
+            _writeTimer.Change(WriteAfter, Timeout.InfiniteTimeSpan);
+        }
     }
 
-    /// <summary>Marks the aggregates changed, so the next tick writes them.</summary>
-    protected void Changed() => _changed = true;
-
-    private async Task WriteIfChangedAsync(CancellationToken cancellationToken)
+    private Task WriteChangesAsync()
     {
-        if (_changed)
-        {
-            _changed = false;
-            await state.WriteStateAsync(cancellationToken);
-        }
+        _armed = false;
+        return WriteStateAsync();
     }
 }

@@ -1,4 +1,5 @@
 using CityTwin.Grains.Geo;
+using Orleans;
 
 namespace CityTwin.Grains.Model;
 
@@ -7,6 +8,8 @@ namespace CityTwin.Grains.Model;
 /// tier, a muck-truck violation. <see cref="Channel"/> is "alert" or "warning" (river and forecast warnings), as pushed
 /// over SignalR. <see cref="Recipients"/> are the people to notify (building contacts, area staff).
 /// </summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
+[Immutable]
 public sealed record Alert(
     string Id,
     string Channel,

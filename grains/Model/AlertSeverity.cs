@@ -1,6 +1,9 @@
+using Orleans;
+
 namespace CityTwin.Grains.Model;
 
 /// <summary>How urgent an alert is.</summary>
+[GenerateSerializer]
 public enum AlertSeverity
 {
     /// <summary>Info.</summary>

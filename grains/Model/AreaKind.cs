@@ -1,6 +1,9 @@
+using Orleans;
+
 namespace CityTwin.Grains.Model;
 
 /// <summary>Levels of the governance hierarchy (district, street, community, grid).</summary>
+[GenerateSerializer]
 public enum AreaKind
 {
     /// <summary>District.</summary>

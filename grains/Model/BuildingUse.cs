@@ -1,6 +1,9 @@
+using Orleans;
+
 namespace CityTwin.Grains.Model;
 
 /// <summary>What a building is used for.</summary>
+[GenerateSerializer]
 public enum BuildingUse
 {
     /// <summary>Residential.</summary>

@@ -1,4 +1,5 @@
 using CityTwin.Grains.Geo;
+using Orleans;
 
 namespace CityTwin.Grains.Model;
 
@@ -6,6 +7,8 @@ namespace CityTwin.Grains.Model;
 /// The queryable face of one entity, kept current by its grain inside the turn that changed it, so a query right after
 /// a change sees it. Filters (`q=status==alarm;kind==gas`) work on these fields and on <see cref="Properties"/>.
 /// </summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
+[Immutable]
 public sealed record EntitySummary(
     string Id,
     EntityType Type,

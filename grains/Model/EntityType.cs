@@ -1,6 +1,9 @@
+using Orleans;
+
 namespace CityTwin.Grains.Model;
 
 /// <summary>The kinds of entity in the twin, as named in the API (lower-case).</summary>
+[GenerateSerializer]
 public enum EntityType
 {
     /// <summary>Area.</summary>

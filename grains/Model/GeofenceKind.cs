@@ -1,6 +1,9 @@
+using Orleans;
+
 namespace CityTwin.Grains.Model;
 
 /// <summary>Kinds of muck-truck geofences.</summary>
+[GenerateSerializer]
 public enum GeofenceKind
 {
     /// <summary>ConstructionSite.</summary>

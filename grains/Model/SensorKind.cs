@@ -1,6 +1,9 @@
+using Orleans;
+
 namespace CityTwin.Grains.Model;
 
 /// <summary>The kind of a sensor, home or street.</summary>
+[GenerateSerializer]
 public enum SensorKind
 {
     /// <summary>Gas.</summary>

@@ -1,6 +1,9 @@
+using Orleans;
+
 namespace CityTwin.Grains.Model;
 
 /// <summary>Kinds of bases for vehicles.</summary>
+[GenerateSerializer]
 public enum StationKind
 {
     /// <summary>PoliceStation.</summary>

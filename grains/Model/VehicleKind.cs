@@ -1,6 +1,9 @@
+using Orleans;
+
 namespace CityTwin.Grains.Model;
 
 /// <summary>The kind of a vehicle.</summary>
+[GenerateSerializer]
 public enum VehicleKind
 {
     /// <summary>PatrolCar.</summary>

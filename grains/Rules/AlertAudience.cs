@@ -1,6 +1,9 @@
+using Orleans;
+
 namespace CityTwin.Grains.Rules;
 
 /// <summary>Which area's staff an alert goes to besides the building's own contacts.</summary>
+[GenerateSerializer]
 public enum AlertAudience
 {
     /// <summary>The community's staff (home alarms: gas, smoke, CO, SOS).</summary>

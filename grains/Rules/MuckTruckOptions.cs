@@ -2,7 +2,7 @@ namespace CityTwin.Grains.Rules;
 
 /// <summary>
 /// Settings of vehicle tracking and the muck-truck rules of one silo. Register a configured instance with
-/// <c>SiloBuilder.ConfigureServices</c> after <c>AddTwin()</c> to change the defaults.
+/// <c>ISiloBuilder.ConfigureServices</c> (before or after <c>AddTwin()</c>) to change the defaults.
 /// </summary>
 /// <remarks>
 /// The trajectory length applies to every vehicle; it lives here because muck-truck supervision (the trip back to the

@@ -1,5 +1,6 @@
 using CityTwin.Grains.Geo;
 using CityTwin.Grains.Model;
+using Orleans;
 
 namespace CityTwin.Grains.Rules;
 
@@ -7,6 +8,8 @@ namespace CityTwin.Grains.Rules;
 /// A sensor asking its building to raise an alert: the building adds its contacts and the staff of
 /// <see cref="Audience"/>, publishes it, and (when <see cref="SetsAlarm"/>) enters its alarm state.
 /// </summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
+[Immutable]
 public sealed record SensorAlertRequest(
     string SensorId,
     SensorKind SensorKind,

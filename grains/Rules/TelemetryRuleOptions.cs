@@ -2,7 +2,7 @@ namespace CityTwin.Grains.Rules;
 
 /// <summary>
 /// Thresholds and times of the telemetry rules of one silo (home alarms, welfare check, silence, battery, river gauges,
-/// the periodic monitor). Register a configured instance with <c>SiloBuilder.ConfigureServices</c> after <c>AddTwin()</c>
+/// the periodic monitor). Register a configured instance with <c>ISiloBuilder.ConfigureServices</c> (before or after <c>AddTwin()</c>)
 /// to change the defaults; grains fall back to <see cref="Default"/> when none is registered.
 /// </summary>
 public sealed class TelemetryRuleOptions

@@ -1,13 +1,12 @@
 using CityTwin.Grains.Model;
-using CityTwin.Silo.Streams;
 
 namespace CityTwin.Grains.Twin;
 
 /// <summary>
-/// Publishes alerts and warnings of one silo: to the "alerts" stream (SignalR, case intake) and to a bounded list of
-/// recent alerts for the API. One per silo, so a fork's alerts never reach the live twin's subscribers.
+/// Publishes alerts and warnings of one silo: to the alerts feed of <see cref="TwinFeeds"/> (SignalR, case intake) and to
+/// a bounded list of recent alerts for the API. One per silo, so a fork's alerts never reach the live twin's subscribers.
 /// </summary>
-public sealed class AlertBus(IStreamProvider streams)
+public sealed class AlertBus(TwinFeeds feeds)
 {
     private const int RecentCapacity = 10_000;
     private readonly Lock _lock = new();
@@ -17,9 +16,10 @@ public sealed class AlertBus(IStreamProvider streams)
     /// <summary>Alerts published so far.</summary>
     public long Published => Interlocked.Read(ref _published);
 
-    /// <summary>Publishes an alert.</summary>
+    /// <summary>Publishes an alert; never waits for subscribers (the feed buffers per subscriber).</summary>
     public Task PublishAsync(Alert alert)
     {
+        ArgumentNullException.ThrowIfNull(alert);
         lock (_lock)
         {
             if (_recent.Count == RecentCapacity)
@@ -31,7 +31,8 @@ public sealed class AlertBus(IStreamProvider streams)
         }
 
         Interlocked.Increment(ref _published);
-        return streams.GetStream<Alert>(StreamId.Create(TwinStreams.Alerts, alert.CommunityId ?? "district")).OnNextAsync(alert);
+        feeds.Alerts.Publish(alert);
+        return Task.CompletedTask;
     }
 
     /// <summary>The most recent alerts, newest first, optionally filtered.</summary>

@@ -1,6 +1,8 @@
 using CityTwin.Grains.Model;
-using CityTwin.Grains.Rules;
-using CityTwin.Silo;
+using CityTwin.Silo.Storage;
+using CityTwin.Silo.WriteBehind;
+using Orleans;
+using Orleans.Runtime;
 
 namespace CityTwin.Grains.Twin;
 
@@ -9,36 +11,38 @@ namespace CityTwin.Grains.Twin;
 /// in it by kind. Counters are written with the rest of the state on deactivation: they are statistics, and the alerts
 /// themselves went out at once.
 /// </summary>
-public sealed class AreaGrain([PersistentState("entity")] IPersistentState<AreaState> state, TwinDirectory directory) : Grain, IAreaGrain
+[GrainType("area")]
+public sealed class AreaGrain([PersistentState("entity", SiloStore.StorageName)] IPersistentState<AreaState> entity, TwinDirectory directory)
+    : WriteBehindGrain<AreaState>(entity), IAreaGrain
 {
     /// <inheritdoc />
     public Task InitializeAsync(AreaDefinition definition)
     {
         ArgumentNullException.ThrowIfNull(definition);
-        return TwinEntityStates.InitializeOnceAsync(state, directory, s =>
+        return TwinEntityStates.InitializeOnceAsync(State, directory, s =>
         {
             DateTimeOffset now = TimeProvider.GetUtcNow();
             s.Definition = definition;
             s.InitializedAt = now;
             s.UpdatedAt = now;
-        });
+        }, WriteStateAsync);
     }
 
     /// <inheritdoc />
-    public Task<EntityDetails?> GetDetailsAsync() => TwinEntityStates.DetailsAsync(state.State);
+    public Task<EntityDetails?> GetDetailsAsync() => TwinEntityStates.DetailsAsync(State);
 
     /// <inheritdoc />
-    public Task<Contact[]> GetStaffAsync() => Task.FromResult(state.State.Definition?.Staff ?? []);
+    public Task<Contact[]> GetStaffAsync() => Task.FromResult(State.Definition?.Staff ?? []);
 
     /// <inheritdoc />
     public Task RecordAlertAsync(string kind)
     {
-        if (state.State.IsInitialized)
+        if (State.IsInitialized)
         {
-            Dictionary<string, long> counts = state.State.AlertCounts;
+            Dictionary<string, long> counts = State.AlertCounts;
             counts[kind] = counts.GetValueOrDefault(kind) + 1;
-            state.State.UpdatedAt = TimeProvider.GetUtcNow();
-            directory.Upsert(state.State.ToSummary());
+            State.UpdatedAt = TimeProvider.GetUtcNow();
+            directory.Upsert(State.ToSummary());
         }
 
         return Task.CompletedTask;
@@ -46,5 +50,5 @@ public sealed class AreaGrain([PersistentState("entity")] IPersistentState<AreaS
 
     /// <inheritdoc />
     public Task<IReadOnlyDictionary<string, long>> GetAlertCountsAsync() =>
-        Task.FromResult<IReadOnlyDictionary<string, long>>(new Dictionary<string, long>(state.State.AlertCounts, StringComparer.Ordinal));
+        Task.FromResult<IReadOnlyDictionary<string, long>>(new Dictionary<string, long>(State.AlertCounts, StringComparer.Ordinal));
 }

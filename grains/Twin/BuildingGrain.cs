@@ -1,6 +1,9 @@
 using CityTwin.Grains.Model;
 using CityTwin.Grains.Rules;
-using CityTwin.Silo;
+using CityTwin.Silo.Storage;
+using CityTwin.Silo.WriteBehind;
+using Orleans;
+using Orleans.Runtime;
 
 namespace CityTwin.Grains.Twin;
 
@@ -9,8 +12,10 @@ namespace CityTwin.Grains.Twin;
 /// alerts through it, because it knows whom to tell: its own contacts plus the community's (alarms) or the grid's
 /// (welfare, device health) staff. Alarm changes are written to storage at once: they are rare and must survive a crash.
 /// </summary>
+[GrainType("building")]
 public sealed class BuildingGrain(
-    [PersistentState("entity")] IPersistentState<BuildingState> state, TwinDirectory directory, AlertBus alerts) : Grain, IBuildingGrain
+    [PersistentState("entity", SiloStore.StorageName)] IPersistentState<BuildingState> entity, TwinDirectory directory, AlertBus alerts)
+    : WriteBehindGrain<BuildingState>(entity), IBuildingGrain
 {
     /// <summary>The area that stands for the whole district (counted in every alert).</summary>
     internal const string DistrictAreaId = "district";
@@ -19,51 +24,51 @@ public sealed class BuildingGrain(
     public Task InitializeAsync(BuildingDefinition definition)
     {
         ArgumentNullException.ThrowIfNull(definition);
-        return TwinEntityStates.InitializeOnceAsync(state, directory, s =>
+        return TwinEntityStates.InitializeOnceAsync(State, directory, s =>
         {
             s.Definition = definition with
             {
-                Id = TwinEntityStates.SharedId(definition.Id, GetPrimaryKeyString()),
+                Id = TwinEntityStates.SharedId(definition.Id, this.GetPrimaryKeyString()),
                 CellId = TwinEntityStates.SharedId(directory, definition.CellId)!,
                 GridId = TwinEntityStates.SharedId(directory, definition.GridId)!,
                 CommunityId = TwinEntityStates.SharedId(directory, definition.CommunityId)!,
                 StreetId = TwinEntityStates.SharedId(directory, definition.StreetId)!,
             };
             s.UpdatedAt = TimeProvider.GetUtcNow();
-        });
+        }, WriteStateAsync);
     }
 
     /// <inheritdoc />
-    public Task<EntityDetails?> GetDetailsAsync() => TwinEntityStates.DetailsAsync(state.State);
+    public Task<EntityDetails?> GetDetailsAsync() => TwinEntityStates.DetailsAsync(State);
 
     /// <inheritdoc />
     public async Task<Alert> RaiseSensorAlertAsync(SensorAlertRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        BuildingDefinition? d = state.State.Definition;
+        BuildingDefinition? d = State.Definition;
         string? areaId = request.Audience == AlertAudience.Community ? d?.CommunityId : d?.GridId;
         Contact[] staff = areaId is null ? [] : await GrainFactory.GetGrain<IAreaGrain>(areaId).GetStaffAsync();
         Contact[] recipients = [.. d?.Contacts ?? [], .. staff];
         var alert = new Alert(
             Guid.NewGuid().ToString("N"), "alert", request.Kind, request.Severity, request.Message, EntityType.Sensor, request.SensorId,
-            request.Position, request.At, d?.Id ?? GetPrimaryKeyString(), d?.GridId, d?.CommunityId, d?.StreetId, recipients, request.Details);
+            request.Position, request.At, d?.Id ?? this.GetPrimaryKeyString(), d?.GridId, d?.CommunityId, d?.StreetId, recipients, request.Details);
 
-        state.State.AlertsRaised++;
+        State.AlertsRaised++;
         bool alarmChanged = false;
         if (request.SetsAlarm && d is not null)
         {
-            alarmChanged = !state.State.AlarmedSensors.ContainsKey(request.SensorId);
-            state.State.AlarmedSensors[request.SensorId] = request.Kind;
-            state.State.AlarmSince ??= request.At;
-            state.State.UpdatedAt = TimeProvider.GetUtcNow();
-            directory.Upsert(state.State.ToSummary());
+            alarmChanged = !State.AlarmedSensors.ContainsKey(request.SensorId);
+            State.AlarmedSensors[request.SensorId] = request.Kind;
+            State.AlarmSince ??= request.At;
+            State.UpdatedAt = TimeProvider.GetUtcNow();
+            directory.Upsert(State.ToSummary());
         }
 
         await alerts.PublishAsync(alert);
         CountInAreas(request.Kind, d);
         if (alarmChanged)
         {
-            await state.WriteStateAsync();
+            await WriteStateAsync();
         }
 
         return alert;
@@ -72,33 +77,33 @@ public sealed class BuildingGrain(
     /// <inheritdoc />
     public async Task ClearSensorAlarmAsync(string sensorId, DateTimeOffset at)
     {
-        if (!state.State.AlarmedSensors.Remove(sensorId))
+        if (!State.AlarmedSensors.Remove(sensorId))
         {
             return;
         }
 
-        if (state.State.AlarmedSensors.Count == 0)
+        if (State.AlarmedSensors.Count == 0)
         {
-            state.State.AlarmSince = null;
+            State.AlarmSince = null;
         }
 
-        state.State.UpdatedAt = TimeProvider.GetUtcNow();
-        directory.Upsert(state.State.ToSummary());
-        await state.WriteStateAsync();
+        State.UpdatedAt = TimeProvider.GetUtcNow();
+        directory.Upsert(State.ToSummary());
+        await WriteStateAsync();
     }
 
     /// <inheritdoc />
     public async Task SetEvacuationAsync(string? status)
     {
-        if (!state.State.IsInitialized || state.State.Evacuation == status)
+        if (!State.IsInitialized || State.Evacuation == status)
         {
             return;
         }
 
-        state.State.Evacuation = status;
-        state.State.UpdatedAt = TimeProvider.GetUtcNow();
-        directory.Upsert(state.State.ToSummary());
-        await state.WriteStateAsync();
+        State.Evacuation = status;
+        State.UpdatedAt = TimeProvider.GetUtcNow();
+        directory.Upsert(State.ToSummary());
+        await WriteStateAsync();
     }
 
     private void CountInAreas(string kind, BuildingDefinition? d)

@@ -1,6 +1,8 @@
 using CityTwin.Grains.Model;
-using CityTwin.Grains.Rules;
-using CityTwin.Silo;
+using CityTwin.Silo.Storage;
+using CityTwin.Silo.WriteBehind;
+using Orleans;
+using Orleans.Runtime;
 
 namespace CityTwin.Grains.Twin;
 
@@ -8,25 +10,27 @@ namespace CityTwin.Grains.Twin;
 /// A raster cell: terrain and drainage from its definition, water depth and gas concentration from the scenario models.
 /// The live fields are written on deactivation, not per update: models recompute them and scenarios run in forks.
 /// </summary>
-public sealed class CellGrain([PersistentState("entity")] IPersistentState<CellState> state, TwinDirectory directory) : Grain, ICellGrain
+[GrainType("cell")]
+public sealed class CellGrain([PersistentState("entity", SiloStore.StorageName)] IPersistentState<CellState> entity, TwinDirectory directory)
+    : WriteBehindGrain<CellState>(entity), ICellGrain
 {
     /// <inheritdoc />
     public Task InitializeAsync(CellDefinition definition)
     {
         ArgumentNullException.ThrowIfNull(definition);
-        return TwinEntityStates.InitializeOnceAsync(state, directory, s =>
+        return TwinEntityStates.InitializeOnceAsync(State, directory, s =>
         {
             s.Definition = definition with
             {
-                Id = TwinEntityStates.SharedId(definition.Id, GetPrimaryKeyString()),
+                Id = TwinEntityStates.SharedId(definition.Id, this.GetPrimaryKeyString()),
                 GridId = TwinEntityStates.SharedId(directory, definition.GridId),
             };
             s.UpdatedAt = TimeProvider.GetUtcNow();
-        });
+        }, WriteStateAsync);
     }
 
     /// <inheritdoc />
-    public Task<EntityDetails?> GetDetailsAsync() => TwinEntityStates.DetailsAsync(state.State);
+    public Task<EntityDetails?> GetDetailsAsync() => TwinEntityStates.DetailsAsync(State);
 
     /// <inheritdoc />
     public Task SetConditionsAsync(double waterDepthM, double gasPpm, DateTimeOffset at)
@@ -41,7 +45,7 @@ public sealed class CellGrain([PersistentState("entity")] IPersistentState<CellS
             throw new ArgumentOutOfRangeException(nameof(gasPpm), gasPpm, "Gas concentration must be a finite number of at least 0 ppm.");
         }
 
-        CellState s = state.State;
+        CellState s = State;
         if (!s.IsInitialized || (s.WaterDepthM == waterDepthM && s.GasPpm == gasPpm))
         {
             return Task.CompletedTask;

@@ -1,8 +1,10 @@
 using CityTwin.Grains.Model;
+using Orleans;
 
 namespace CityTwin.Grains.Twin;
 
 /// <summary>What the twin knows about the loaded district as a whole: its name, origin, projection and static features.</summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed class DistrictMeta
 {
     /// <summary>The district's name.</summary>

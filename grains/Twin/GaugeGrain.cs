@@ -1,7 +1,10 @@
 using System.Globalization;
 using CityTwin.Grains.Model;
 using CityTwin.Grains.Rules;
-using CityTwin.Silo;
+using CityTwin.Silo.Storage;
+using CityTwin.Silo.WriteBehind;
+using Orleans;
+using Orleans.Runtime;
 
 namespace CityTwin.Grains.Twin;
 
@@ -11,13 +14,14 @@ namespace CityTwin.Grains.Twin;
 /// goes up, naming the community's and street's staff and the action residents must take; a drop back gets a clear
 /// message. Tier changes are written at once: a restarted server must not announce the same tier again.
 /// </summary>
+[GrainType("gauge")]
 public sealed class GaugeGrain(
-    [PersistentState("entity")] IPersistentState<GaugeState> state, TwinDirectory directory, AlertBus alerts,
-    TelemetryRuleOptions? options = null) : Grain, IGaugeGrain
+    [PersistentState("entity", SiloStore.StorageName)] IPersistentState<GaugeState> entity, TwinDirectory directory, AlertBus alerts,
+    TelemetryRuleOptions? options = null) : WriteBehindGrain<GaugeState>(entity), IGaugeGrain
 {
     private readonly TelemetryRuleOptions _options = options ?? TelemetryRuleOptions.Default;
 
-    private GaugeState S => state.State;
+    private GaugeState S => State;
 
     /// <inheritdoc />
     public async Task InitializeAsync(GaugeDefinition definition)
@@ -28,7 +32,7 @@ public sealed class GaugeGrain(
             S.Definition = definition;
             S.InitializedAt = TimeProvider.GetUtcNow();
             directory.Upsert(S.ToSummary());
-            await state.WriteStateAsync();
+            await WriteStateAsync();
             return;
         }
 
@@ -37,7 +41,7 @@ public sealed class GaugeGrain(
 
     /// <inheritdoc />
     public Task<EntityDetails?> GetDetailsAsync() =>
-        Task.FromResult(S.IsInitialized ? new EntityDetails(S.ToSummary(), StateSnapshot.Copy(S)) : null);
+        Task.FromResult(S.IsInitialized ? EntityDetails.Of(S.ToSummary(), S) : null);
 
     /// <inheritdoc />
     public Task RecordAsync(SensorReading reading) => RecordBatchAsync([reading]);
@@ -46,7 +50,7 @@ public sealed class GaugeGrain(
     public async Task RecordBatchAsync(IReadOnlyList<SensorReading> readings)
     {
         ArgumentNullException.ThrowIfNull(readings);
-        GaugeDefinition d = S.Definition ?? throw new InvalidOperationException($"Gauge '{GetPrimaryKeyString()}' received a reading but was never initialised.");
+        GaugeDefinition d = S.Definition ?? throw new InvalidOperationException($"Gauge '{this.GetPrimaryKeyString()}' received a reading but was never initialised.");
         bool tierChanged = false;
         foreach (SensorReading reading in readings)
         {
@@ -86,7 +90,7 @@ public sealed class GaugeGrain(
         directory.Upsert(S.ToSummary());
         if (tierChanged)
         {
-            await state.WriteStateAsync();
+            await WriteStateAsync();
         }
     }
 

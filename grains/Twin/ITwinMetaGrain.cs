@@ -1,4 +1,4 @@
-using CityTwin.Silo;
+using Orleans;
 
 namespace CityTwin.Grains.Twin;
 

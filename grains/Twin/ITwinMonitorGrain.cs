@@ -1,5 +1,5 @@
 using CityTwin.Grains.Rules;
-using CityTwin.Silo;
+using Orleans;
 
 namespace CityTwin.Grains.Twin;
 

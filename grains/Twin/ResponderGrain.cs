@@ -1,7 +1,10 @@
 using CityTwin.Grains.Cases;
 using CityTwin.Grains.Geo;
 using CityTwin.Grains.Model;
-using CityTwin.Silo;
+using CityTwin.Silo.Storage;
+using CityTwin.Silo.WriteBehind;
+using Orleans;
+using Orleans.Runtime;
 
 namespace CityTwin.Grains.Twin;
 
@@ -9,33 +12,33 @@ namespace CityTwin.Grains.Twin;
 /// A grid worker. Its status follows the cases assigned to it, and it updates the read model inside the turn that
 /// changed it, so the dispatch planner never sees a responder as free after it accepted an assignment.
 /// </summary>
+[GrainType("responder")]
 public sealed class ResponderGrain(
-    [PersistentState("entity")] IPersistentState<ResponderState> state,
-    TwinDirectory directory) : Grain, IResponderGrain
+    [PersistentState("entity", SiloStore.StorageName)] IPersistentState<ResponderState> entity,
+    TwinDirectory directory) : WriteBehindGrain<ResponderState>(entity), IResponderGrain
 {
     /// <inheritdoc />
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (state.State.IsInitialized && directory.IsInitialized && directory.Get(EntityType.Responder, GetPrimaryKeyString()) is null)
+        await base.OnActivateAsync(cancellationToken);
+        if (State.IsInitialized && directory.IsInitialized && directory.Get(EntityType.Responder, this.GetPrimaryKeyString()) is null)
         {
-            directory.Upsert(state.State.ToSummary(), publish: false);
+            directory.Upsert(State.ToSummary(), publish: false);
         }
-
-        return Task.CompletedTask;
     }
 
     /// <inheritdoc />
     public async Task InitializeAsync(ResponderDefinition definition)
     {
-        if (!state.State.IsInitialized)
+        if (!State.IsInitialized)
         {
-            state.State.Definition = definition;
-            state.State.Position = definition.Position;
+            State.Definition = definition;
+            State.Position = definition.Position;
         }
         else
         {
             // A reload refreshes the static description; position, duty and tasks are live state and stay.
-            state.State.Definition = definition;
+            State.Definition = definition;
         }
 
         await SaveAsync();
@@ -43,12 +46,12 @@ public sealed class ResponderGrain(
 
     /// <inheritdoc />
     public Task<EntityDetails?> GetDetailsAsync() =>
-        Task.FromResult(state.State.IsInitialized ? new EntityDetails(state.State.ToSummary(), Snapshot()) : null);
+        Task.FromResult(State.IsInitialized ? EntityDetails.Of(State.ToSummary(), State) : null);
 
     /// <inheritdoc />
     public async Task<bool> AssignAsync(string caseId, string category, bool force)
     {
-        ResponderState s = state.State;
+        ResponderState s = State;
         if (!s.IsInitialized)
         {
             return false;
@@ -74,68 +77,58 @@ public sealed class ResponderGrain(
     /// <inheritdoc />
     public async Task UpdateTaskAsync(string caseId, string status)
     {
-        int i = state.State.Tasks.FindIndex(t => t.CaseId == caseId);
-        if (i < 0 || state.State.Tasks[i].Status == status)
+        int i = State.Tasks.FindIndex(t => t.CaseId == caseId);
+        if (i < 0 || State.Tasks[i].Status == status)
         {
             return;
         }
 
-        state.State.Tasks[i] = state.State.Tasks[i] with { Status = status, UpdatedAt = TimeProvider.GetUtcNow() };
+        State.Tasks[i] = State.Tasks[i] with { Status = status, UpdatedAt = TimeProvider.GetUtcNow() };
         await SaveAsync();
     }
 
     /// <inheritdoc />
     public async Task ReleaseAsync(string caseId)
     {
-        if (state.State.Tasks.RemoveAll(t => t.CaseId == caseId) > 0)
+        if (State.Tasks.RemoveAll(t => t.CaseId == caseId) > 0)
         {
             await SaveAsync();
         }
     }
 
     /// <inheritdoc />
-    public Task<ResponderTask[]> GetTasksAsync() => Task.FromResult(state.State.Tasks.ToArray());
+    public Task<ResponderTask[]> GetTasksAsync() => Task.FromResult(State.Tasks.ToArray());
 
     /// <inheritdoc />
     public async Task MoveAsync(GeoPoint position, DateTimeOffset at)
     {
-        if (!state.State.IsInitialized)
+        if (!State.IsInitialized)
         {
             return;
         }
 
-        state.State.Position = position;
+        State.Position = position;
         await SaveAsync(at);
     }
 
     /// <inheritdoc />
     public async Task SetOnDutyAsync(bool onDuty)
     {
-        if (state.State.IsInitialized && state.State.OnDuty != onDuty)
+        if (State.IsInitialized && State.OnDuty != onDuty)
         {
-            state.State.OnDuty = onDuty;
+            State.OnDuty = onDuty;
             await SaveAsync();
         }
     }
 
     private async Task SaveAsync(DateTimeOffset? at = null)
     {
-        state.State.UpdatedAt = at ?? TimeProvider.GetUtcNow();
-        if (state.State.IsInitialized && directory.IsInitialized)
+        State.UpdatedAt = at ?? TimeProvider.GetUtcNow();
+        if (State.IsInitialized && directory.IsInitialized)
         {
-            directory.Upsert(state.State.ToSummary());
+            directory.Upsert(State.ToSummary());
         }
 
-        await state.WriteStateAsync();
+        await WriteStateAsync();
     }
-
-    // Callers get a copy: the live state object keeps changing in later turns.
-    private ResponderState Snapshot() => new()
-    {
-        Definition = state.State.Definition,
-        Position = state.State.Position,
-        OnDuty = state.State.OnDuty,
-        Tasks = [.. state.State.Tasks],
-        UpdatedAt = state.State.UpdatedAt,
-    };
 }

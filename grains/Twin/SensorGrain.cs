@@ -1,7 +1,10 @@
 using System.Globalization;
 using CityTwin.Grains.Model;
 using CityTwin.Grains.Rules;
-using CityTwin.Silo;
+using CityTwin.Silo.Storage;
+using CityTwin.Silo.WriteBehind;
+using Orleans;
+using Orleans.Runtime;
 
 namespace CityTwin.Grains.Twin;
 
@@ -9,19 +12,20 @@ namespace CityTwin.Grains.Twin;
 /// A sensor: applies readings (last value, rolling statistics, health) and runs the home rules at once: a gas, smoke or
 /// CO reading at its alarm point or a pressed SOS button alerts the building's contacts and community through the
 /// building; a low battery is reported; silence and welfare checks are asked for by <see cref="TwinMonitorGrain"/>.
-/// State is not written per reading (the event log already holds every reading durably); the runtime writes it on
-/// deactivation and shutdown. The read model is updated in every turn that changes the sensor.
+/// State is not written per reading (the event log already holds every reading durably); <see cref="WriteBehindGrain{TState}"/>
+/// writes it on deactivation, checkpoint and shutdown. The read model is updated in every turn that changes the sensor.
 /// </summary>
+[GrainType("sensor")]
 public sealed class SensorGrain(
-    [PersistentState("entity")] IPersistentState<SensorState> state, TwinDirectory directory, AlertBus alerts,
-    TelemetryRuleOptions? options = null) : Grain, ISensorGrain
+    [PersistentState("entity", SiloStore.StorageName)] IPersistentState<SensorState> entity, TwinDirectory directory, AlertBus alerts,
+    TelemetryRuleOptions? options = null) : WriteBehindGrain<SensorState>(entity), ISensorGrain
 {
     private readonly TelemetryRuleOptions _options = options ?? TelemetryRuleOptions.Default;
 
     // The summary's properties change far less often than its value; reusing them saves an allocation per reading.
     private IReadOnlyDictionary<string, object>? _properties;
 
-    private SensorState S => state.State;
+    private SensorState S => State;
 
     /// <inheritdoc />
     public async Task InitializeAsync(SensorDefinition definition)
@@ -31,7 +35,7 @@ public sealed class SensorGrain(
         {
             S.Definition = definition with
             {
-                Id = TwinEntityStates.SharedId(definition.Id, GetPrimaryKeyString()),
+                Id = TwinEntityStates.SharedId(definition.Id, this.GetPrimaryKeyString()),
                 BuildingId = TwinEntityStates.SharedId(directory, definition.BuildingId),
                 CellId = TwinEntityStates.SharedId(directory, definition.CellId),
                 GridId = TwinEntityStates.SharedId(directory, definition.GridId),
@@ -41,7 +45,7 @@ public sealed class SensorGrain(
             S.InitializedAt = TimeProvider.GetUtcNow();
             _properties = null;
             Publish();
-            await state.WriteStateAsync();
+            await WriteStateAsync();
             return;
         }
 
@@ -50,7 +54,7 @@ public sealed class SensorGrain(
 
     /// <inheritdoc />
     public Task<EntityDetails?> GetDetailsAsync() =>
-        Task.FromResult(S.IsInitialized ? new EntityDetails(Summary(), StateSnapshot.Copy(S)) : null);
+        Task.FromResult(S.IsInitialized ? EntityDetails.Of(Summary(), S) : null);
 
     /// <inheritdoc />
     public Task RecordAsync(SensorReading reading)
@@ -130,7 +134,7 @@ public sealed class SensorGrain(
     /// <summary>Applies one reading to the state; returns the alert work it started, if any (null in the common case).</summary>
     private Task? Apply(SensorReading reading)
     {
-        SensorDefinition d = S.Definition ?? throw new InvalidOperationException($"Sensor '{GetPrimaryKeyString()}' received a reading but was never initialised.");
+        SensorDefinition d = S.Definition ?? throw new InvalidOperationException($"Sensor '{this.GetPrimaryKeyString()}' received a reading but was never initialised.");
         DateTimeOffset now = TimeProvider.GetUtcNow();
         S.LastHeardAt = now;
         S.IsOffline = false;

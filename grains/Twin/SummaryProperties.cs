@@ -1,18 +1,23 @@
 using System.Collections;
 using System.Diagnostics.CodeAnalysis;
+using Orleans;
 
 namespace CityTwin.Grains.Twin;
 
 /// <summary>
 /// The read-only <see cref="Model.EntitySummary.Properties"/> of one entity: a handful of entries kept as one array of
 /// alternating keys and values, in insertion order. Every live entity holds one, so this is about 80 B where a
-/// Dictionary with its buckets and entries is 250-450 B; lookups compare at most a few keys.
+/// Dictionary with its buckets and entries is 250-450 B; lookups compare at most a few keys. Never changed once built,
+/// so Orleans passes it by reference within a silo and serialises the array between silos.
 /// </summary>
+[GenerateSerializer]
+[Immutable]
 internal sealed class SummaryProperties : IReadOnlyDictionary<string, object>
 {
     // Boxes of the small integers summaries carry (floors, counts, columns): shared, so an int property costs no box.
     private static readonly object[] SmallIntegers = CreateSmallIntegers(1024);
 
+    [Id(0)]
     private readonly object[] _entries;
 
     private SummaryProperties(object[] entries) => _entries = entries;

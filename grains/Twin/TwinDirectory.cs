@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using CityTwin.Grains.Geo;
 using CityTwin.Grains.Model;
-using CityTwin.Silo.Streams;
 using NetTopologySuite.Geometries;
 
 namespace CityTwin.Grains.Twin;
@@ -10,9 +9,9 @@ namespace CityTwin.Grains.Twin;
 /// The live read model of one silo's twin: every entity's <see cref="EntitySummary"/> (held in a <see cref="TwinEntry"/>),
 /// a spatial index of entries per entity type, and membership (sensors of a building, buildings of a cell, children of an
 /// area). Grains update it inside the turn that changed them, so a query that follows an acknowledged change sees it (no
-/// lagging index). Changes are also published on the "entity-changes" stream for live pushes.
+/// lagging index). Changes are also published on the entity-changes feed of <see cref="TwinFeeds"/> for live pushes.
 /// </summary>
-public sealed class TwinDirectory(IStreamProvider streams)
+public sealed class TwinDirectory(TwinFeeds feeds)
 {
     private const string BuildingRelation = "building";
     private const string CellRelation = "cell";
@@ -77,7 +76,7 @@ public sealed class TwinDirectory(IStreamProvider streams)
 
         if (publish)
         {
-            _ = streams.GetStream<EntitySummary>(StreamId.Create(TwinStreams.EntityChanges, summary.Id)).OnNextAsync(summary);
+            feeds.EntityChanges.Publish(summary);
         }
     }
 

@@ -1,27 +1,24 @@
-using CityTwin.Grains.Rules;
-using CityTwin.Silo;
-
 namespace CityTwin.Grains.Twin;
 
 /// <summary>The initialise-once and details logic shared by the twin grains whose state is only their definition plus live fields.</summary>
 internal static class TwinEntityStates
 {
     /// <summary>
-    /// First call: applies the definition, publishes the summary and writes the state. Later calls (a reload) keep the
-    /// live state and only put the summary back in the read model, unpublished.
+    /// First call: applies the definition, publishes the summary and writes the state (through <paramref name="write"/>).
+    /// Later calls (a reload) keep the live state and only put the summary back in the read model, unpublished.
     /// </summary>
-    public static async Task InitializeOnceAsync<TState>(IPersistentState<TState> state, TwinDirectory directory, Action<TState> apply)
-        where TState : class, ITwinEntityState, new()
+    public static async Task InitializeOnceAsync<TState>(TState state, TwinDirectory directory, Action<TState> apply, Func<Task> write)
+        where TState : class, ITwinEntityState
     {
-        if (!state.State.IsInitialized)
+        if (!state.IsInitialized)
         {
-            apply(state.State);
-            directory.Upsert(state.State.ToSummary());
-            await state.WriteStateAsync();
+            apply(state);
+            directory.Upsert(state.ToSummary());
+            await write();
             return;
         }
 
-        directory.Upsert(state.State.ToSummary(), publish: false);
+        directory.Upsert(state.ToSummary(), publish: false);
     }
 
     /// <summary>
@@ -34,7 +31,7 @@ internal static class TwinEntityStates
     /// <summary><paramref name="key"/> when it spells <paramref name="id"/>, else <paramref name="id"/>.</summary>
     public static string SharedId(string id, string key) => string.Equals(id, key, StringComparison.Ordinal) ? key : id;
 
-    /// <summary>The summary and a copy of the state, or null before initialisation.</summary>
+    /// <summary>The summary and the state's JSON, or null before initialisation.</summary>
     public static Task<EntityDetails?> DetailsAsync<TState>(TState state) where TState : class, ITwinEntityState =>
-        Task.FromResult(state.IsInitialized ? new EntityDetails(state.ToSummary(), StateSnapshot.Copy(state)) : null);
+        Task.FromResult(state.IsInitialized ? EntityDetails.Of(state.ToSummary(), state) : null);
 }

@@ -1,17 +1,23 @@
-using CityTwin.Silo;
+using CityTwin.Silo.Storage;
+using CityTwin.Silo.WriteBehind;
+using Orleans;
+using Orleans.Runtime;
 
 namespace CityTwin.Grains.Twin;
 
 /// <summary>Stores the district meta data; its presence tells a restarting server to restore rather than regenerate.</summary>
-public sealed class TwinMetaGrain([PersistentState("meta")] IPersistentState<DistrictMeta> state) : Grain, ITwinMetaGrain
+[GrainType("twinmeta")]
+public sealed class TwinMetaGrain([PersistentState("meta", SiloStore.StorageName)] IPersistentState<DistrictMeta> stored)
+    : WriteBehindGrain<DistrictMeta>(stored), ITwinMetaGrain
 {
     /// <inheritdoc />
-    public Task<DistrictMeta?> GetAsync() => Task.FromResult(state.State.IsLoaded ? state.State : null);
+    public Task<DistrictMeta?> GetAsync() => Task.FromResult(State.IsLoaded ? State : null);
 
     /// <inheritdoc />
     public async Task SetAsync(DistrictMeta meta)
     {
-        state.State = meta;
-        await state.WriteStateAsync();
+        ArgumentNullException.ThrowIfNull(meta);
+        PersistentState.State = meta;
+        await WriteStateAsync();
     }
 }

@@ -2,6 +2,8 @@ using System.Globalization;
 using CityTwin.Grains.Model;
 using CityTwin.Grains.Rules;
 using CityTwin.Silo;
+using Orleans;
+using Orleans.Runtime;
 
 namespace CityTwin.Grains.Twin;
 
@@ -11,6 +13,7 @@ namespace CityTwin.Grains.Twin;
 /// long and water meters due a welfare check, and calls only those grains, which re-check their own state before acting.
 /// One timer for the twin rather than one per sensor: 300,000 timers would cost more than a scan of the read model.
 /// </summary>
+[GrainType("twinmonitor")]
 public sealed class TwinMonitorGrain(TwinDirectory directory, TelemetryRuleOptions? options = null) : Grain, ITwinMonitorGrain
 {
     // Calls in flight at once during a scan: enough to keep the silo busy, few enough not to crowd out telemetry.
@@ -26,7 +29,7 @@ public sealed class TwinMonitorGrain(TwinDirectory directory, TelemetryRuleOptio
         _options.Validate();
 
         // KeepAlive: the ticks are the monitor's only activity, and idle collection must not stop it.
-        _timer = RegisterGrainTimer(static (self, _) => self.RunScanAsync(), this,
+        _timer = this.RegisterGrainTimer(static (self, _) => self.RunScanAsync(), this,
             new GrainTimerCreationOptions(_options.MonitorPeriod, _options.MonitorPeriod) { KeepAlive = true });
         return Task.CompletedTask;
     }
@@ -42,7 +45,7 @@ public sealed class TwinMonitorGrain(TwinDirectory directory, TelemetryRuleOptio
 
     private async Task<MonitorScanResult> RunScanAsync()
     {
-        DateTimeOffset now = TimeProvider.GetUtcNow();
+        DateTimeOffset now = this.GetGrainTimeProvider().GetUtcNow();
         var silent = new List<string>();
         var welfare = new List<string>();
         int scanned = 0;

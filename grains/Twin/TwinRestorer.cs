@@ -2,9 +2,10 @@ using System.Reflection;
 using System.Text.Json;
 using CityTwin.Grains.Geo;
 using CityTwin.Grains.Model;
-using CityTwin.Silo;
 using CityTwin.Silo.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans;
+using Orleans.Runtime;
 
 namespace CityTwin.Grains.Twin;
 
@@ -14,28 +15,39 @@ namespace CityTwin.Grains.Twin;
 /// </summary>
 public static class TwinRestorer
 {
-    /// <summary>Restores every twin entity stored in <paramref name="storage"/>; returns how many were restored.</summary>
-    public static async Task<int> RestoreAsync(CityTwin.Silo.Silo silo, IGrainStorage storage, TwinDirectory directory, DistrictMeta meta, CancellationToken cancellationToken = default)
+    /// <summary>The state name every twin entity grain keeps its <see cref="ITwinEntityState"/> under.</summary>
+    public const string EntityStateName = "entity";
+
+    /// <summary>
+    /// Restores into the read model of the silo whose services are <paramref name="services"/> every twin entity stored in
+    /// <paramref name="states"/>, plus the district's projection, geofences and stations from <paramref name="meta"/>;
+    /// returns how many entities were restored.
+    /// </summary>
+    public static async Task<int> RestoreAsync(IServiceProvider services, IStoredStateReader states, DistrictMeta meta, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(states);
+        ArgumentNullException.ThrowIfNull(meta);
+        TwinDirectory directory = services.GetRequiredService<TwinDirectory>();
         var projection = new UtmProjection(meta.UtmZone, meta.UtmNorth);
         directory.Initialize(projection);
-        silo.Services.GetRequiredService<GeofenceRegistry>().Load(meta.Geofences, projection);
+        services.GetRequiredService<GeofenceRegistry>().Load(meta.Geofences, projection);
         foreach (StationDefinition s in meta.Stations)
         {
             directory.Upsert(new EntitySummary(s.Id, EntityType.Station, s.Kind.ToString(), s.Name, "active", s.Position, meta.LoadedAt), publish: false);
         }
 
         int restored = 0;
-        foreach ((string typeName, Type stateType) in EntityStateTypes(silo))
+        foreach ((string grainType, Type stateType) in EntityStateTypes(services))
         {
-            await foreach (KeyValuePair<GrainStateKey, StoredGrainState> stored in storage.ReadAllAsync(typeName, cancellationToken))
+            await foreach (StoredState stored in states.ReadAllAsync(grainType, cancellationToken).WithCancellation(cancellationToken))
             {
-                if (stored.Key.StateName != "entity")
+                if (stored.StateName != EntityStateName)
                 {
                     continue;
                 }
 
-                if (JsonSerializer.Deserialize(stored.Value.Payload, stateType, JsonSerializerOptions.Web) is ITwinEntityState { IsInitialized: true } state)
+                if (JsonSerializer.Deserialize(stored.Payload.Span, stateType, JsonSerializerOptions.Web) is ITwinEntityState { IsInitialized: true } state)
                 {
                     directory.Upsert(state.ToSummary(), publish: false);
                     restored++;
@@ -46,21 +58,31 @@ public static class TwinRestorer
         return restored;
     }
 
-    /// <summary>Grain type names of twin entity grains and the type of their "entity" state.</summary>
-    public static IEnumerable<(string TypeName, Type StateType)> EntityStateTypes(CityTwin.Silo.Silo silo)
+    /// <summary>
+    /// Orleans grain types of the twin entity grains and the type of their "entity" state: the classes of the grains
+    /// assembly that implement <see cref="ITwinEntityGrain"/>, carry a [GrainType] and take an
+    /// <c>[PersistentState("entity", ...)] IPersistentState&lt;T&gt;</c>.
+    /// </summary>
+    public static IEnumerable<(string GrainType, Type StateType)> EntityStateTypes(IServiceProvider services)
     {
-        foreach ((string typeName, Type grainClass) in silo.GrainClasses)
+        ArgumentNullException.ThrowIfNull(services);
+        foreach (Type grainClass in typeof(GrainsAssembly).Assembly.GetTypes())
         {
-            if (!typeof(ITwinEntityGrain).IsAssignableFrom(grainClass))
+            if (!grainClass.IsClass || grainClass.IsAbstract || !typeof(ITwinEntityGrain).IsAssignableFrom(grainClass)
+                || grainClass.GetCustomAttribute<GrainTypeAttribute>() is not { } grainType)
             {
                 continue;
             }
 
-            foreach (ParameterInfo p in grainClass.GetConstructors()[0].GetParameters())
+            foreach (ConstructorInfo constructor in grainClass.GetConstructors())
             {
-                if (p.GetCustomAttribute<PersistentStateAttribute>() is { StateName: "entity" } && p.ParameterType.IsGenericType)
+                foreach (ParameterInfo p in constructor.GetParameters())
                 {
-                    yield return (typeName, p.ParameterType.GetGenericArguments()[0]);
+                    if (p.GetCustomAttribute<PersistentStateAttribute>() is { StateName: EntityStateName }
+                        && p.ParameterType.IsGenericType && p.ParameterType.GetGenericTypeDefinition() == typeof(IPersistentState<>))
+                    {
+                        yield return (grainType.GetGrainType(services, grainClass).ToString(), p.ParameterType.GetGenericArguments()[0]);
+                    }
                 }
             }
         }

@@ -1,24 +1,37 @@
+using CityTwin.Grains.Cases;
+using CityTwin.Grains.Rules;
 using CityTwin.Silo;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.Hosting;
 
 namespace CityTwin.Grains.Twin;
 
-/// <summary>Adds the twin's grains and per-silo services (read model, alert bus) to a silo.</summary>
+/// <summary>Adds the twin's per-silo services (read model, feeds, alert bus, case loop services) to an Orleans silo.</summary>
 public static class TwinSiloBuilderExtensions
 {
-    /// <summary>Adds every grain class of the grains assembly and the twin's services.</summary>
-    public static SiloBuilder AddTwin(this SiloBuilder builder) => builder
-        .AddGrains(typeof(GrainsAssembly).Assembly)
-        .ConfigureServices(services =>
+    /// <summary>
+    /// Registers the twin's services; Orleans finds the grain classes itself (the grains assembly is referenced). Rule
+    /// options (<see cref="TelemetryRuleOptions"/>, <see cref="MuckTruckOptions"/>) and the <see cref="CaseCatalogue"/>
+    /// registered by the caller, before or after this call, take precedence over the defaults.
+    /// </summary>
+    public static ISiloBuilder AddTwin(this ISiloBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.ConfigureServices(services =>
         {
+            services.AddSingleton<TwinFeeds>();
             services.AddSingleton<TwinDirectory>();
             services.AddSingleton<AlertBus>();
-            services.AddSingleton(_ => Cases.CaseCatalogue.LoadDefault());
-            services.AddSingleton<Cases.CaseIndex>();
-            services.AddSingleton<Cases.CasePlaceLocator>();
-            services.AddSingleton<Cases.DispatchPlanner>();
-            services.AddSingleton<Cases.CaseIntake>();
-            services.AddSingleton<GeofenceRegistry>();
-            services.AddSingleton<CityTwin.Grains.Rules.MuckTruckOptions>();
+            services.TryAddSingleton(_ => CaseCatalogue.LoadDefault());
+            services.AddSingleton<CaseIndex>();
+            services.AddSingleton<CasePlaceLocator>();
+            services.AddSingleton<DispatchPlanner>();
+            services.AddSingleton<CaseIntake>();
+
+            // The registry stamps summaries with the grains' clock (virtual in forks and drills), not the silo's own.
+            services.AddSingleton(sp => new GeofenceRegistry(sp.GetRequiredService<TwinDirectory>(), sp.GetGrainTimeProvider()));
+            services.TryAddSingleton<MuckTruckOptions>();
         });
+    }
 }

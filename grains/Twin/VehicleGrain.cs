@@ -1,7 +1,10 @@
 using CityTwin.Grains.Geo;
 using CityTwin.Grains.Model;
 using CityTwin.Grains.Rules;
-using CityTwin.Silo;
+using CityTwin.Silo.Storage;
+using CityTwin.Silo.WriteBehind;
+using Orleans;
+using Orleans.Runtime;
 
 namespace CityTwin.Grains.Twin;
 
@@ -11,37 +14,40 @@ namespace CityTwin.Grains.Twin;
 /// site when seen uncovered or overloaded at a checkpoint (once per checkpoint visit).
 /// </summary>
 /// <remarks>
-/// Positions are not written to storage one by one: the event log already holds them durably, and the runtime writes
-/// the changed state on deactivation, checkpoint and shutdown. Definition and dispatch changes are written at once.
+/// Positions are not written to storage one by one: the event log already holds them durably, and
+/// <see cref="WriteBehindGrain{TState}"/> writes the changed state on deactivation, checkpoint and shutdown. Definition and dispatch changes are written at once.
 /// </remarks>
+[GrainType("vehicle")]
 public sealed class VehicleGrain(
-    [PersistentState("entity")] IPersistentState<VehicleState> state,
+    [PersistentState("entity", SiloStore.StorageName)] IPersistentState<VehicleState> entity,
     TwinDirectory directory,
     AlertBus alerts,
     GeofenceRegistry geofences,
-    MuckTruckOptions options) : Grain, IVehicleGrain
+    MuckTruckOptions options) : WriteBehindGrain<VehicleState>(entity), IVehicleGrain
 {
     private bool _lookedForGeofences;
 
     /// <inheritdoc />
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         options.Validate();
-        state.State.NormalizeTrack(options.TrajectoryCapacity);
-        return Task.CompletedTask;
+        await base.OnActivateAsync(cancellationToken);
+
+        // After the stored fingerprint was taken: a ring trimmed to a smaller capacity counts as a change to write.
+        State.NormalizeTrack(options.TrajectoryCapacity);
     }
 
     /// <inheritdoc />
     public async Task InitializeAsync(VehicleDefinition definition)
     {
         ArgumentNullException.ThrowIfNull(definition);
-        if (definition.Id != GetPrimaryKeyString())
+        if (definition.Id != this.GetPrimaryKeyString())
         {
-            throw new ArgumentException($"Definition id '{definition.Id}' does not match grain key '{GetPrimaryKeyString()}'.", nameof(definition));
+            throw new ArgumentException($"Definition id '{definition.Id}' does not match grain key '{this.GetPrimaryKeyString()}'.", nameof(definition));
         }
 
         ValidatePoint(definition.Position, nameof(definition));
-        VehicleState s = state.State;
+        VehicleState s = State;
         if (!s.IsInitialized)
         {
             s.Position = definition.Position;
@@ -50,7 +56,7 @@ public sealed class VehicleGrain(
         }
 
         s.Definition = definition;
-        await state.WriteStateAsync();
+        await WriteStateAsync();
         directory.Upsert(s.ToSummary());
     }
 
@@ -91,7 +97,7 @@ public sealed class VehicleGrain(
             return;
         }
 
-        directory.Upsert(state.State.ToSummary());
+        directory.Upsert(State.ToSummary());
         if (raised is not null)
         {
             foreach (Alert alert in raised)
@@ -105,20 +111,20 @@ public sealed class VehicleGrain(
     public async Task SetDispatchAsync(string? caseId, string status)
     {
         RequireDefinition();
-        VehicleState s = state.State;
+        VehicleState s = State;
         s.CaseId = string.IsNullOrWhiteSpace(caseId) ? null : caseId;
         s.Status = !string.IsNullOrWhiteSpace(status) ? status.Trim() : s.CaseId is null ? "available" : "dispatched";
         s.UpdatedAt = TimeProvider.GetUtcNow();
 
         // Dispatch is a command, not telemetry: nothing else holds it durably, so it is written at once.
-        await state.WriteStateAsync();
+        await WriteStateAsync();
         directory.Upsert(s.ToSummary());
     }
 
     /// <inheritdoc />
     public async Task<bool> ClaimAsync(string caseId, bool force)
     {
-        VehicleState s = state.State;
+        VehicleState s = State;
         if (!s.IsInitialized || (!force && s.CaseId is not null && s.CaseId != caseId))
         {
             return false;
@@ -131,14 +137,14 @@ public sealed class VehicleGrain(
     /// <inheritdoc />
     public Task<VehiclePosition[]?> GetTrajectoryAsync(int limit)
     {
-        VehicleState s = state.State;
+        VehicleState s = State;
         return Task.FromResult(s.IsInitialized ? s.Latest(Math.Clamp(limit, 0, options.TrajectoryCapacity)) : null);
     }
 
     /// <inheritdoc />
     public Task<EntityDetails?> GetDetailsAsync()
     {
-        VehicleState s = state.State;
+        VehicleState s = State;
         if (!s.IsInitialized)
         {
             return Task.FromResult<EntityDetails?>(null);
@@ -159,7 +165,7 @@ public sealed class VehicleGrain(
             lastSite = s.LastSiteId is null ? null : new { id = s.LastSiteId, leftAt = s.LastSiteExitAt },
             trajectory = new { kept = s.Track.Count, recorded = s.Recorded, capacity = options.TrajectoryCapacity },
         };
-        return Task.FromResult<EntityDetails?>(new EntityDetails(s.ToSummary(), view));
+        return Task.FromResult<EntityDetails?>(EntityDetails.Of(s.ToSummary(), view));
     }
 
     private static void ValidatePoint(GeoPoint p, string parameter)
@@ -185,12 +191,12 @@ public sealed class VehicleGrain(
     }
 
     private VehicleDefinition RequireDefinition() =>
-        state.State.Definition ?? throw new InvalidOperationException($"Vehicle '{GetPrimaryKeyString()}' was never initialised.");
+        State.Definition ?? throw new InvalidOperationException($"Vehicle '{this.GetPrimaryKeyString()}' was never initialised.");
 
     /// <summary>Applies one fix; false when it is older than (or a repeat of) the latest applied fix and was ignored.</summary>
     private bool Apply(VehicleDefinition definition, VehiclePosition reported, ref List<Alert>? raised)
     {
-        VehicleState s = state.State;
+        VehicleState s = State;
         if (s.LastFixAt is { } last && (reported.At < last || (reported.At == last && reported.Position == s.Position)))
         {
             // Late or replayed fixes would move the vehicle backwards in time; the event log still holds them.
@@ -217,7 +223,7 @@ public sealed class VehicleGrain(
 
     private void Supervise(VehicleDefinition definition, VehiclePosition fix, long sequence, DateTimeOffset? previousAt, ref List<Alert>? raised)
     {
-        VehicleState s = state.State;
+        VehicleState s = State;
         IReadOnlyList<GeofenceDefinition> inside = geofences.Containing(fix.Position);
         foreach (string id in s.Geofences)
         {
@@ -272,7 +278,7 @@ public sealed class VehicleGrain(
 
     private Alert ViolationAlert(VehicleDefinition definition, VehiclePosition fix, GeofenceDefinition checkpoint, IReadOnlyList<string> reasons)
     {
-        VehicleState s = state.State;
+        VehicleState s = State;
         long? exit = s.LastSiteExitSequence;
         bool fromSiteExit = exit is { } e && e >= s.OldestSequence;
         VehiclePosition[] trip = s.Range(exit ?? s.OldestSequence);

@@ -1,35 +1,42 @@
+using CityTwin.Grains;
 using CityTwin.Grains.Twin;
+using CityTwin.Scenarios.Loading;
 using CityTwin.Silo;
 using CityTwin.Silo.EventLog;
-using CityTwin.Silo.Reminders;
+using CityTwin.Silo.Quiescence;
 using CityTwin.Silo.Storage;
+using CityTwin.Silo.WriteBehind;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Hosting;
+using Orleans.Metadata;
+using Orleans.Runtime;
 
 namespace CityTwin.Scenarios.Forks;
 
 /// <summary>
-/// A copy of the twin in a silo of its own: its own in-memory storage, reminder table and event log, and a virtual
-/// clock the scenario runner advances. The live twin is checkpointed and its stored states copied; after that the two
-/// share no object, so nothing a fork does can write to the live twin.
+/// A copy of the twin in an Orleans silo of its own, in this process: its own cluster id and loopback port, memory
+/// storage seeded from the live twin's stored states, its own event log, and a virtual clock the scenario runner advances
+/// (Orleans' keyed time providers of grains and reminders). The live twin is checkpointed first so storage holds it as it
+/// is now; after that the two share no object and no cluster, so nothing a fork does can write to the live twin. Live
+/// reminders are not copied: open cases are carried over frozen, and only what the scenario raises runs an SLA clock.
 /// </summary>
 public sealed class TwinFork : IAsyncDisposable
 {
-    private TwinFork(string id, CityTwin.Silo.Silo silo, VirtualTimeProvider clock, MemoryGrainStorage storage, MemoryReminderTable reminders, MemoryEventLog eventLog)
+    private TwinFork(string id, EmbeddedSilo silo, VirtualTimeProvider clock, MemoryGrainStorage storage)
     {
         Id = id;
         Silo = silo;
         Clock = clock;
         Storage = storage;
-        Reminders = reminders;
-        EventLog = eventLog;
         Directory = silo.Services.GetRequiredService<TwinDirectory>();
+        EventLog = silo.Store.EventLog;
     }
 
     /// <summary>The fork's id.</summary>
     public string Id { get; }
 
     /// <summary>The fork's silo.</summary>
-    public CityTwin.Silo.Silo Silo { get; }
+    public EmbeddedSilo Silo { get; }
 
     /// <summary>The fork's simulated clock.</summary>
     public VirtualTimeProvider Clock { get; }
@@ -37,81 +44,78 @@ public sealed class TwinFork : IAsyncDisposable
     /// <summary>The fork's read model.</summary>
     public TwinDirectory Directory { get; }
 
-    /// <summary>The fork's grain storage (memory).</summary>
+    /// <summary>The fork's grain storage (memory, seeded from the live twin).</summary>
     public MemoryGrainStorage Storage { get; }
 
-    /// <summary>The fork's reminder table (memory).</summary>
-    public MemoryReminderTable Reminders { get; }
-
     /// <summary>The fork's own event log (memory): inputs injected into the fork land here, never in the live log.</summary>
-    public MemoryEventLog EventLog { get; }
+    public IEventLog EventLog { get; }
 
     /// <summary>
-    /// Forks <paramref name="live"/>: checkpoints it, copies every stored grain state and reminder, starts a new silo
-    /// on a virtual clock reading <paramref name="start"/> (default: the live clock's now) and rebuilds its read model.
+    /// Forks the live twin whose silo services are <paramref name="live"/> and whose store is <paramref name="liveStore"/>:
+    /// checkpoints it, copies every stored grain state, starts a new silo on a virtual clock reading <paramref name="start"/>
+    /// (default: the live clock's now) and rebuilds its read model and case list.
     /// </summary>
     public static async Task<TwinFork> CreateAsync(
-        CityTwin.Silo.Silo live, IGrainStorage liveStorage, IReminderTable? liveReminders, DateTimeOffset? start = null,
-        Action<SiloBuilder>? configure = null, CancellationToken cancellationToken = default)
+        IServiceProvider live, SiloStore liveStore, DateTimeOffset? start = null, Action<ISiloBuilder>? configure = null,
+        CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(live);
+        ArgumentNullException.ThrowIfNull(liveStore);
         string id = Guid.NewGuid().ToString("N")[..12];
-        await live.CheckpointAsync(cancellationToken);
-        var clock = new VirtualTimeProvider(start ?? live.TimeProvider.GetUtcNow());
-        var storage = new MemoryGrainStorage(clock);
-        foreach (string grainType in live.GrainClasses.Keys)
+        await SiloCheckpoint.RunAsync(live, cancellationToken);
+        var storage = new MemoryGrainStorage();
+        foreach (string grainType in GrainTypes(live))
         {
-            await foreach (KeyValuePair<GrainStateKey, StoredGrainState> state in liveStorage.ReadAllAsync(grainType, cancellationToken))
+            await foreach (StoredState state in liveStore.States.ReadAllAsync(grainType, cancellationToken))
             {
-                await storage.WriteAsync(state.Key, state.Value.Payload, 0, cancellationToken);
+                storage.Seed(state);
             }
         }
 
-        var reminders = new MemoryReminderTable();
-        if (liveReminders is not null)
+        var tracker = new WorkTracker();
+        var clock = new VirtualTimeProvider(start ?? live.GetGrainTimeProvider().GetUtcNow(), tracker);
+        var options = new SiloOptions
         {
-            foreach (ReminderEntry entry in await liveReminders.ReadAllAsync(cancellationToken))
+            Name = $"fork-{id}",
+            ClusterId = $"fork-{id}",
+
+            // Simulated hours pass in real seconds; keep the fork's grains until the fork is released.
+            CollectionAge = TimeSpan.FromDays(1),
+        };
+        EmbeddedSilo silo = await TwinSilo.StartAsync(SiloStore.CreateMemory(storage), options, clock, configure, cancellationToken: cancellationToken);
+        var fork = new TwinFork(id, silo, clock, storage);
+        try
+        {
+            TwinStartupResult started = await TwinStartup.RunAsync(silo.Services, storage, cancellationToken: cancellationToken);
+            if (started.District is null)
             {
-                await reminders.UpsertAsync(entry, cancellationToken);
+                throw new InvalidOperationException("The live twin has no district loaded; there is nothing to fork.");
             }
+
+            await silo.WaitForQuiescenceAsync(cancellationToken);
         }
-
-        var eventLog = new MemoryEventLog();
-        var builder = new SiloBuilder()
-            .AddTwin()
-            .UseStorage(storage)
-            .UseReminderTable(reminders)
-            .UseTimeProvider(clock)
-            .ConfigureServices(s => s.AddSingleton<IEventLog>(eventLog))
-            .Configure(o =>
-            {
-                o.Name = $"fork-{id}";
-
-                // Simulated hours pass in real seconds; keep the fork's grains until the fork is released.
-                o.CollectionAge = TimeSpan.FromDays(1);
-            });
-        configure?.Invoke(builder);
-        CityTwin.Silo.Silo silo = builder.Build();
-        await silo.StartAsync(cancellationToken);
-        var fork = new TwinFork(id, silo, clock, storage, reminders, eventLog);
-        DistrictMeta? meta = await silo.GrainFactory.GetGrain<ITwinMetaGrain>("current").GetAsync();
-        if (meta is null)
+        catch
         {
             await fork.DisposeAsync();
-            throw new InvalidOperationException("The live twin has no district loaded; there is nothing to fork.");
+            throw;
         }
 
-        await TwinRestorer.RestoreAsync(silo, storage, fork.Directory, meta, cancellationToken);
-        await silo.GrainFactory.GetGrain<ITwinMonitorGrain>(ITwinMonitorGrain.Key).StartAsync();
-        await Grains.Cases.CaseLoop.StartAsync(silo, storage, cancellationToken);
         return fork;
     }
 
-    /// <summary>Stops the fork's silo and drops its data.</summary>
-    public async ValueTask DisposeAsync()
+    /// <summary>The Orleans grain type names of the twin's grain classes, as the silo whose services are <paramref name="silo"/> knows them.</summary>
+    public static IEnumerable<string> GrainTypes(IServiceProvider silo)
     {
-        await Silo.DisposeAsync();
-        await Storage.DisposeAsync();
-        await Reminders.DisposeAsync();
-        await EventLog.DisposeAsync();
+        GrainClassMap classes = silo.GetRequiredService<GrainClassMap>();
+        foreach (GrainType type in silo.GetRequiredService<IClusterManifestProvider>().LocalGrainManifest.Grains.Keys)
+        {
+            if (classes.TryGetGrainClass(type, out Type? grainClass) && grainClass?.Assembly == typeof(GrainsAssembly).Assembly)
+            {
+                yield return type.ToString()!;
+            }
+        }
     }
+
+    /// <summary>Stops the fork's silo and drops its data.</summary>
+    public ValueTask DisposeAsync() => Silo.DisposeAsync();
 }

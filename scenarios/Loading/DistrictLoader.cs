@@ -17,13 +17,13 @@ public static class DistrictLoader
 {
     private const int Chunk = 5_000;
 
-    /// <summary>Loads <paramref name="district"/> into <paramref name="silo"/> and records it as the twin's district.</summary>
-    public static async Task<LoadReport> LoadAsync(CityTwin.Silo.Silo silo, District.District district, IProgress<LoadProgress>? progress = null, CancellationToken cancellationToken = default)
+    /// <summary>Loads <paramref name="district"/> into the silo whose services are <paramref name="silo"/> and records it as the twin's district.</summary>
+    public static async Task<LoadReport> LoadAsync(IServiceProvider silo, District.District district, IProgress<LoadProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var watch = Stopwatch.StartNew();
-        TwinDirectory directory = silo.Services.GetRequiredService<TwinDirectory>();
+        TwinDirectory directory = silo.GetRequiredService<TwinDirectory>();
         directory.Initialize(district.CreateProjection());
-        IGrainFactory f = silo.GrainFactory;
+        IGrainFactory f = silo.GetRequiredService<IGrainFactory>();
         var locator = new AreaLocator(district.Areas);
         var counts = new Dictionary<string, int>();
 
@@ -83,12 +83,12 @@ public static class DistrictLoader
             Seed = district.Options.Seed,
             UtmZone = district.UtmZone,
             UtmNorth = district.UtmNorth,
-            LoadedAt = silo.TimeProvider.GetUtcNow(),
+            LoadedAt = silo.GetGrainTimeProvider().GetUtcNow(),
             Counts = counts,
             Geofences = district.Geofences.Select(g => new GeofenceDefinition(g.Id, g.Kind, g.Name, g.Centre, g.Boundary, g.RadiusM)).ToArray(),
             Stations = district.Stations.Select(s => new StationDefinition(s.Id, s.Kind, s.Name, s.Position)).ToArray(),
         };
-        silo.Services.GetRequiredService<GeofenceRegistry>().Load(meta.Geofences, projection);
+        silo.GetRequiredService<GeofenceRegistry>().Load(meta.Geofences, projection);
         foreach (StationDefinition s in meta.Stations)
         {
             directory.Upsert(new EntitySummary(s.Id, EntityType.Station, s.Kind.ToString(), s.Name, "active", s.Position, meta.LoadedAt), publish: false);

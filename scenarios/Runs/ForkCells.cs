@@ -45,7 +45,7 @@ internal sealed class ForkCells
     public int IndexOf(string? cellId) => cellId is not null && _indexById.TryGetValue(cellId, out int i) ? i : -1;
 
     /// <summary>Reads every cell of the fork.</summary>
-    public static async Task<ForkCells> ReadAsync(CityTwin.Silo.Silo silo, TwinDirectory directory, CancellationToken cancellationToken)
+    public static async Task<ForkCells> ReadAsync(CityTwin.Silo.EmbeddedSilo silo, TwinDirectory directory, CancellationToken cancellationToken)
     {
         EntitySummary[] summaries = directory.OfType(EntityType.Cell).ToArray();
         if (summaries.Length == 0)
@@ -132,10 +132,10 @@ internal sealed class ForkCells
             // The cell grain's state carries its CellDefinition; it is read by field name so the state's shape (flat or
             // nested) does not matter. Summary properties are the fallback.
             Dictionary<string, JsonElement>? fields = null;
-            if (details?.State is { } state)
+            if (details is not null)
             {
                 fields = new Dictionary<string, JsonElement>(StringComparer.OrdinalIgnoreCase);
-                Collect(JsonSerializer.SerializeToElement(state, state.GetType(), JsonSerializerOptions.Web), fields, 0);
+                Collect(details.ReadState(), fields, 0);
             }
 
             (int column, int row) = ParseId(summary.Id);

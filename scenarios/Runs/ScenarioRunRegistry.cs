@@ -3,7 +3,7 @@ using CityTwin.Grains.Twin;
 using CityTwin.Scenarios.Forks;
 using CityTwin.Scenarios.Replay;
 using CityTwin.Silo.EventLog;
-using CityTwin.Silo.Streams;
+using CityTwin.Silo.Feed;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -11,13 +11,13 @@ namespace CityTwin.Scenarios.Runs;
 
 /// <summary>
 /// The runs of one server: each run gets its own fork (made by <c>forkFactory</c>), runs in the background with at most
-/// <c>maxConcurrent</c> at once (the rest queue), publishes progress on the "scenario-progress" stream, can be cancelled,
+/// <c>maxConcurrent</c> at once (the rest queue), publishes progress on a feed (the hub pushes it), can be cancelled,
 /// and releases its fork when it finishes. Finished runs are kept for reading up to <c>keepFinished</c>.
 /// </summary>
 public sealed class ScenarioRunRegistry : IAsyncDisposable
 {
     private readonly Func<DateTimeOffset?, CancellationToken, Task<TwinFork>> _forkFactory;
-    private readonly IStreamProvider? _progressStreams;
+    private readonly ChangeFeed<ScenarioProgress>? _progress;
     private readonly IEventLog? _recordedLog;
     private readonly int _keepFinished;
     private readonly SemaphoreSlim _slots;
@@ -28,17 +28,17 @@ public sealed class ScenarioRunRegistry : IAsyncDisposable
 
     /// <summary>Creates a registry.</summary>
     /// <param name="forkFactory">Forks the twin at an optional simulated start time.</param>
-    /// <param name="progressStreams">The live silo's streams, for progress pushes; null for none.</param>
+    /// <param name="progress">The feed progress is published on, for pushes; null for none.</param>
     /// <param name="recordedLog">The live event log replays read from; null disables replays.</param>
     /// <param name="maxConcurrent">Runs that may execute at once.</param>
     /// <param name="keepFinished">Finished runs kept for reading.</param>
     /// <param name="logger">Logger.</param>
-    public ScenarioRunRegistry(Func<DateTimeOffset?, CancellationToken, Task<TwinFork>> forkFactory, IStreamProvider? progressStreams = null,
+    public ScenarioRunRegistry(Func<DateTimeOffset?, CancellationToken, Task<TwinFork>> forkFactory, ChangeFeed<ScenarioProgress>? progress = null,
         IEventLog? recordedLog = null, int maxConcurrent = 2, int keepFinished = 100, ILogger? logger = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxConcurrent, 1);
         _forkFactory = forkFactory;
-        _progressStreams = progressStreams;
+        _progress = progress;
         _recordedLog = recordedLog;
         _keepFinished = keepFinished;
         _slots = new SemaphoreSlim(maxConcurrent, maxConcurrent);
@@ -172,10 +172,7 @@ public sealed class ScenarioRunRegistry : IAsyncDisposable
     private void Publish(ScenarioRun run, ScenarioProgress progress)
     {
         run.SetProgress(progress.Progress, progress.SimulatedTime);
-        if (_progressStreams is not null)
-        {
-            _ = _progressStreams.GetStream<ScenarioProgress>(StreamId.Create(TwinStreams.ScenarioProgress, run.Id)).OnNextAsync(progress with { RunId = run.Id });
-        }
+        _progress?.Publish(progress with { RunId = run.Id });
     }
 
     private void Evict()

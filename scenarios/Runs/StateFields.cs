@@ -1,7 +1,6 @@
 using System.Text.Json;
 using CityTwin.Grains.Model;
 using CityTwin.Grains.Twin;
-using CityTwin.Silo;
 
 namespace CityTwin.Scenarios.Runs;
 
@@ -17,9 +16,9 @@ internal sealed class StateFields
     private StateFields(EntitySummary summary, EntityDetails? details)
     {
         _summary = summary;
-        if (details?.State is { } state)
+        if (details is not null)
         {
-            Collect(JsonSerializer.SerializeToElement(state, state.GetType(), JsonSerializerOptions.Web), 0);
+            Collect(details.ReadState(), 0);
         }
     }
 

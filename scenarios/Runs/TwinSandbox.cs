@@ -1,11 +1,7 @@
-using CityTwin.Grains.Twin;
 using CityTwin.Scenarios.Forks;
 using CityTwin.Scenarios.Loading;
 using CityTwin.Silo;
-using CityTwin.Silo.EventLog;
-using CityTwin.Silo.Reminders;
 using CityTwin.Silo.Storage;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace CityTwin.Scenarios.Runs;
 
@@ -15,49 +11,21 @@ namespace CityTwin.Scenarios.Runs;
 /// </summary>
 public sealed class TwinSandbox : IAsyncDisposable
 {
-    private TwinSandbox(CityTwin.Silo.Silo silo, MemoryGrainStorage storage, MemoryReminderTable reminders, MemoryEventLog eventLog)
-    {
-        Silo = silo;
-        Storage = storage;
-        Reminders = reminders;
-        EventLog = eventLog;
-    }
+    private TwinSandbox(EmbeddedSilo silo) => Silo = silo;
 
     /// <summary>The sandbox's silo.</summary>
-    public CityTwin.Silo.Silo Silo { get; }
+    public EmbeddedSilo Silo { get; }
 
-    /// <summary>Its storage.</summary>
-    public MemoryGrainStorage Storage { get; }
-
-    /// <summary>Its reminders.</summary>
-    public MemoryReminderTable Reminders { get; }
-
-    /// <summary>Its event log.</summary>
-    public MemoryEventLog EventLog { get; }
-
-    /// <summary>Loads <paramref name="district"/> into a new in-memory silo.</summary>
-    public static async Task<TwinSandbox> CreateAsync(District.District district, TimeProvider? clock = null, CancellationToken cancellationToken = default)
+    /// <summary>Loads <paramref name="district"/> into a new in-memory silo (on <paramref name="clock"/> when given).</summary>
+    public static async Task<TwinSandbox> CreateAsync(District.District district, VirtualTimeProvider? clock = null, CancellationToken cancellationToken = default)
     {
-        var storage = new MemoryGrainStorage(clock);
-        var reminders = new MemoryReminderTable();
-        var eventLog = new MemoryEventLog();
-        var builder = new SiloBuilder()
-            .AddTwin()
-            .UseStorage(storage)
-            .UseReminderTable(reminders)
-            .ConfigureServices(s => s.AddSingleton<IEventLog>(eventLog))
-            .Configure(o => o.Name = $"sandbox-{Guid.NewGuid():N}"[..20]);
-        if (clock is not null)
-        {
-            builder.UseTimeProvider(clock);
-        }
-
-        CityTwin.Silo.Silo silo = builder.Build();
-        await silo.StartAsync(cancellationToken);
-        var sandbox = new TwinSandbox(silo, storage, reminders, eventLog);
+        var options = new SiloOptions { Name = $"sandbox-{Guid.NewGuid():N}"[..20] };
+        options.ClusterId = options.Name;
+        EmbeddedSilo silo = await TwinSilo.StartAsync(SiloStore.CreateMemory(), options, clock, cancellationToken: cancellationToken);
+        var sandbox = new TwinSandbox(silo);
         try
         {
-            await DistrictLoader.LoadAsync(silo, district, null, cancellationToken);
+            await TwinStartup.RunAsync(silo.Services, silo.Store.States, _ => Task.FromResult(district), cancellationToken: cancellationToken);
         }
         catch
         {
@@ -70,14 +38,8 @@ public sealed class TwinSandbox : IAsyncDisposable
 
     /// <summary>Forks the sandbox at a simulated start (default: its clock's now).</summary>
     public Task<TwinFork> ForkAsync(DateTimeOffset? start = null, CancellationToken cancellationToken = default) =>
-        TwinFork.CreateAsync(Silo, Storage, Reminders, start, null, cancellationToken);
+        TwinFork.CreateAsync(Silo.Services, Silo.Store, start, null, cancellationToken);
 
     /// <summary>Stops the silo and drops its data.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        await Silo.DisposeAsync();
-        await Storage.DisposeAsync();
-        await Reminders.DisposeAsync();
-        await EventLog.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => Silo.DisposeAsync();
 }

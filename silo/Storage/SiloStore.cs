@@ -1,28 +1,62 @@
 using System.Globalization;
 using CityTwin.Silo.EventLog;
-using CityTwin.Silo.Reminders;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
+using Orleans.Configuration;
+using Orleans.Hosting;
+using Orleans.Providers;
+using Orleans.Runtime;
+using Orleans.Serialization.Serializers;
+using Orleans.Storage;
 
 namespace CityTwin.Silo.Storage;
 
 /// <summary>
-/// The three durable parts of a silo (grain storage, event log, reminders) opened together over one
-/// database, so a silo, fork or test has a single thing to open and dispose.
+/// The durable parts of a silo over one database: grain state and reminders (Orleans' ADO.NET providers on PostgreSQL
+/// and SQLite, our memory provider and Orleans' in-memory reminders for memory), the event log, and a reader of stored
+/// states. Opening applies the schema (silo/Sql) and migrates a pre-Orleans database; <see cref="ConfigureSilo"/> wires
+/// the providers into an Orleans silo.
 /// </summary>
 public sealed class SiloStore : IAsyncDisposable
 {
-    private readonly NpgsqlDataSource? _dataSource;
+    /// <summary>The name grains give their storage: <c>[PersistentState("entity", SiloStore.StorageName)]</c>; also the default storage.</summary>
+    public const string StorageName = "twin";
+
+    /// <summary>The Orleans ServiceId every CityTwin silo runs with; stored rows are keyed by it.</summary>
+    public const string ServiceId = "citytwin";
+
+    /// <summary>Orleans' ADO.NET invariant for PostgreSQL.</summary>
+    internal const string PostgresInvariant = "Npgsql";
+
+    /// <summary>
+    /// Orleans' ADO.NET invariant for SQLite. Orleans 10.4.2 knows SQLite as "System.Data.SQLite" and serves it with
+    /// Microsoft.Data.Sqlite; "Microsoft.Data.Sqlite" is not a key it knows and fails the silo's start.
+    /// </summary>
+    internal const string SqliteInvariant = "System.Data.SQLite";
+
+    // Thousands of grains activate at once when a district loads; without a cap each state read would take a connection
+    // of its own and exhaust the server's max_connections. A "Maximum Pool Size" in the connection string still wins.
+    private const int DefaultMaxPoolSize = 24;
+
+    private readonly NpgsqlDataSource? _postgres;
+    private readonly SqliteDataSource? _sqlite;
+    private readonly MemoryGrainStorage? _memory;
     private int _disposed;
 
-    private SiloStore(StoreKind kind, string description, IGrainStorage storage, IEventLog eventLog, IReminderTable reminders, NpgsqlDataSource? dataSource)
+    private SiloStore(StoreKind kind, string description, string? connectionString, IEventLog eventLog, IStoredStateReader states,
+        NpgsqlDataSource? postgres, SqliteDataSource? sqlite, MemoryGrainStorage? memory, StoreMigration? migration)
     {
         Kind = kind;
         Description = description;
-        Storage = storage;
+        ConnectionString = connectionString;
         EventLog = eventLog;
-        Reminders = reminders;
-        _dataSource = dataSource;
+        States = states;
+        Migration = migration;
+        _postgres = postgres;
+        _sqlite = sqlite;
+        _memory = memory;
     }
 
     /// <summary>The kind of store.</summary>
@@ -31,32 +65,89 @@ public sealed class SiloStore : IAsyncDisposable
     /// <summary>Where the store lives, for logs and status pages (never contains a password).</summary>
     public string Description { get; }
 
-    /// <summary>Grain state storage.</summary>
-    public IGrainStorage Storage { get; }
+    /// <summary>
+    /// The normalized connection string the providers use (SQLite: absolute file path, pooling; PostgreSQL: with the
+    /// pool cap); null for memory. It may hold a password: never log it, log <see cref="Description"/>.
+    /// </summary>
+    public string? ConnectionString { get; }
 
     /// <summary>The durable input log.</summary>
     public IEventLog EventLog { get; }
 
-    /// <summary>The reminder table.</summary>
-    public IReminderTable Reminders { get; }
+    /// <summary>Lists stored grain states without activating grains (read-model rebuild, fork seeding).</summary>
+    public IStoredStateReader States { get; }
+
+    /// <summary>What opening copied from a pre-Orleans CityTwin database, or null when there was nothing to migrate.</summary>
+    public StoreMigration? Migration { get; }
 
     /// <summary>
-    /// Opens the store described by <paramref name="options"/> and creates its schema if missing. A memory
-    /// store is new and empty on every call. Failures name the store and its target, never the password.
+    /// Opens the store described by <paramref name="options"/>, creates its schema if missing and migrates the tables
+    /// of a pre-Orleans build. A memory store is new and empty on every call. Failures name the store and its target,
+    /// never the password.
     /// </summary>
     public static Task<SiloStore> OpenAsync(StoreOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         return options.Kind switch
         {
-            StoreKind.Memory => OpenMemoryAsync(),
+            StoreKind.Memory => Task.FromResult(CreateMemory()),
             StoreKind.Sqlite => OpenSqliteAsync(options.ConnectionString, cancellationToken),
             StoreKind.Postgres => OpenPostgresAsync(options.ConnectionString, cancellationToken),
             _ => throw new ArgumentOutOfRangeException(nameof(options), options.Kind, "Unknown store kind."),
         };
     }
 
-    /// <summary>Commits pending writes and appends, then closes every connection.</summary>
+    /// <summary>
+    /// A memory store over <paramref name="storage"/> (a fork's storage seeded with the live twin's states) or a new
+    /// empty one, with a fresh memory event log. Silos configured with it share <paramref name="storage"/>, so a silo
+    /// restarted on the same store finds its states.
+    /// </summary>
+    public static SiloStore CreateMemory(MemoryGrainStorage? storage = null)
+    {
+        storage ??= new MemoryGrainStorage();
+        return new SiloStore(StoreKind.Memory, "memory (in-process, not durable)", null, new MemoryEventLog(), storage, null, null, storage, null);
+    }
+
+    /// <summary>
+    /// Registers this store's grain storage with <paramref name="silo"/> under <see cref="StorageName"/> and as the
+    /// default storage, and its reminder service: Orleans' ADO.NET providers with <see cref="TwinStateSerializer"/> on
+    /// PostgreSQL and SQLite, <see cref="MemoryGrainStorage"/> and Orleans' in-memory reminders for memory. The silo
+    /// must run with ServiceId <see cref="ServiceId"/>. The store must outlive the silo.
+    /// </summary>
+    public void ConfigureSilo(ISiloBuilder silo)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        switch (Kind)
+        {
+            case StoreKind.Memory:
+                MemoryGrainStorage memory = _memory!;
+                silo.ConfigureServices(services =>
+                {
+                    services.AddKeyedSingleton<IGrainStorage>(StorageName, (sp, _) =>
+                    {
+                        memory.UseActivators(sp.GetRequiredService<IActivatorProvider>());
+                        return memory;
+                    });
+                    AddDefaultStorage(services);
+                });
+                silo.UseInMemoryReminderService();
+                break;
+
+            case StoreKind.Sqlite:
+                ConfigureAdoNet(silo, SqliteInvariant, _sqlite!);
+                break;
+
+            case StoreKind.Postgres:
+                ConfigureAdoNet(silo, PostgresInvariant, _postgres!);
+                break;
+
+            default:
+                throw new InvalidOperationException($"Unknown store kind {Kind}.");
+        }
+    }
+
+    /// <summary>Flushes the event log, then closes every connection. Stop the silos using the store first.</summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -64,19 +155,50 @@ public sealed class SiloStore : IAsyncDisposable
             return;
         }
 
-        await Storage.DisposeAsync().ConfigureAwait(false);
         await EventLog.DisposeAsync().ConfigureAwait(false);
-        await Reminders.DisposeAsync().ConfigureAwait(false);
-        if (_dataSource is not null)
+        if (_postgres is not null)
         {
-            await _dataSource.DisposeAsync().ConfigureAwait(false);
+            await _postgres.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_sqlite is not null)
+        {
+            await _sqlite.DisposeAsync().ConfigureAwait(false);
+
+            // Pooled connections hold the file open; releasing them lets it be moved or deleted.
+            SqliteConnections.ReleasePool(_sqlite.ConnectionString);
         }
     }
 
-    private static Task<SiloStore> OpenMemoryAsync()
+    private static void ConfigureAdoNet(ISiloBuilder silo, string invariant, System.Data.Common.DbDataSource dataSource)
     {
-        SiloStore store = new(StoreKind.Memory, "memory (in-process, not durable)", new MemoryGrainStorage(), new MemoryEventLog(), new MemoryReminderTable(), null);
-        return Task.FromResult(store);
+        silo.AddAdoNetGrainStorage(StorageName, options =>
+        {
+            options.Invariant = invariant;
+            options.DataSource = dataSource;
+            options.GrainStorageSerializer = new TwinStateSerializer();
+        });
+        silo.ConfigureServices(services =>
+        {
+            // Replaces the provider AddAdoNetGrainStorage registered under the same name (the last keyed registration
+            // is the one resolved) with the same provider behind TypeQualifiedGrainStorage; Orleans' registration of it
+            // as a lifecycle participant resolves the decorator, which forwards the provider's initialization.
+            services.AddKeyedSingleton<IGrainStorage>(StorageName, (sp, name) =>
+                new TypeQualifiedGrainStorage(AdoNetGrainStorageFactory.Create(sp, (string)name!)));
+            AddDefaultStorage(services);
+        });
+        silo.UseAdoNetReminderService(options =>
+        {
+            options.Invariant = invariant;
+            options.DataSource = dataSource;
+        });
+    }
+
+    // Grains that name no storage ([PersistentState("x")]) get the same provider instance.
+    private static void AddDefaultStorage(IServiceCollection services)
+    {
+        services.AddKeyedSingleton<IGrainStorage>(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, (sp, _) => sp.GetRequiredKeyedService<IGrainStorage>(StorageName));
+        services.TryAddSingleton<IGrainStorage>(sp => sp.GetRequiredKeyedService<IGrainStorage>(StorageName));
     }
 
     private static async Task<SiloStore> OpenSqliteAsync(string? pathOrConnectionString, CancellationToken cancellationToken)
@@ -105,9 +227,8 @@ public sealed class SiloStore : IAsyncDisposable
         string connectionString = builder.ToString();
         string description = $"sqlite {path}";
 
-        SqliteGrainStorage? storage = null;
+        SqliteDataSource dataSource = new(connectionString);
         SqliteEventLog? eventLog = null;
-        SqliteReminderTable? reminders = null;
         try
         {
             string? directory = Path.GetDirectoryName(path);
@@ -116,24 +237,32 @@ public sealed class SiloStore : IAsyncDisposable
                 Directory.CreateDirectory(directory);
             }
 
-            storage = new SqliteGrainStorage(connectionString);
+            StoreMigration? migration = SqliteStoreSchema.Apply(dataSource);
             eventLog = new SqliteEventLog(connectionString);
-            reminders = new SqliteReminderTable(connectionString);
-            await storage.InitializeAsync(cancellationToken).ConfigureAwait(false);
             await eventLog.InitializeAsync(cancellationToken).ConfigureAwait(false);
-            await reminders.InitializeAsync(cancellationToken).ConfigureAwait(false);
-            return new SiloStore(StoreKind.Sqlite, description, storage, eventLog, reminders, null);
+            return new SiloStore(StoreKind.Sqlite, description, connectionString, eventLog, new SqliteStoredStateReader(dataSource), null, dataSource, null, migration);
         }
-        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException or NotSupportedException)
+        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException or NotSupportedException or InvalidOperationException)
         {
-            await DisposeAllAsync(storage, eventLog, reminders).ConfigureAwait(false);
+            await DisposeFailedSqliteAsync(eventLog, dataSource).ConfigureAwait(false);
             throw new InvalidOperationException($"Could not open the SQLite store at '{path}': {ex.Message}", ex);
         }
         catch
         {
-            await DisposeAllAsync(storage, eventLog, reminders).ConfigureAwait(false);
+            await DisposeFailedSqliteAsync(eventLog, dataSource).ConfigureAwait(false);
             throw;
         }
+    }
+
+    private static async Task DisposeFailedSqliteAsync(SqliteEventLog? eventLog, SqliteDataSource dataSource)
+    {
+        if (eventLog is not null)
+        {
+            await eventLog.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await dataSource.DisposeAsync().ConfigureAwait(false);
+        SqliteConnections.ReleasePool(dataSource.ConnectionString);
     }
 
     private static async Task<SiloStore> OpenPostgresAsync(string? connectionString, CancellationToken cancellationToken)
@@ -163,51 +292,40 @@ public sealed class SiloStore : IAsyncDisposable
         string database = builder.Database ?? builder.Username ?? "(default database)";
         string target = $"{builder.Host}:{builder.Port.ToString(CultureInfo.InvariantCulture)}/{database}";
         string description = builder.Username is null ? $"postgres {target}" : $"postgres {target} as {builder.Username}";
-
-        // Thousands of grains activate at once when a district loads; without a cap each state read would take a
-        // connection of its own and exhaust the server's max_connections. Waiting for a pooled connection is
-        // cheap by comparison. A "Maximum Pool Size" in the connection string still wins.
         if (!connectionString.Contains("Maximum Pool Size", StringComparison.OrdinalIgnoreCase) && !connectionString.Contains("MaxPoolSize", StringComparison.OrdinalIgnoreCase))
         {
-            builder.MaxPoolSize = 24;
+            builder.MaxPoolSize = DefaultMaxPoolSize;
         }
 
-        NpgsqlDataSource dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
-        PostgresGrainStorage? storage = null;
+        string normalized = builder.ConnectionString;
+        NpgsqlDataSource dataSource = new NpgsqlDataSourceBuilder(normalized).Build();
         PostgresEventLog? eventLog = null;
-        PostgresReminderTable? reminders = null;
         try
         {
-            storage = new PostgresGrainStorage(dataSource);
+            StoreMigration? migration = await PostgresStoreSchema.ApplyAsync(dataSource, cancellationToken).ConfigureAwait(false);
             eventLog = new PostgresEventLog(dataSource);
-            reminders = new PostgresReminderTable(dataSource);
-            await storage.InitializeAsync(cancellationToken).ConfigureAwait(false);
             await eventLog.InitializeAsync(cancellationToken).ConfigureAwait(false);
-            await reminders.InitializeAsync(cancellationToken).ConfigureAwait(false);
-            return new SiloStore(StoreKind.Postgres, description, storage, eventLog, reminders, dataSource);
+            return new SiloStore(StoreKind.Postgres, description, normalized, eventLog, new PostgresStoredStateReader(dataSource), dataSource, null, null, migration);
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException or InvalidOperationException)
         {
-            await DisposeAllAsync(storage, eventLog, reminders).ConfigureAwait(false);
-            await dataSource.DisposeAsync().ConfigureAwait(false);
+            await DisposeFailedPostgresAsync(eventLog, dataSource).ConfigureAwait(false);
             throw new InvalidOperationException($"Could not open the PostgreSQL store at {target}: {ex.Message}", ex);
         }
         catch
         {
-            await DisposeAllAsync(storage, eventLog, reminders).ConfigureAwait(false);
-            await dataSource.DisposeAsync().ConfigureAwait(false);
+            await DisposeFailedPostgresAsync(eventLog, dataSource).ConfigureAwait(false);
             throw;
         }
     }
 
-    private static async Task DisposeAllAsync(params IAsyncDisposable?[] parts)
+    private static async Task DisposeFailedPostgresAsync(PostgresEventLog? eventLog, NpgsqlDataSource dataSource)
     {
-        foreach (IAsyncDisposable? part in parts)
+        if (eventLog is not null)
         {
-            if (part is not null)
-            {
-                await part.DisposeAsync().ConfigureAwait(false);
-            }
+            await eventLog.DisposeAsync().ConfigureAwait(false);
         }
+
+        await dataSource.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -1,3 +1,6 @@
+using CityTwin.Silo.Quiescence;
+using Orleans.Runtime;
+
 namespace CityTwin.Silo;
 
 /// <summary>
@@ -6,13 +9,26 @@ namespace CityTwin.Silo;
 /// </summary>
 public sealed class VirtualTimeProvider : TimeProvider
 {
+    // Just under the 1 ms resolution of .NET timers (Task.Delay waits whole milliseconds).
+    private static readonly TimeSpan FiringSlack = TimeSpan.FromMilliseconds(1) - TimeSpan.FromTicks(1);
     private readonly Lock _lock = new();
     private readonly SortedSet<VirtualTimer> _timers = new(VirtualTimer.DueOrder);
     private DateTimeOffset _now;
     private long _nextId;
+    private int _firingThread;
 
-    /// <summary>Creates a clock reading <paramref name="start"/>.</summary>
-    public VirtualTimeProvider(DateTimeOffset start) => _now = start;
+    /// <summary>
+    /// Creates a clock reading <paramref name="start"/>. With a <paramref name="tracker"/>, each grain timer tick the
+    /// clock fires counts as work in flight until the grain starts it, so settling waits for it.
+    /// </summary>
+    public VirtualTimeProvider(DateTimeOffset start, WorkTracker? tracker = null)
+    {
+        _now = start;
+        Tracker = tracker;
+    }
+
+    /// <summary>The silo's work tracker, if the clock drives a silo that settles.</summary>
+    public WorkTracker? Tracker { get; }
 
     /// <inheritdoc />
     public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.Utc;
@@ -37,7 +53,11 @@ public sealed class VirtualTimeProvider : TimeProvider
     {
         lock (_lock)
         {
-            return _now;
+            // Code running synchronously in a timer's callback reads the end of the millisecond the timer fired in, as a
+            // real timer's callback reads a clock a little past its due time. Without it a wait for a sub-millisecond
+            // instant (Orleans' DelayUntilAsync: Task.Delay of the remaining whole milliseconds, then check the clock)
+            // would find a fraction of a millisecond left, get a completed Task.Delay(0) and spin forever.
+            return _firingThread == Environment.CurrentManagedThreadId ? _now + FiringSlack : _now;
         }
     }
 
@@ -110,7 +130,23 @@ public sealed class VirtualTimeProvider : TimeProvider
                 return;
             }
 
-            due.Fire();
+            lock (_lock)
+            {
+                _firingThread = Environment.CurrentManagedThreadId;
+            }
+
+            try
+            {
+                due.Fire();
+            }
+            finally
+            {
+                lock (_lock)
+                {
+                    _firingThread = 0;
+                }
+            }
+
             if (settle is not null)
             {
                 await settle(cancellationToken);
@@ -158,7 +194,16 @@ public sealed class VirtualTimeProvider : TimeProvider
             return true;
         }
 
-        public void Fire() => callback(state);
+        public void Fire()
+        {
+            if (state is IGrainTimer && clock.Tracker is { } tracker)
+            {
+                // Orleans turns the firing into a message to the grain; the silo's call filter ends this when it starts.
+                tracker.Begin();
+            }
+
+            callback(state);
+        }
 
         public void Dispose() => clock.Disarm(this);
 

@@ -1,32 +1,42 @@
 using CityTwin.Grains.Twin;
 using CityTwin.Silo;
+using CityTwin.Silo.Quiescence;
 using CityTwin.Silo.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Hosting;
 
 namespace CityTwin.Grains.Tests;
 
-/// <summary>Starts a silo with the twin's grains for a test: its storage, an optional clock and rule options.</summary>
+/// <summary>
+/// The one way the grain tests start a silo: an Orleans silo of its own (unique cluster id, loopback ports) with the
+/// twin's services, on a store the caller gives (so a test can restart on the same data) or a fresh memory store, and
+/// on a virtual clock with work tracking, so a test advances time and settles instead of sleeping.
+/// </summary>
 internal static class TwinSilos
 {
-    public static async Task<CityTwin.Silo.Silo> StartAsync<TOptions>(IGrainStorage storage, TimeProvider? clock = null, TOptions? options = null)
-        where TOptions : class
-    {
-        SiloBuilder builder = new SiloBuilder()
-            .AddTwin()
-            .UseStorage(storage)
-            .Configure(o => o.ResponseTimeout = TimeSpan.FromSeconds(20));
-        if (clock is not null)
-        {
-            builder.UseTimeProvider(clock);
-        }
+    /// <summary>A virtual clock reading <paramref name="start"/>, tracking the work of the silo it drives.</summary>
+    public static VirtualTimeProvider Clock(DateTimeOffset start) => new(start, new WorkTracker());
 
-        if (options is not null)
-        {
-            builder.ConfigureServices(s => s.AddSingleton(options));
-        }
+    /// <summary>
+    /// Starts a twin silo on <paramref name="clock"/>. Without a <paramref name="store"/> it gets a memory store of its own,
+    /// disposed with it; <paramref name="services"/> adds or replaces services (rule options, a catalogue).
+    /// </summary>
+    public static Task<EmbeddedSilo> StartAsync(VirtualTimeProvider clock, SiloStore? store = null, Action<IServiceCollection>? services = null) =>
+        EmbeddedSilo.StartAsync(
+            store ?? SiloStore.CreateMemory(),
+            new SiloOptions { Name = "grains-test", ClusterId = "grains-test-" + Guid.NewGuid().ToString("N"), ResponseTimeout = TimeSpan.FromSeconds(20) },
+            silo =>
+            {
+                silo.AddTwin();
 
-        CityTwin.Silo.Silo silo = builder.Build();
-        await silo.StartAsync();
-        return silo;
-    }
+                // Orleans runs system-target timers on the grains' clock too: the load publisher's 1 s timer would tick
+                // 3,600 times per virtual hour (each settled). One silo has no peers to publish its load to.
+                silo.Configure<Orleans.Configuration.DeploymentLoadPublisherOptions>(o => o.DeploymentLoadPublisherRefreshTime = TimeSpan.Zero);
+                if (services is not null)
+                {
+                    silo.ConfigureServices(services);
+                }
+            },
+            clock,
+            ownsStore: store is null);
 }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using CityTwin.Grains.Model;
 using CityTwin.Grains.Twin;
-using CityTwin.Silo.Streams;
 
 namespace CityTwin.TwinApi.Tests;
 
@@ -97,8 +96,11 @@ public sealed class HubEntityThrottleTests(TwinServerFixture server) : IClassFix
     private Task<SignalRTestClient> ConnectAsync() =>
         SignalRTestClient.ConnectAsync(new Uri(server.BaseAddress, "hubs/twin"), TwinServerFixture.ViewerKey);
 
-    private Task PublishAsync(EntitySummary summary) =>
-        server.Silo.Streams.GetStream<EntitySummary>(StreamId.Create(TwinStreams.EntityChanges, summary.Id)).OnNextAsync(summary);
+    private Task PublishAsync(EntitySummary summary)
+    {
+        server.Feeds.EntityChanges.Publish(summary);
+        return Task.CompletedTask;
+    }
 
     private static string NewSensorId() => "sensor-throttle-" + Guid.NewGuid().ToString("N");
 

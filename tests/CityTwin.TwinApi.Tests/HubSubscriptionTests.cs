@@ -2,7 +2,6 @@ using System.Text.Json;
 using CityTwin.Grains.Geo;
 using CityTwin.Grains.Model;
 using CityTwin.Grains.Twin;
-using CityTwin.Silo.Streams;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CityTwin.TwinApi.Tests;
@@ -230,11 +229,14 @@ public sealed class HubSubscriptionTests(TwinServerFixture server) : IClassFixtu
 
     private Task<SignalRTestClient> ConnectAsync() => SignalRTestClient.ConnectAsync(HubUrl, TwinServerFixture.ViewerKey);
 
-    private Task PublishAsync(Alert alert) => server.Silo.Services.GetRequiredService<AlertBus>().PublishAsync(alert);
+    private Task PublishAsync(Alert alert) => server.Services.GetRequiredService<AlertBus>().PublishAsync(alert);
 
-    // Straight onto the stream rather than through the directory, so the shared district's read model stays as loaded.
-    private Task PublishAsync(EntitySummary summary) =>
-        server.Silo.Streams.GetStream<EntitySummary>(StreamId.Create(TwinStreams.EntityChanges, summary.Id)).OnNextAsync(summary);
+    // Straight onto the change feed rather than through the directory, so the shared district's read model stays as loaded.
+    private Task PublishAsync(EntitySummary summary)
+    {
+        server.Feeds.EntityChanges.Publish(summary);
+        return Task.CompletedTask;
+    }
 
     private (EntitySummary A, EntitySummary B) TwoCommunitiesInDifferentStreets()
     {

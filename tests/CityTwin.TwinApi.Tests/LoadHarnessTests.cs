@@ -91,7 +91,7 @@ public sealed class LoadHarnessTests(TwinServerFixture server) : IClassFixture<T
             BatchSize = 250,
             Concurrency = 4,
             Mix = new LoadMix(40, 4),
-            Store = Silo.Storage.StoreKind.Postgres,
+            Store = CityTwin.Silo.Storage.StoreKind.Postgres,
             // Activation reads each grain's state on its own pooled connection; a small pool keeps this test from taking
             // every connection the shared test server allows while other tests run.
             Connection = database.ConnectionString + ";Maximum Pool Size=20",

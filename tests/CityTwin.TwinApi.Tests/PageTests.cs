@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using CityTwin.Grains.Model;
 using CityTwin.Grains.Twin;
-using CityTwin.Silo.Streams;
 using CityTwin.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -86,7 +85,7 @@ public sealed class PageTests(TwinServerFixture server) : IClassFixture<TwinServ
             Assert.True(first == subscribed.Task, $"The page did not subscribe.\n{Diagnostics()}");
 
             // Out of the area first: pushes keep their order, so once the newest is shown this one would be too.
-            AlertBus bus = server.Silo.Services.GetRequiredService<AlertBus>();
+            AlertBus bus = server.Services.GetRequiredService<AlertBus>();
             await bus.PublishAsync(outside);
             await bus.PublishAsync(older);
             await bus.PublishAsync(newer);
@@ -96,7 +95,7 @@ public sealed class PageTests(TwinServerFixture server) : IClassFixture<TwinServ
                 StreetId = area.ParentId,
                 Value = 42,
             };
-            await server.Silo.Streams.GetStream<EntitySummary>(StreamId.Create(TwinStreams.EntityChanges, change.Id)).OnNextAsync(change);
+            server.Feeds.EntityChanges.Publish(change);
 
             bool done = await Task.WhenAny(exited, Task.Delay(StepTimeout)) == exited;
             Assert.True(done, $"The browser script did not finish within {StepTimeout}.\n{Diagnostics()}");

@@ -227,7 +227,7 @@ public sealed class ScenarioEndpointsTests(ScenarioEndpointsTests.Server server)
                 "--Auth:AllowAnonymousRead", "false",
                 $"--Auth:Keys:{TwinServerFixture.OperatorKey}", "operator", $"--Auth:Keys:{TwinServerFixture.PlannerKey}", "planner",
             ];
-            _app = TwinServer.Build(args, b =>
+            _app = await TwinServer.BuildAsync(args, b =>
             {
                 b.Logging.SetMinimumLevel(LogLevel.Warning);
                 if (!b.Services.Any(d => d.ServiceType == typeof(ScenarioRunRegistry)))

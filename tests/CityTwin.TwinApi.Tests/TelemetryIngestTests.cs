@@ -4,6 +4,7 @@ using System.Text.Json;
 using CityTwin.Grains.Model;
 using CityTwin.Grains.Twin;
 using CityTwin.TwinApi.Ingest;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CityTwin.TwinApi.Tests;
 
@@ -84,8 +85,8 @@ public sealed class TelemetryIngestTests(TwinServerFixture server) : IClassFixtu
     public async Task Parsed_batches_are_checked_against_the_twin_too()
     {
         EntitySummary sensor = server.Directory.OfType(EntityType.Sensor).First(s => s.Kind == nameof(SensorKind.SoilMoisture));
-        // The ingest is stateless over the server's silo and store: a new one takes the same path as the server's.
-        var ingest = new TelemetryIngest(server.Host);
+        // The server's own ingest: the load driver's path, beside the HTTP one.
+        TelemetryIngest ingest = server.Services.GetRequiredService<TelemetryIngest>();
         DateTimeOffset at = DateTimeOffset.UtcNow;
 
         IngestResult result = await ingest.IngestAsync(
@@ -94,7 +95,7 @@ public sealed class TelemetryIngestTests(TwinServerFixture server) : IClassFixtu
         Assert.Equal(2, result.Accepted);
         Assert.Equal(1, Assert.Single(result.Errors).Index);
         Assert.Equal(32.5, server.Directory.Get(sensor.Id)!.Value);
-        var state = (SensorState)(await server.Silo.GrainFactory.GetGrain<ISensorGrain>(sensor.Id).GetDetailsAsync())!.State;
+        SensorState state = (await server.Grains.GetGrain<ISensorGrain>(sensor.Id).GetDetailsAsync())!.ReadState<SensorState>();
         Assert.Equal(2, state.Statistics.Count);
     }
 

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Orleans;
 
 namespace CityTwin.TwinApi.Tests;
 
@@ -37,11 +38,14 @@ public class TwinServerFixture : IAsyncLifetime
     /// <summary>The server's services (ingest paths, configuration).</summary>
     public IServiceProvider Services => _app!.Services;
 
-    /// <summary>The live silo.</summary>
-    public CityTwin.Silo.Silo Silo => Host.Silo;
+    /// <summary>References to the live silo's grains.</summary>
+    public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
 
     /// <summary>The live read model.</summary>
-    public TwinDirectory Directory => Silo.Services.GetRequiredService<TwinDirectory>();
+    public TwinDirectory Directory => Services.GetRequiredService<TwinDirectory>();
+
+    /// <summary>The live silo's change feeds.</summary>
+    public TwinFeeds Feeds => Services.GetRequiredService<TwinFeeds>();
 
     /// <summary>A client sending <paramref name="key"/>.</summary>
     public HttpClient CreateClient(string? key)
@@ -71,7 +75,7 @@ public class TwinServerFixture : IAsyncLifetime
             $"--Auth:Keys:{AdminKey}", "admin",
             .. ExtraArgs,
         ];
-        _app = TwinServer.Build(args, b => b.Logging.SetMinimumLevel(LogLevel.Warning));
+        _app = await TwinServer.BuildAsync(args, b => b.Logging.SetMinimumLevel(LogLevel.Warning));
         await _app.StartAsync();
         string address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address.EndsWith('/') ? address : address + "/");

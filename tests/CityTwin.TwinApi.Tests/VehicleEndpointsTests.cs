@@ -15,6 +15,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Orleans;
 
 namespace CityTwin.TwinApi.Tests;
 
@@ -31,9 +32,9 @@ public sealed class VehicleEndpointsTests : IAsyncLifetime
     private WebApplication? _app;
     private HttpClient _client = null!;
 
-    private CityTwin.Silo.Silo Silo => _app!.Services.GetRequiredService<SiloHost>().Silo;
+    private IServiceProvider Services => _app!.Services;
 
-    private TwinDirectory Directory => Silo.Services.GetRequiredService<TwinDirectory>();
+    private TwinDirectory Directory => Services.GetRequiredService<TwinDirectory>();
 
     public async Task InitializeAsync()
     {
@@ -42,7 +43,7 @@ public sealed class VehicleEndpointsTests : IAsyncLifetime
             "--store", "memory", "--urls", "http://127.0.0.1:0", "--Api:MaxBatchSize", $"{MaxBatch}",
             "--Auth:AllowAnonymousRead", "false", $"--Auth:Keys:{OperatorKey}", "operator", $"--Auth:Keys:{ViewerKey}", "viewer",
         ];
-        _app = TwinServer.Build(args, b =>
+        _app = await TwinServer.BuildAsync(args, b =>
         {
             b.Logging.SetMinimumLevel(LogLevel.Warning);
             b.Services.RemoveAll<ISiloStartupTask>();
@@ -62,14 +63,14 @@ public sealed class VehicleEndpointsTests : IAsyncLifetime
         _client.DefaultRequestHeaders.Add("X-Api-Key", OperatorKey);
 
         Directory.Initialize(_projection);
-        Silo.Services.GetRequiredService<GeofenceRegistry>().Load(
+        Services.GetRequiredService<GeofenceRegistry>().Load(
         [
             new GeofenceDefinition("site-1", GeofenceKind.ConstructionSite, "Site", At(0, 0), [At(-50, -50), At(50, -50), At(50, 50), At(-50, 50)], 0),
             new GeofenceDefinition("checkpoint-1", GeofenceKind.Checkpoint, "Checkpoint", At(1000, 0), null, 30),
         ], _projection);
         foreach ((string id, VehicleKind kind) in new[] { ("muck-1", VehicleKind.MuckTruck), ("patrol-1", VehicleKind.PatrolCar), ("patrol-2", VehicleKind.PatrolCar) })
         {
-            await Silo.GrainFactory.GetGrain<IVehicleGrain>(id).InitializeAsync(new VehicleDefinition(id, kind, $"川A{id}", At(-500, 0), "depot-1", null));
+            await Services.GetRequiredService<IGrainFactory>().GetGrain<IVehicleGrain>(id).InitializeAsync(new VehicleDefinition(id, kind, $"川A{id}", At(-500, 0), "depot-1", null));
         }
     }
 
@@ -223,7 +224,7 @@ public sealed class VehicleEndpointsTests : IAsyncLifetime
         {
         }
 
-        Alert violation = Assert.Single(Silo.Services.GetRequiredService<AlertBus>().Recent(a => a.Kind == MuckTruckRules.ViolationKind));
+        Alert violation = Assert.Single(Services.GetRequiredService<AlertBus>().Recent(a => a.Kind == MuckTruckRules.ViolationKind));
         Assert.Equal("muck-1", violation.EntityId);
         Assert.Equal("site-1", violation.Details!["siteId"]);
         Assert.Equal("3", violation.Details["trajectoryPoints"]);

@@ -1,6 +1,5 @@
 using CityTwin.Grains.Model;
 using CityTwin.Grains.Twin;
-using CityTwin.TwinApi.Hosting;
 
 namespace CityTwin.TwinApi.Api;
 
@@ -18,7 +17,7 @@ public static class AlertEndpoints
         return app;
     }
 
-    private static IResult GetAlerts(SiloHost host, string? kind, string? channel, string? area, int? limit)
+    private static IResult GetAlerts(TwinDirectory directory, AlertBus alerts, string? kind, string? channel, string? area, int? limit)
     {
         int take = limit ?? 100;
         if (take is < 1 or > MaxLimit)
@@ -26,7 +25,6 @@ public static class AlertEndpoints
             return ApiProblems.BadRequest($"limit must be between 1 and {MaxLimit}.", "limit");
         }
 
-        TwinDirectory directory = host.Silo.Services.GetRequiredService<TwinDirectory>();
         bool allAreas = area is null;
         if (area is not null)
         {
@@ -38,7 +36,6 @@ public static class AlertEndpoints
             allAreas = a.Kind == nameof(AreaKind.District);
         }
 
-        AlertBus alerts = host.Silo.Services.GetRequiredService<AlertBus>();
         IReadOnlyList<Alert> items = alerts.Recent(a =>
             (kind is null || string.Equals(a.Kind, kind, StringComparison.OrdinalIgnoreCase))
             && (channel is null || string.Equals(a.Channel, channel, StringComparison.OrdinalIgnoreCase))

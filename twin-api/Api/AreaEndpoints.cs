@@ -2,7 +2,6 @@ using System.Collections.Frozen;
 using System.Text.Json;
 using CityTwin.Grains.Model;
 using CityTwin.Grains.Twin;
-using CityTwin.TwinApi.Hosting;
 
 namespace CityTwin.TwinApi.Api;
 
@@ -25,9 +24,8 @@ public static class AreaEndpoints
         return app;
     }
 
-    private static IResult GetVitals(SiloHost host, string id)
+    private static IResult GetVitals(TwinDirectory directory, string id)
     {
-        TwinDirectory directory = host.Silo.Services.GetRequiredService<TwinDirectory>();
         if (directory.Get(EntityType.Area, id) is not { } area)
         {
             return ApiProblems.NotFound($"No area '{id}'. GET /api/areas lists them.");

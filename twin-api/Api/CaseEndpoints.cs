@@ -4,7 +4,6 @@ using CityTwin.Grains.Geo;
 using CityTwin.Grains.Model;
 using CityTwin.Grains.Twin;
 using CityTwin.Silo.EventLog;
-using CityTwin.TwinApi.Hosting;
 using CityTwin.TwinApi.Ingest;
 
 namespace CityTwin.TwinApi.Api;
@@ -41,7 +40,7 @@ public static class CaseEndpoints
         return app;
     }
 
-    private static async Task<IResult> Report(HttpRequest request, SiloHost host, CancellationToken ct)
+    private static async Task<IResult> Report(HttpRequest request, CaseCatalogue catalogue, IEventLog eventLog, IGrainFactory grains, TimeProvider time, CancellationToken ct)
     {
         using JsonDocument? doc = await ApiProblems.ReadJsonAsync(request, ct);
         if (doc is null)
@@ -55,7 +54,6 @@ public static class CaseEndpoints
             return ApiProblems.BadRequest("The body must be a JSON object.");
         }
 
-        CaseCatalogue catalogue = host.Silo.Services.GetRequiredService<CaseCatalogue>();
         CaseSource source = CaseSource.Citizen;
         if (String(body, "source") is { } sourceName && !CaseNames.TryParseSource(sourceName, out source))
         {
@@ -124,11 +122,11 @@ public static class CaseEndpoints
             ExternalRef = String(body, "externalRef"),
             BuildingId = String(body, "buildingId"),
         };
-        CaseView view = await CaseReportIngest.ReportAsync(host, report, ct);
+        CaseView view = await CaseReportIngest.ReportAsync(eventLog, grains, time, report, ct);
         return Results.Created($"/api/cases/{view.Id}", view);
     }
 
-    private static async Task<IResult> Transition(string id, HttpRequest request, SiloHost host, CancellationToken ct)
+    private static async Task<IResult> Transition(string id, HttpRequest request, CaseIndex cases, IEventLog eventLog, IGrainFactory grains, TimeProvider time, CancellationToken ct)
     {
         using JsonDocument? doc = await ApiProblems.ReadJsonAsync(request, ct);
         if (doc is null)
@@ -175,15 +173,15 @@ public static class CaseEndpoints
             expected = s;
         }
 
-        ICaseGrain grain = host.Silo.GrainFactory.GetGrain<ICaseGrain>(id);
-        if (host.Silo.Services.GetRequiredService<CaseIndex>().Get(id) is null && await grain.GetAsync() is null)
+        ICaseGrain grain = grains.GetGrain<ICaseGrain>(id);
+        if (cases.Get(id) is null && await grain.GetAsync() is null)
         {
             return ApiProblems.NotFound($"No case '{id}'.");
         }
 
         var transition = new CaseTransitionRequest(action, actor, note) { Evidence = evidence, Assignee = String(body, "assignee"), ExpectedSequence = expected };
-        DateTimeOffset now = host.Silo.TimeProvider.GetUtcNow();
-        await host.Store.EventLog.AppendAsync(new EventAppend(now, "case-transition", id, JsonSerializer.SerializeToUtf8Bytes(
+        DateTimeOffset now = time.GetUtcNow();
+        await eventLog.AppendAsync(new EventAppend(now, "case-transition", id, JsonSerializer.SerializeToUtf8Bytes(
             new { action = CaseNames.Of(action), actor, note, evidence, assignee = transition.Assignee, expectedSequence = expected }, JsonSerializerOptions.Web)), ct);
         CaseTransitionResult result = await grain.TransitionAsync(transition);
         return result.Outcome switch
@@ -198,10 +196,10 @@ public static class CaseEndpoints
         };
     }
 
-    private static async Task<IResult> Get(string id, SiloHost host) =>
-        await host.Silo.GrainFactory.GetGrain<ICaseGrain>(id).GetAsync() is { } view ? Results.Ok(view) : ApiProblems.NotFound($"No case '{id}'.");
+    private static async Task<IResult> Get(string id, IGrainFactory grains) =>
+        await grains.GetGrain<ICaseGrain>(id).GetAsync() is { } view ? Results.Ok(view) : ApiProblems.NotFound($"No case '{id}'.");
 
-    private static IResult List(SiloHost host, string? state, string? area, string? category, string? source, string? assignee,
+    private static IResult List(CaseIndex cases, string? state, string? area, string? category, string? source, string? assignee,
         DateTimeOffset? from, DateTimeOffset? to, int? page, int? pageSize)
     {
         CaseStatus? status = null;
@@ -242,7 +240,7 @@ public static class CaseEndpoints
             return ApiProblems.BadRequest("pageSize must be between 1 and 1000.", "pageSize");
         }
 
-        (int total, IReadOnlyList<CaseSummary> items) = host.Silo.Services.GetRequiredService<CaseIndex>()
+        (int total, IReadOnlyList<CaseSummary> items) = cases
             .Query(new CaseQuery(status, area, category, src, from, to, assignee), p, size);
         return Results.Ok(new
         {
@@ -258,21 +256,19 @@ public static class CaseEndpoints
         });
     }
 
-    private static IResult Categories(SiloHost host)
+    private static IResult Categories(CaseCatalogue catalogue)
     {
-        CaseCatalogue catalogue = host.Silo.Services.GetRequiredService<CaseCatalogue>();
         return Results.Ok(new { networkFactor = catalogue.NetworkFactor, travelDistance = TravelDistanceNote, categories = catalogue.Categories });
     }
 
-    private static async Task<IResult> Tasks(string id, SiloHost host)
+    private static async Task<IResult> Tasks(string id, TwinDirectory directory, CaseIndex index, IGrainFactory grains)
     {
-        if (host.Silo.Services.GetRequiredService<TwinDirectory>().Get(EntityType.Responder, id) is null)
+        if (directory.Get(EntityType.Responder, id) is null)
         {
             return ApiProblems.NotFound($"No responder '{id}'.");
         }
 
-        ResponderTask[] tasks = await host.Silo.GrainFactory.GetGrain<IResponderGrain>(id).GetTasksAsync();
-        CaseIndex index = host.Silo.Services.GetRequiredService<CaseIndex>();
+        ResponderTask[] tasks = await grains.GetGrain<IResponderGrain>(id).GetTasksAsync();
         return Results.Ok(new
         {
             responderId = id,

@@ -4,8 +4,6 @@ using System.Text.Json;
 using CityTwin.Grains.Geo;
 using CityTwin.Grains.Model;
 using CityTwin.Grains.Twin;
-using CityTwin.Silo;
-using CityTwin.TwinApi.Hosting;
 using NetTopologySuite.Geometries;
 
 namespace CityTwin.TwinApi.Api;
@@ -34,9 +32,8 @@ public static class EntityEndpoints
         return app;
     }
 
-    private static IResult Query(SiloHost host, string? type, string? bbox, string? near, double? radius, string? within, string? q, int? page, int? pageSize)
+    private static IResult Query(TwinDirectory directory, string? type, string? bbox, string? near, double? radius, string? within, string? q, int? page, int? pageSize)
     {
-        TwinDirectory directory = Directory(host);
         EntityType? entityType = null;
         if (type is not null)
         {
@@ -112,9 +109,8 @@ public static class EntityEndpoints
         return new StreamedJson(GeoJson, body => query.WriteTo(directory, body));
     }
 
-    private static async Task<IResult> GetEntity(SiloHost host, string type, string id)
+    private static async Task<IResult> GetEntity(TwinDirectory directory, IGrainFactory grains, string type, string id)
     {
-        TwinDirectory directory = Directory(host);
         if (!TryParseType(type, out EntityType entityType))
         {
             return ApiProblems.BadRequest($"Unknown type '{type}'; use one of {TypeNames}.", "type");
@@ -125,7 +121,7 @@ public static class EntityEndpoints
             return ApiProblems.NotFound($"No {entityType.ToString().ToLowerInvariant()} with id '{id}'.");
         }
 
-        IGrainFactory f = host.Silo.GrainFactory;
+        IGrainFactory f = grains;
         EntityDetails? details = entityType switch
         {
             EntityType.Area => await f.GetGrain<IAreaGrain>(id).GetDetailsAsync(),
@@ -163,13 +159,12 @@ public static class EntityEndpoints
         return new StreamedJson(GeoJson, body =>
         {
             using var w = new Utf8JsonWriter(body);
-            WriteFeature(w, details?.Summary ?? summary, null, (details?.State, relationships));
+            WriteFeature(w, details?.Summary ?? summary, null, (details?.StateJson, relationships));
         });
     }
 
-    private static IResult GetAreas(SiloHost host)
+    private static IResult GetAreas(TwinDirectory directory)
     {
-        TwinDirectory directory = Directory(host);
         EntitySummary[] areas = directory.OfType(EntityType.Area).OrderBy(a => a.Id, StringComparer.Ordinal).ToArray();
         ILookup<string?, EntitySummary> byParent = areas.ToLookup(a => a.ParentId);
         object Node(EntitySummary a) => new
@@ -182,12 +177,13 @@ public static class EntityEndpoints
         return Results.Ok(new { areas = byParent[null].Select(Node).ToArray() });
     }
 
-    private static TwinDirectory Directory(SiloHost host) => host.Silo.Services.GetRequiredService<TwinDirectory>();
-
     private static string[] Sorted(IReadOnlyCollection<string> ids) => [.. ids.Order(StringComparer.Ordinal)];
 
-    /// <summary>Writes one entity as a GeoJSON Feature: its summary fields as properties, the distance for radius queries, and details when given.</summary>
-    internal static void WriteFeature(Utf8JsonWriter w, EntitySummary s, double? distance, (object? State, Dictionary<string, IReadOnlyCollection<string>> Relationships)? details)
+    /// <summary>
+    /// Writes one entity as a GeoJSON Feature: its summary fields as properties, the distance for radius queries, and
+    /// details when given (relationships, and the grain's state as the JSON text it sent).
+    /// </summary>
+    internal static void WriteFeature(Utf8JsonWriter w, EntitySummary s, double? distance, (string? StateJson, Dictionary<string, IReadOnlyCollection<string>> Relationships)? details)
     {
         w.WriteStartObject();
         w.WriteString("type", "Feature");
@@ -263,10 +259,11 @@ public static class EntityEndpoints
         {
             w.WritePropertyName("relationships");
             JsonSerializer.Serialize(w, d2.Relationships, JsonSerializerOptions.Web);
-            if (d2.State is { } state)
+            if (d2.StateJson is { } state)
             {
+                // The grain serialised its state inside its turn (web defaults); it is copied into the feature as it is.
                 w.WritePropertyName("state");
-                JsonSerializer.Serialize(w, state, state.GetType(), JsonSerializerOptions.Web);
+                w.WriteRawValue(state);
             }
         }
 

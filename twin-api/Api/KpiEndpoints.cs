@@ -4,7 +4,6 @@ using CityTwin.Grains.Cases;
 using CityTwin.Grains.Geo;
 using CityTwin.Grains.Model;
 using CityTwin.Grains.Twin;
-using CityTwin.TwinApi.Hosting;
 
 namespace CityTwin.TwinApi.Api;
 
@@ -26,25 +25,24 @@ public static class KpiEndpoints
         return app;
     }
 
-    private static async Task<IResult> Kpis(SiloHost host, string? area, DateTimeOffset? from, DateTimeOffset? to)
+    private static async Task<IResult> Kpis(IGrainFactory grains, TwinDirectory directory, CasePlaceLocator places, string? area, DateTimeOffset? from, DateTimeOffset? to)
     {
-        if (Check(host, area, from, to, out string areaId) is { } problem)
+        if (Check(directory, places, area, from, to, out string areaId) is { } problem)
         {
             return problem;
         }
 
-        KpiReport report = await host.Silo.GrainFactory.GetGrain<ICaseAreaStatsGrain>(areaId).GetKpisAsync(from, to);
+        KpiReport report = await grains.GetGrain<ICaseAreaStatsGrain>(areaId).GetKpisAsync(from, to);
         return Results.Ok(report);
     }
 
-    private static async Task<IResult> Heatmap(SiloHost host, string? metric, string? category, string? area, DateTimeOffset? from, DateTimeOffset? to, int? utcOffset)
+    private static async Task<IResult> Heatmap(IGrainFactory grains, TwinDirectory directory, CasePlaceLocator places, CaseCatalogue catalogue, string? metric, string? category, string? area, DateTimeOffset? from, DateTimeOffset? to, int? utcOffset)
     {
         if (metric is not null && metric != "cases")
         {
             return ApiProblems.BadRequest($"Unknown metric '{metric}'; the heat map counts 'cases'.", "metric");
         }
 
-        CaseCatalogue catalogue = host.Silo.Services.GetRequiredService<CaseCatalogue>();
         if (category is not null && catalogue.Find(category) is null)
         {
             return ApiProblems.BadRequest($"Unknown category '{category}'; GET /api/cases/categories lists them.", "category");
@@ -55,17 +53,16 @@ public static class KpiEndpoints
             return ApiProblems.BadRequest("utcOffset is in hours, from -12 to 14.", "utcOffset");
         }
 
-        if (Check(host, area, from, to, out string areaId) is { } problem)
+        if (Check(directory, places, area, from, to, out string areaId) is { } problem)
         {
             return problem;
         }
 
-        ICaseAreaStatsGrain stats = host.Silo.GrainFactory.GetGrain<ICaseAreaStatsGrain>(areaId);
+        ICaseAreaStatsGrain stats = grains.GetGrain<ICaseAreaStatsGrain>(areaId);
         string[] cells = await stats.GetCellsAsync();
-        int[] counts = await Task.WhenAll(cells.Select(c => host.Silo.GrainFactory.GetGrain<ICaseCellStatsGrain>(c).CountAsync(from, to, category)));
+        int[] counts = await Task.WhenAll(cells.Select(c => grains.GetGrain<ICaseCellStatsGrain>(c).CountAsync(from, to, category)));
         int offset = utcOffset ?? catalogue.UtcOffsetHours;
         int[][] matrix = await stats.GetHourWeekdayAsync(from, to, category, offset);
-        TwinDirectory directory = host.Silo.Services.GetRequiredService<TwinDirectory>();
 
         var buffer = new ArrayBufferWriter<byte>(16 * 1024);
         using (var w = new Utf8JsonWriter(buffer))
@@ -129,10 +126,10 @@ public static class KpiEndpoints
         return Results.Bytes(buffer.WrittenMemory, "application/geo+json");
     }
 
-    private static IResult? Check(SiloHost host, string? area, DateTimeOffset? from, DateTimeOffset? to, out string areaId)
+    private static IResult? Check(TwinDirectory directory, CasePlaceLocator places, string? area, DateTimeOffset? from, DateTimeOffset? to, out string areaId)
     {
-        areaId = area ?? host.Silo.Services.GetRequiredService<CasePlaceLocator>().RootAreaId;
-        if (area is not null && host.Silo.Services.GetRequiredService<TwinDirectory>().Get(EntityType.Area, area) is null)
+        areaId = area ?? places.RootAreaId;
+        if (area is not null && directory.Get(EntityType.Area, area) is null)
         {
             return ApiProblems.NotFound($"No area '{area}'. GET /api/areas lists them.");
         }

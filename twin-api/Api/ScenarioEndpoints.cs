@@ -5,6 +5,8 @@ using CityTwin.Scenarios.Forks;
 using CityTwin.Scenarios.Replay;
 using CityTwin.Scenarios.Runs;
 using CityTwin.TwinApi.Auth;
+using CityTwin.Silo.EventLog;
+using CityTwin.Silo.Feed;
 using CityTwin.TwinApi.Hosting;
 
 namespace CityTwin.TwinApi.Api;
@@ -16,19 +18,23 @@ namespace CityTwin.TwinApi.Api;
 /// </summary>
 public static class ScenarioEndpoints
 {
-    /// <summary>Registers the run registry (Scenarios:MaxConcurrentRuns, default 2; Scenarios:KeepFinishedRuns, default 100).</summary>
+    /// <summary>
+    /// Registers the run registry (Scenarios:MaxConcurrentRuns, default 2; Scenarios:KeepFinishedRuns, default 100) and the
+    /// scenario-progress feed it publishes on (the hub pushes it). Needs the silo's services (Orleans on the same host).
+    /// </summary>
     public static IServiceCollection AddScenarioRuns(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
+        services.AddSingleton(sp => sp.GetRequiredService<ChangeFeeds>().Create<ScenarioProgress>("scenario-progress"));
         services.AddSingleton(sp =>
         {
-            // Resolved on the first request, when the live silo is running.
+            // Resolved on the first request, when the live silo is running: a fork copies the live twin's services and store.
             SiloHost host = sp.GetRequiredService<SiloHost>();
             IConfiguration config = sp.GetRequiredService<IConfiguration>();
             return new ScenarioRunRegistry(
-                (start, ct) => TwinFork.CreateAsync(host.Silo, host.Store.Storage, host.Store.Reminders, start, null, ct),
-                host.Silo.Streams,
-                host.Store.EventLog,
+                (start, ct) => TwinFork.CreateAsync(sp, host.Store, start, null, ct),
+                sp.GetRequiredService<ChangeFeed<ScenarioProgress>>(),
+                sp.GetRequiredService<IEventLog>(),
                 config.GetValue("Scenarios:MaxConcurrentRuns", 2),
                 config.GetValue("Scenarios:KeepFinishedRuns", 100),
                 sp.GetRequiredService<ILoggerFactory>().CreateLogger("CityTwin.Scenarios"));

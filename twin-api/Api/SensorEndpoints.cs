@@ -4,8 +4,8 @@ using CityTwin.Grains.Model;
 using CityTwin.Grains.Rules;
 using CityTwin.Grains.Twin;
 using CityTwin.Silo.EventLog;
-using CityTwin.TwinApi.Hosting;
 using CityTwin.TwinApi.Ingest;
+using Microsoft.AspNetCore.Mvc;
 
 namespace CityTwin.TwinApi.Api;
 
@@ -48,9 +48,10 @@ public static class SensorEndpoints
         return every > TimeSpan.Zero;
     }
 
-    private static async Task<IResult> GetHistoryAsync(SiloHost host, string id, DateTimeOffset? from, DateTimeOffset? to, string? every, CancellationToken ct)
+    private static async Task<IResult> GetHistoryAsync(
+        TwinDirectory directory, IEventLog eventLog, TimeProvider time, [FromServices] TelemetryRuleOptions? telemetryRules,
+        string id, DateTimeOffset? from, DateTimeOffset? to, string? every, CancellationToken ct)
     {
-        TwinDirectory directory = host.Silo.Services.GetRequiredService<TwinDirectory>();
         if (directory.Get(id) is not { Type: EntityType.Sensor or EntityType.Gauge } summary)
         {
             return ApiProblems.NotFound($"No sensor or gauge with id '{id}'.");
@@ -62,7 +63,7 @@ public static class SensorEndpoints
             return ApiProblems.BadRequest($"every must be a whole number of minutes, hours or days between 1m and 1d, e.g. 5m, 1h (was '{everyText}').", "every");
         }
 
-        DateTimeOffset end = to ?? host.Silo.TimeProvider.GetUtcNow();
+        DateTimeOffset end = to ?? time.GetUtcNow();
         DateTimeOffset start = from ?? end - TimeSpan.FromDays(1);
         if (start >= end)
         {
@@ -75,12 +76,12 @@ public static class SensorEndpoints
             return ApiProblems.BadRequest($"from..to holds {buckets} buckets of {everyText}; at most {MaxBuckets} are allowed. Widen every or narrow the range.", "every");
         }
 
-        TelemetryRuleOptions rules = host.Silo.Services.GetService<TelemetryRuleOptions>() ?? TelemetryRuleOptions.Default;
+        TelemetryRuleOptions rules = telemetryRules ?? TelemetryRuleOptions.Default;
         var count = new long[buckets];
         var sum = new double[buckets];
         var min = new double[buckets];
         var max = new double[buckets];
-        await foreach (EventRecord e in host.Store.EventLog.ReadAsync(start, end, TelemetryIngest.ReadingKind, id, ct))
+        await foreach (EventRecord e in eventLog.ReadAsync(start, end, TelemetryIngest.ReadingKind, id, ct))
         {
             if (!TryReadValue(e.Payload, rules, out double value))
             {

@@ -1,8 +1,7 @@
 using System.Text.Json;
-using CityTwin.Silo;
 using CityTwin.Silo.EventLog;
-using CityTwin.TwinApi.Hosting;
 using CityTwin.TwinApi.Ingest;
+using Orleans.Runtime;
 
 namespace CityTwin.TwinApi.Api;
 
@@ -32,7 +31,7 @@ public static class TelemetryEndpoints
                 {
                     acceptance = await ingest.AcceptAsync(valid, ct);
                 }
-                catch (GrainOverloadedException e)
+                catch (LimitExceededException e)
                 {
                     // Refused before the append, so a retry logs each reading once. Answered here rather than by the
                     // exception handler, which clears headers: the client needs Retry-After.
@@ -47,7 +46,7 @@ public static class TelemetryEndpoints
             }
         }).WithName("PostTelemetry");
 
-        app.MapGet("/api/events", async (SiloHost host, DateTimeOffset? from, DateTimeOffset? to, string? kind, string? key, int? limit, long? after, CancellationToken ct) =>
+        app.MapGet("/api/events", async (IEventLog eventLog, DateTimeOffset? from, DateTimeOffset? to, string? kind, string? key, int? limit, long? after, CancellationToken ct) =>
         {
             int take = limit ?? 1000;
             if (take is < 1 or > 10_000)
@@ -64,7 +63,7 @@ public static class TelemetryEndpoints
 
             var items = new List<object>(Math.Min(take, 1024));
             long last = 0;
-            await foreach (EventRecord e in host.Store.EventLog.ReadAsync(start, end, kind, key, ct))
+            await foreach (EventRecord e in eventLog.ReadAsync(start, end, kind, key, ct))
             {
                 if (after is { } a && e.Sequence <= a)
                 {

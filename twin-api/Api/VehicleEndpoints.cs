@@ -4,7 +4,7 @@ using System.Text.Json;
 using CityTwin.Grains.Geo;
 using CityTwin.Grains.Model;
 using CityTwin.Grains.Twin;
-using CityTwin.TwinApi.Hosting;
+using CityTwin.Silo.EventLog;
 using CityTwin.TwinApi.Ingest;
 
 namespace CityTwin.TwinApi.Api;
@@ -23,7 +23,7 @@ public static class VehicleEndpoints
         return app;
     }
 
-    private static async Task<IResult> PostPositionsAsync(HttpRequest request, SiloHost host, IConfiguration config, CancellationToken ct)
+    private static async Task<IResult> PostPositionsAsync(HttpRequest request, TwinDirectory directory, IGrainFactory grains, IEventLog eventLog, IConfiguration config, CancellationToken ct)
     {
         (JsonDocument? doc, JsonElement batch, IResult? problem) = await ApiProblems.ReadBatchAsync(request, config, "positions", "positions {vehicleId, lon, lat, at, speedKmh?, covered?, loadTonnes?}", ct);
         if (problem is not null)
@@ -33,14 +33,13 @@ public static class VehicleEndpoints
 
         using (doc)
         {
-            TwinDirectory directory = host.Silo.Services.GetRequiredService<TwinDirectory>();
             (List<VehiclePositionInput> valid, List<ItemError> errors) = VehicleIngest.Parse(batch, id => directory.Get(EntityType.Vehicle, id) is not null);
-            VehicleIngestResult result = await VehicleIngest.IngestAsync(host.Store.EventLog, host.Silo.GrainFactory, valid, errors, ct);
+            VehicleIngestResult result = await VehicleIngest.IngestAsync(eventLog, grains, valid, errors, ct);
             return Results.Json(result, statusCode: StatusCodes.Status202Accepted);
         }
     }
 
-    private static async Task<IResult> GetTrajectoryAsync(string id, int? limit, SiloHost host)
+    private static async Task<IResult> GetTrajectoryAsync(string id, int? limit, TwinDirectory directory, IGrainFactory grains)
     {
         int take = limit ?? 500;
         if (take is < 1 or > 10_000)
@@ -48,9 +47,8 @@ public static class VehicleEndpoints
             return ApiProblems.BadRequest("limit must be between 1 and 10000.", "limit");
         }
 
-        TwinDirectory directory = host.Silo.Services.GetRequiredService<TwinDirectory>();
         if (directory.Get(EntityType.Vehicle, id) is not { } summary
-            || await host.Silo.GrainFactory.GetGrain<IVehicleGrain>(id).GetTrajectoryAsync(take) is not { } fixes)
+            || await grains.GetGrain<IVehicleGrain>(id).GetTrajectoryAsync(take) is not { } fixes)
         {
             return ApiProblems.NotFound($"No vehicle '{id}'.");
         }

@@ -29,7 +29,7 @@ public static class CityTwinCli
             switch (verb)
             {
                 case "serve":
-                    await TwinServer.Build(rest).RunAsync();
+                    await (await TwinServer.BuildAsync(rest)).RunAsync();
                     return 0;
                 case "generate":
                     return await GenerateCommand.RunAsync(rest);

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using CityTwin.Grains.Twin;
 using CityTwin.Scenarios.District;
 using CityTwin.Scenarios.Loading;
 using CityTwin.Silo.Storage;
@@ -13,35 +11,26 @@ namespace CityTwin.TwinApi.Hosting;
 public sealed class DistrictStartup(IConfiguration configuration, ILogger<DistrictStartup> logger) : ISiloStartupTask
 {
     /// <inheritdoc />
-    public async Task RunAsync(CityTwin.Silo.Silo silo, SiloStore store, CancellationToken cancellationToken)
+    public async Task RunAsync(IServiceProvider services, SiloStore store, CancellationToken cancellationToken)
     {
-        TwinDirectory directory = silo.Services.GetRequiredService<TwinDirectory>();
-        var watch = Stopwatch.StartNew();
-        DistrictMeta? meta = await silo.GrainFactory.GetGrain<ITwinMetaGrain>("current").GetAsync();
-        if (meta is not null)
-        {
-            int restored = await TwinRestorer.RestoreAsync(silo, store.Storage, directory, meta, cancellationToken);
-            logger.LogInformation("Restored district '{Name}': {Count} entities from {Store} in {Elapsed:0.0} s", meta.Name, restored, store.Kind, watch.Elapsed.TotalSeconds);
-            await StartMonitorAsync(silo);
-            return;
-        }
-
-        District district = await ReadOrGenerateAsync(cancellationToken);
-        logger.LogInformation("Loading district '{Name}': {Buildings} buildings, {Sensors} sensors", district.Name, district.Buildings.Length, district.Sensors.Length);
         var stages = new Progress<LoadProgress>(p =>
         {
             if (p.Done == p.Total)
             {
-                logger.LogInformation("  {Stage}: {Total} at {Elapsed:0.0} s", p.Stage, p.Total, watch.Elapsed.TotalSeconds);
+                logger.LogInformation("  {Stage}: {Total}", p.Stage, p.Total);
             }
         });
-        LoadReport report = await DistrictLoader.LoadAsync(silo, district, stages, cancellationToken);
-        logger.LogInformation("Loaded {Total} entities in {Elapsed:0.0} s", report.Total, report.Elapsed.TotalSeconds);
-        await StartMonitorAsync(silo);
+        TwinStartupResult result = await TwinStartup.RunAsync(services, store.States, ReadOrGenerateAsync, stages, cancellationToken);
+        if (result.Loaded)
+        {
+            logger.LogInformation("Loaded district '{Name}': {Total} entities in {Elapsed:0.0} s", result.District, result.Entities, result.Elapsed.TotalSeconds);
+        }
+        else
+        {
+            logger.LogInformation("Restored district '{Name}': {Count} entities and {Cases} cases from {Store} in {Elapsed:0.0} s",
+                result.District, result.Entities, result.Cases, store.Kind, result.Elapsed.TotalSeconds);
+        }
     }
-
-    // Restoring activates no grain, so the monitor that looks for silent sensors and idle water meters is started here.
-    private static Task StartMonitorAsync(CityTwin.Silo.Silo silo) => silo.GrainFactory.GetGrain<ITwinMonitorGrain>(ITwinMonitorGrain.Key).StartAsync();
 
     private async Task<District> ReadOrGenerateAsync(CancellationToken cancellationToken)
     {
@@ -61,6 +50,7 @@ public sealed class DistrictStartup(IConfiguration configuration, ILogger<Distri
             Seed = configuration.GetValue("District:Seed", 7),
             Buildings = configuration.GetValue("District:Buildings", 2000),
         };
+        logger.LogInformation("Generating district: {Buildings} buildings, seed {Seed}", options.Buildings, options.Seed);
         return DistrictGenerator.Generate(options);
     }
 }

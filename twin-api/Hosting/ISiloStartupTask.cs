@@ -2,9 +2,9 @@ using CityTwin.Silo.Storage;
 
 namespace CityTwin.TwinApi.Hosting;
 
-/// <summary>Work that runs once the live silo has started and before the server reports ready (e.g. loading the demo district).</summary>
+/// <summary>Work the server runs once the live silo has started and before it reports ready (e.g. loading the district).</summary>
 public interface ISiloStartupTask
 {
-    /// <summary>Runs the task.</summary>
-    Task RunAsync(CityTwin.Silo.Silo silo, SiloStore store, CancellationToken cancellationToken);
+    /// <summary>Runs the task against the live silo's services and store.</summary>
+    Task RunAsync(IServiceProvider services, SiloStore store, CancellationToken cancellationToken);
 }

@@ -1,79 +1,45 @@
-using CityTwin.Silo;
-using CityTwin.Grains.Twin;
 using CityTwin.Silo.Storage;
 
 namespace CityTwin.TwinApi.Hosting;
 
 /// <summary>
-/// Owns the live silo and its store for the lifetime of the server: opens the store, starts the silo, and on shutdown
-/// (Ctrl-C, SIGTERM) stops the silo so that every changed grain state is written before the store closes. The silo's
-/// limits come from the "Silo" configuration section (e.g. <c>--Silo:MaxQueueLengthPerGrain 100</c>).
+/// The live twin's readiness and store. Registered after Orleans' silo on the web host, so it starts once the silo runs:
+/// it runs the startup tasks (restore or load the district, start the case loop and the monitor) and then reports ready.
+/// Stopping is Orleans' own: on Ctrl-C / SIGTERM every grain deactivates and writes its changed state, then the store closes.
 /// </summary>
-public sealed class SiloHost(StoreOptions storeOptions, ILoggerFactory loggerFactory, IEnumerable<ISiloStartupTask> startupTasks, ILogger<SiloHost> logger,
-    IConfiguration? configuration = null) : IHostedService, IAsyncDisposable
+public sealed class SiloHost(SiloStore store, IServiceProvider services, IEnumerable<ISiloStartupTask> startupTasks, ILogger<SiloHost> logger) : IHostedService
 {
-    private SiloStore? _store;
-    private CityTwin.Silo.Silo? _silo;
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>The live silo; available once the host has started.</summary>
-    public CityTwin.Silo.Silo Silo => _silo ?? throw new InvalidOperationException("The silo has not started yet.");
+    /// <summary>The store the live twin lives in.</summary>
+    public SiloStore Store => store;
 
-    /// <summary>The open store; available once the host has started.</summary>
-    public SiloStore Store => _store ?? throw new InvalidOperationException("The store has not been opened yet.");
+    /// <summary>True once the silo runs and the twin is restored or loaded.</summary>
+    public bool IsReady => _ready.Task.IsCompletedSuccessfully;
 
-    /// <summary>True once the silo runs.</summary>
-    public bool IsReady => _silo is not null;
+    /// <summary>Completes when the twin is ready.</summary>
+    public Task Ready => _ready.Task;
 
     /// <inheritdoc />
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        _store = await SiloStore.OpenAsync(storeOptions, cancellationToken);
-        logger.LogInformation("Store: {Store}", _store.Description);
-        CityTwin.Silo.Silo silo = new SiloBuilder()
-            .AddTwin()
-            .UseStore(_store)
-            .UseLoggerFactory(loggerFactory)
-            .Configure(o =>
-            {
-                configuration?.GetSection("Silo").Bind(o);
-                o.Name = "live";
-            })
-            .ConfigureServices(s =>
-            {
-                s.AddSingleton(_store.EventLog);
-            })
-            .Build();
-        await silo.StartAsync(cancellationToken);
-        _silo = silo;
-        await CityTwin.Grains.Cases.CaseLoop.StartAsync(silo, _store.Storage, cancellationToken);
-        foreach (ISiloStartupTask task in startupTasks)
+        logger.LogInformation("Store: {Store}", store.Description);
+        try
         {
-            await task.RunAsync(silo, _store, cancellationToken);
+            foreach (ISiloStartupTask task in startupTasks)
+            {
+                await task.RunAsync(services, store, cancellationToken);
+            }
         }
+        catch (Exception e)
+        {
+            _ready.TrySetException(e);
+            throw;
+        }
+
+        _ready.TrySetResult();
     }
 
     /// <inheritdoc />
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        if (_silo is not null)
-        {
-            SiloStatistics before = _silo.GetStatistics();
-            await _silo.StopAsync(cancellationToken);
-            logger.LogInformation("Silo stopped: {Activations} activations deactivated, changed state written", before.Activations);
-        }
-    }
-
-    /// <inheritdoc />
-    public async ValueTask DisposeAsync()
-    {
-        if (_silo is not null)
-        {
-            await _silo.DisposeAsync();
-        }
-
-        if (_store is not null)
-        {
-            await _store.DisposeAsync();
-        }
-    }
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -1,4 +1,6 @@
+using CityTwin.Grains.Twin;
 using CityTwin.Silo;
+using CityTwin.Silo.Storage;
 using CityTwin.TwinApi.Api;
 using CityTwin.TwinApi.Auth;
 using Microsoft.AspNetCore.Diagnostics;
@@ -6,7 +8,10 @@ using Microsoft.AspNetCore.Http.Json;
 
 namespace CityTwin.TwinApi.Hosting;
 
-/// <summary>Builds the CityTwin web server: the live silo, the HTTP API with problem details, and its configuration.</summary>
+/// <summary>
+/// Builds the CityTwin web server: the store, the live Orleans silo on the web host (configured by
+/// <see cref="SiloSetup.UseCityTwin"/>, the twin's grains and services), the HTTP API with problem details, and its configuration.
+/// </summary>
 public static class TwinServer
 {
     /// <summary>The address the server listens on unless configured otherwise (loopback: the demo profile is open to reads).</summary>
@@ -19,8 +24,11 @@ public static class TwinServer
         ["--district"] = "District:File",
     };
 
-    /// <summary>Creates the application; <paramref name="configure"/> lets tests and the CLI adjust services first.</summary>
-    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    /// <summary>
+    /// Opens the store (creating or migrating its schema) and creates the application; <paramref name="configure"/> lets
+    /// tests and the CLI adjust services first. A store that cannot be opened fails here, with a message that says why.
+    /// </summary>
+    public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddCommandLine(args, SwitchMappings);
@@ -29,18 +37,40 @@ public static class TwinServer
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
-        builder.Services.AddSingleton(StoreConfiguration.Read(builder.Configuration));
-        builder.Services.AddSingleton<SiloHost>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<SiloHost>());
-        builder.Services.AddProblemDetails();
+        StoreOptions storeOptions = StoreConfiguration.Read(builder.Configuration);
+        var siloOptions = new SiloOptions();
+        builder.Configuration.GetSection("Silo").Bind(siloOptions);
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+        {
+            // Overload and an unavailable silo are passing states: tell the client when to retry.
+            if (context.ProblemDetails.Status == StatusCodes.Status503ServiceUnavailable)
+            {
+                context.HttpContext.Response.Headers.RetryAfter = "1";
+            }
+        });
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict);
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(60));
         builder.Services.AddSingleton<Ingest.TelemetryIngest>();
+        builder.Services.AddSingleton(sp => new Load.StateWriteCounter(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
         builder.Services.AddSingleton<ISiloStartupTask, DistrictStartup>();
         builder.Services.AddOpenApi();
         builder.Services.AddTwinHub();
         builder.Services.AddScenarioRuns();
         configure?.Invoke(builder);
+
+        SiloStore store = await SiloStore.OpenAsync(storeOptions);
+        try
+        {
+            // Registered before the silo so that it stops after it: the last state writes land before the store closes.
+            builder.Services.AddHostedService(_ => new StoreLifetime(store));
+            builder.UseOrleans(silo => silo.UseCityTwin(store, siloOptions).AddTwin());
+            builder.Services.AddSingleton<SiloHost>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<SiloHost>());
+        }
+        catch
+        {
+            await store.DisposeAsync();
+            throw;
+        }
 
         WebApplication app = builder.Build();
         app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = StatusCodeFor });
@@ -67,10 +97,11 @@ public static class TwinServer
     internal static int StatusCodeFor(Exception e) => e switch
     {
         BadHttpRequestException b => b.StatusCode,
-        GrainOverloadedException => StatusCodes.Status503ServiceUnavailable,
-        SiloUnavailableException => StatusCodes.Status503ServiceUnavailable,
-        GrainCallTimeoutException => StatusCodes.Status504GatewayTimeout,
-        CityTwin.Silo.Storage.InconsistentStateException => StatusCodes.Status409Conflict,
+        Orleans.Runtime.LimitExceededException => StatusCodes.Status503ServiceUnavailable,
+        Orleans.Runtime.SiloUnavailableException => StatusCodes.Status503ServiceUnavailable,
+        Orleans.Runtime.OrleansMessageRejectionException => StatusCodes.Status503ServiceUnavailable,
+        TimeoutException => StatusCodes.Status504GatewayTimeout,
+        Orleans.Storage.InconsistentStateException => StatusCodes.Status409Conflict,
         _ => StatusCodes.Status500InternalServerError,
     };
 }

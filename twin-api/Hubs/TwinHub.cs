@@ -10,7 +10,7 @@ namespace CityTwin.TwinApi.Hubs;
 /// and the server invokes <c>alert</c>, <c>warning</c>, <c>entityChanged</c>, <c>caseChanged</c> and
 /// <c>scenarioProgress</c> on it for items that match any of its subscriptions (once per item, however many match).
 /// </summary>
-public sealed class TwinHub(HubSubscriptions subscriptions, SiloHost siloHost) : Hub
+public sealed class TwinHub(HubSubscriptions subscriptions, SiloHost siloHost, TwinDirectory directory) : Hub
 {
     /// <summary>The path the hub is mapped at.</summary>
     public const string Path = "/hubs/twin";
@@ -27,7 +27,6 @@ public sealed class TwinHub(HubSubscriptions subscriptions, SiloHost siloHost) :
             throw new HubException("The twin is still starting; subscribe again in a moment.");
         }
 
-        TwinDirectory directory = siloHost.Silo.Services.GetRequiredService<TwinDirectory>();
         SubscriptionFilter filter = SubscriptionRequestParser.Parse(request, directory.Get);
         return subscriptions.Add(Context.ConnectionId, filter);
     }

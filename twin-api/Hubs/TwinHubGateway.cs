@@ -1,99 +1,96 @@
-using System.Text.Json;
-using CityTwin.Grains.Geo;
+using CityTwin.Grains.Cases;
 using CityTwin.Grains.Model;
 using CityTwin.Grains.Twin;
-using CityTwin.Silo.Streams;
+using CityTwin.Scenarios.Runs;
+using CityTwin.Silo.Feed;
 using CityTwin.TwinApi.Hosting;
 
 namespace CityTwin.TwinApi.Hubs;
 
 /// <summary>
-/// Forwards the live silo's streams to hub clients: once the silo runs it subscribes to the alerts, entity-changes,
-/// case-changes and scenario-progress namespaces, matches each item against the subscription index, serialises it once
-/// if anyone wants it, and queues it in the outbox of each matching connection. It never awaits a client, so a slow
-/// client cannot make the silo's stream buffer overflow for everyone else.
+/// Forwards the live silo's change feeds to hub clients: once the twin is ready it subscribes to the alerts,
+/// entity-changes and case-changes feeds of <see cref="TwinFeeds"/> and to scenario progress, matches each item against
+/// the subscription index, serialises it once if anyone wants it, and queues it in the outbox of each matching
+/// connection. It never awaits a client, so a slow client cannot make a feed's buffer overflow for everyone else.
 /// </summary>
-public sealed class TwinHubGateway(SiloHost siloHost, HubSubscriptions subscriptions, IHostApplicationLifetime lifetime, ILogger<TwinHubGateway> logger) : IHostedService
+public sealed class TwinHubGateway(
+    SiloHost siloHost, TwinFeeds feeds, HubSubscriptions subscriptions, IHostApplicationLifetime lifetime, ILogger<TwinHubGateway> logger,
+    ChangeFeed<ScenarioProgress>? scenarioProgress = null) : IHostedService
 {
-    private readonly List<StreamSubscriptionHandle> _handles = [];
+    private readonly List<IAsyncDisposable> _subscriptions = [];
     private readonly Lock _lock = new();
     private CancellationTokenRegistration _onStarted;
     private bool _stopped;
 
     /// <inheritdoc />
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken)
     {
         if (siloHost.IsReady)
         {
-            await SubscribeAsync();
+            Subscribe();
         }
         else
         {
-            // Registered before the silo host: every hosted service has started (the silo with them) by ApplicationStarted.
-            _onStarted = lifetime.ApplicationStarted.Register(() => _ = SubscribeOnStartedAsync());
+            // Every hosted service has started (the silo and the twin's startup with them) by ApplicationStarted; the load
+            // of a district is not pushed to clients.
+            _onStarted = lifetime.ApplicationStarted.Register(SubscribeOnStarted);
         }
+
+        return Task.CompletedTask;
     }
 
     /// <inheritdoc />
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         await _onStarted.DisposeAsync();
-        StreamSubscriptionHandle[] handles;
+        IAsyncDisposable[] subscriptions;
         lock (_lock)
         {
             _stopped = true;
-            handles = [.. _handles];
-            _handles.Clear();
+            subscriptions = [.. _subscriptions];
+            _subscriptions.Clear();
         }
 
-        foreach (StreamSubscriptionHandle handle in handles)
+        foreach (IAsyncDisposable subscription in subscriptions)
         {
-            await handle.UnsubscribeAsync();
+            await subscription.DisposeAsync();
         }
     }
 
-    private async Task SubscribeOnStartedAsync()
+    private void SubscribeOnStarted()
     {
         try
         {
-            await SubscribeAsync();
+            Subscribe();
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            logger.LogError(e, "The hub gateway could not subscribe to the silo's streams; clients will get no pushes");
+            logger.LogError(e, "The hub gateway could not subscribe to the silo's feeds; clients will get no pushes");
         }
     }
 
-    private async Task SubscribeAsync()
+    private void Subscribe()
     {
-        IStreamProvider streams = siloHost.Silo.Streams;
-        StreamSubscriptionHandle[] handles =
-        [
-            await streams.SubscribeNamespaceAsync<Alert>(TwinStreams.Alerts, OnAlert),
-            await streams.SubscribeNamespaceAsync<EntitySummary>(TwinStreams.EntityChanges, OnEntityChanged),
-            await streams.SubscribeNamespaceAsync<object>(TwinStreams.CaseChanges, OnCaseChanged),
-            await streams.SubscribeNamespaceAsync<object>(TwinStreams.ScenarioProgress, OnScenarioProgress),
-        ];
-        bool stopped;
         lock (_lock)
         {
-            stopped = _stopped;
-            if (!stopped)
+            // Subscribing only adds a buffer to the feed, so it is done under the lock: a stop either comes first (and
+            // nothing is subscribed) or finds every subscription to dispose.
+            if (_stopped || _subscriptions.Count > 0)
             {
-                _handles.AddRange(handles);
+                return;
             }
-        }
 
-        if (stopped)
-        {
-            foreach (StreamSubscriptionHandle handle in handles)
+            _subscriptions.Add(feeds.Alerts.Subscribe(OnAlert));
+            _subscriptions.Add(feeds.EntityChanges.Subscribe(OnEntityChanged));
+            _subscriptions.Add(feeds.CaseChanges.Subscribe(OnCaseChanged));
+            if (scenarioProgress is not null)
             {
-                await handle.UnsubscribeAsync();
+                _subscriptions.Add(scenarioProgress.Subscribe(OnScenarioProgress));
             }
         }
     }
 
-    private Task OnAlert(Alert alert, StreamId streamId)
+    private Task OnAlert(Alert alert)
     {
         bool warning = string.Equals(alert.Channel, "warning", StringComparison.OrdinalIgnoreCase);
         PushChannels channel = warning ? PushChannels.Warning : PushChannels.Alert;
@@ -111,7 +108,7 @@ public sealed class TwinHubGateway(SiloHost siloHost, HubSubscriptions subscript
         return Task.CompletedTask;
     }
 
-    private Task OnEntityChanged(EntitySummary summary, StreamId streamId)
+    private Task OnEntityChanged(EntitySummary summary)
     {
         var place = new ItemPlace(summary.Position, summary.GridId, summary.CommunityId, summary.StreetId);
         IReadOnlyCollection<ConnectionOutbox> targets = subscriptions.Index.Match(PushChannels.EntityChanged, summary.Type, place);
@@ -127,20 +124,18 @@ public sealed class TwinHubGateway(SiloHost siloHost, HubSubscriptions subscript
         return Task.CompletedTask;
     }
 
-    private Task OnCaseChanged(object change, StreamId streamId)
+    private Task OnCaseChanged(CaseChange change)
     {
         if ((subscriptions.Index.Channels & PushChannels.CaseChanged) == 0)
         {
             return Task.CompletedTask;
         }
 
-        // The case record belongs to the case loop; its place is read from the JSON it serialises to (top-level
-        // position/location, gridId, communityId, streetId), so the hub need not know its type.
-        PushPayload payload = PushPayload.From(change);
-        IReadOnlyCollection<ConnectionOutbox> targets = subscriptions.Index.Match(PushChannels.CaseChanged, null, PlaceOf(payload));
+        var place = new ItemPlace(change.Location, change.GridId, change.CommunityId, change.StreetId);
+        IReadOnlyCollection<ConnectionOutbox> targets = subscriptions.Index.Match(PushChannels.CaseChanged, null, place);
         if (targets.Count > 0)
         {
-            var push = new Push("caseChanged", payload);
+            var push = new Push("caseChanged", PushPayload.From(change));
             foreach (ConnectionOutbox target in targets)
             {
                 target.Enqueue(push);
@@ -150,7 +145,7 @@ public sealed class TwinHubGateway(SiloHost siloHost, HubSubscriptions subscript
         return Task.CompletedTask;
     }
 
-    private Task OnScenarioProgress(object progress, StreamId streamId)
+    private Task OnScenarioProgress(ScenarioProgress progress)
     {
         IReadOnlyCollection<ConnectionOutbox> targets = subscriptions.Index.Match(PushChannels.ScenarioProgress, null, null);
         if (targets.Count > 0)
@@ -163,57 +158,5 @@ public sealed class TwinHubGateway(SiloHost siloHost, HubSubscriptions subscript
         }
 
         return Task.CompletedTask;
-    }
-
-    private static ItemPlace PlaceOf(PushPayload payload)
-    {
-        using JsonDocument document = JsonDocument.Parse(payload.Utf8Json);
-        JsonElement root = document.RootElement;
-        if (root.ValueKind != JsonValueKind.Object)
-        {
-            return default;
-        }
-
-        GeoPoint? position = null;
-        string? grid = null, community = null, street = null;
-        foreach (JsonProperty p in root.EnumerateObject())
-        {
-            switch (p.Name)
-            {
-                case "position" or "location":
-                    position ??= ReadPoint(p.Value);
-                    break;
-                case "gridId" when p.Value.ValueKind == JsonValueKind.String:
-                    grid = p.Value.GetString();
-                    break;
-                case "communityId" when p.Value.ValueKind == JsonValueKind.String:
-                    community = p.Value.GetString();
-                    break;
-                case "streetId" when p.Value.ValueKind == JsonValueKind.String:
-                    street = p.Value.GetString();
-                    break;
-            }
-        }
-
-        return new ItemPlace(position, grid, community, street);
-    }
-
-    private static GeoPoint? ReadPoint(JsonElement value)
-    {
-        if (value.ValueKind == JsonValueKind.Array && value.GetArrayLength() >= 2 &&
-            value[0].ValueKind == JsonValueKind.Number && value[1].ValueKind == JsonValueKind.Number &&
-            value[0].TryGetDouble(out double lon) && value[1].TryGetDouble(out double lat))
-        {
-            return new GeoPoint(lon, lat);
-        }
-
-        if (value.ValueKind == JsonValueKind.Object &&
-            value.TryGetProperty("lon", out JsonElement lonValue) && lonValue.ValueKind == JsonValueKind.Number && lonValue.TryGetDouble(out lon) &&
-            value.TryGetProperty("lat", out JsonElement latValue) && latValue.ValueKind == JsonValueKind.Number && latValue.TryGetDouble(out lat))
-        {
-            return new GeoPoint(lon, lat);
-        }
-
-        return null;
     }
 }

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using CityTwin.Grains.Cases;
 using CityTwin.Silo.EventLog;
-using CityTwin.TwinApi.Hosting;
 
 namespace CityTwin.TwinApi.Ingest;
 
@@ -15,13 +14,15 @@ public static class CaseReportIngest
     public const string ReportKind = "case-report";
 
     /// <summary>Logs <paramref name="report"/> durably, opens its case and returns it.</summary>
-    public static async Task<CaseView> ReportAsync(SiloHost host, CaseReport report, CancellationToken cancellationToken)
+    public static async Task<CaseView> ReportAsync(IEventLog eventLog, IGrainFactory grains, TimeProvider time, CaseReport report, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(host);
+        ArgumentNullException.ThrowIfNull(eventLog);
+        ArgumentNullException.ThrowIfNull(grains);
+        ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(report);
-        DateTimeOffset now = host.Silo.TimeProvider.GetUtcNow();
+        DateTimeOffset now = time.GetUtcNow();
         string id = CaseIds.New(now);
-        await host.Store.EventLog.AppendAsync(new EventAppend(now, ReportKind, id, JsonSerializer.SerializeToUtf8Bytes(report, JsonSerializerOptions.Web)), cancellationToken);
-        return await host.Silo.GrainFactory.GetGrain<ICaseGrain>(id).ReportAsync(report);
+        await eventLog.AppendAsync(new EventAppend(now, ReportKind, id, JsonSerializer.SerializeToUtf8Bytes(report, JsonSerializerOptions.Web)), cancellationToken);
+        return await grains.GetGrain<ICaseGrain>(id).ReportAsync(report);
     }
 }

@@ -3,9 +3,8 @@ using System.Globalization;
 using System.Text.Json;
 using CityTwin.Grains.Model;
 using CityTwin.Grains.Twin;
-using CityTwin.Silo;
 using CityTwin.Silo.EventLog;
-using CityTwin.TwinApi.Hosting;
+using Orleans.Runtime;
 
 namespace CityTwin.TwinApi.Ingest;
 
@@ -24,7 +23,8 @@ namespace CityTwin.TwinApi.Ingest;
 /// waiting reach <c>Api:TelemetryBacklogLimit</c>, new batches are refused before they are logged. This keeps a
 /// client that retries on 503 from logging the same readings twice, and bounds the memory the backlog holds.
 /// </remarks>
-public sealed class TelemetryIngest(SiloHost host, IConfiguration? configuration = null, ILogger<TelemetryIngest>? logger = null)
+public sealed class TelemetryIngest(
+    TwinDirectory directory, IGrainFactory grains, IEventLog eventLog, IConfiguration? configuration = null, ILogger<TelemetryIngest>? logger = null)
 {
     /// <summary>The event-log kind of sensor readings.</summary>
     public const string ReadingKind = "reading";
@@ -51,16 +51,15 @@ public sealed class TelemetryIngest(SiloHost host, IConfiguration? configuration
     public long Dropped => Interlocked.Read(ref _dropped);
 
     /// <summary>Parses a JSON array of readings and rejects, besides malformed items, readings whose sensorId is not a sensor or gauge of the twin.</summary>
-    public (List<ReadingInput> Valid, List<ItemError> Errors) Validate(JsonElement batch) => Parse(batch, Directory);
+    public (List<ReadingInput> Valid, List<ItemError> Errors) Validate(JsonElement batch) => Parse(batch, directory);
 
     /// <summary>
     /// Ingests readings that were already parsed (the load driver's path): rejects unknown sensor ids (the error's index is
     /// the reading's position in <paramref name="readings"/>), accepts the rest as <see cref="AcceptAsync"/> does and reports.
     /// </summary>
-    /// <exception cref="GrainOverloadedException">The backlog is full; nothing was logged.</exception>
+    /// <exception cref="LimitExceededException">The backlog is full; nothing was logged.</exception>
     public async Task<IngestResult> IngestAsync(IReadOnlyList<ReadingInput> readings, CancellationToken cancellationToken)
     {
-        TwinDirectory directory = Directory;
         List<ItemError>? errors = null;
         List<ReadingInput>? known = null;
         for (int i = 0; i < readings.Count; i++)
@@ -88,7 +87,7 @@ public sealed class TelemetryIngest(SiloHost host, IConfiguration? configuration
     /// overloaded) and how many failed while their grain applied them (logged, with the grain's error in the server log).
     /// Callers validate ids first (<see cref="Validate"/>); a reading naming no sensor or gauge is logged but reaches no grain.
     /// </summary>
-    /// <exception cref="GrainOverloadedException">The backlog is full; nothing of the batch was logged, so it may be retried.</exception>
+    /// <exception cref="LimitExceededException">The backlog is full; nothing of the batch was logged, so it may be retried.</exception>
     public async Task<Acceptance> AcceptAsync(IReadOnlyList<ReadingInput> readings, CancellationToken cancellationToken)
     {
         if (readings.Count == 0)
@@ -99,11 +98,11 @@ public sealed class TelemetryIngest(SiloHost host, IConfiguration? configuration
         long backlog = Backlog;
         if (backlog >= _backlogLimit)
         {
-            throw new GrainOverloadedException(
+            throw new LimitExceededException(
                 $"{backlog:N0} accepted readings are still waiting for their grains (limit {_backlogLimit:N0}); none of these {readings.Count:N0} readings was logged. Retry later.");
         }
 
-        await host.Store.EventLog.AppendBatchAsync(ToEntries(readings), cancellationToken);
+        await eventLog.AppendBatchAsync(ToEntries(readings), cancellationToken);
 
         // Logged means accepted: from here on nothing may fail the batch, neither overload nor the caller going away.
         (List<Delivery> left, int failed) = await DeliverAsync(readings);
@@ -117,8 +116,6 @@ public sealed class TelemetryIngest(SiloHost host, IConfiguration? configuration
         _ = Task.Run(() => RedeliverAsync(left, count), CancellationToken.None);
         return new Acceptance(count, failed);
     }
-
-    private TwinDirectory Directory => host.Silo.Services.GetRequiredService<TwinDirectory>();
 
     private static string UnknownSensor(string id) => $"unknown sensorId '{id}'";
 
@@ -173,7 +170,6 @@ public sealed class TelemetryIngest(SiloHost host, IConfiguration? configuration
     /// </summary>
     private async Task<(List<Delivery> Refused, int Failed)> DeliverAsync(IReadOnlyList<ReadingInput> readings)
     {
-        TwinDirectory directory = Directory;
         var slots = new Dictionary<string, int>(readings.Count, StringComparer.Ordinal);
         var deliveries = new List<Delivery>(readings.Count);
         foreach (ReadingInput r in readings)
@@ -216,78 +212,96 @@ public sealed class TelemetryIngest(SiloHost host, IConfiguration? configuration
     }
 
     /// <summary>
-    /// The one resend loop of both paths: sends every delivery, waiting <paramref name="waitBefore"/>(attempt) before each
-    /// of at most <paramref name="attempts"/> rounds, and resends in the next round only the calls the silo refused at
-    /// the door (their task faulted with <see cref="GrainOverloadedException"/> before the send returned: never queued,
-    /// never run). A call that was accepted and then failed, even with an overload its grain met while running (say the
-    /// alert it raised met a full queue), has applied its readings and must not apply them again: it is reported failed
-    /// and logged. Returns the deliveries still refused after the last round and those that failed.
+    /// The one resend loop of both paths: sends every delivery at once, each on its own, waiting
+    /// <paramref name="waitBefore"/>(attempt) before each of at most <paramref name="attempts"/> tries, and resends only a
+    /// call the silo refused at the door (see <see cref="IsRefusedAtDoor"/>: never queued, never run). A call that was
+    /// accepted and then failed, even with an overload its grain met while running (say the alert it raised met a full
+    /// queue), has applied its readings and must not apply them again: it is reported failed and logged. Returns the
+    /// deliveries still refused after their last try and those that failed.
     /// </summary>
     private async Task<(List<Delivery> Refused, List<Delivery> Failed)> SendAsync(IReadOnlyList<Delivery> deliveries, int attempts,
         Func<int, TimeSpan> waitBefore, string what)
     {
-        var calls = new List<(Delivery Delivery, Task Call)>(deliveries.Count);
-        List<Delivery> refused = [.. deliveries];
-        try
+        // Orleans refuses a call asynchronously (its answer is the refusal), so each delivery retries on its own rather than
+        // in rounds: a slow grain does not hold back the resends of the others.
+        var sends = new Task<DeliveryOutcome>[deliveries.Count];
+        for (int i = 0; i < deliveries.Count; i++)
         {
-            IGrainFactory grains = host.Silo.GrainFactory;
-            for (int attempt = 0; attempt < attempts && refused.Count > 0; attempt++)
-            {
-                // Real time, not the silo's clock: the wait is for queues to drain.
-                if (waitBefore(attempt) is { } wait && wait > TimeSpan.Zero)
-                {
-                    await Task.Delay(wait, CancellationToken.None);
-                }
-
-                var again = new List<Delivery>();
-                foreach (Delivery delivery in refused)
-                {
-                    Task call = delivery.SendAsync(grains);
-                    if (IsOverloaded(call))
-                    {
-                        again.Add(delivery);
-                    }
-                    else
-                    {
-                        calls.Add((delivery, call));
-                    }
-                }
-
-                refused = again;
-            }
-        }
-        catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException)
-        {
-            // The server is shutting down under us: what was not sent yet is given up (it stays in the event log).
-            logger?.LogWarning(e, "Delivery of {Count} {What} readings stopped; they stay in the event log", refused.Sum(d => d.Count), what);
-            calls.AddRange(refused.Select(d => (d, (Task)Task.FromException(e))));
-            refused = [];
+            sends[i] = SendOneAsync(deliveries[i], attempts, waitBefore, what);
         }
 
-        try
-        {
-            await Task.WhenAll(calls.Select(c => c.Call));
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            // Sorted out per call below.
-        }
-
+        DeliveryOutcome[] outcomes = await Task.WhenAll(sends);
+        var refused = new List<Delivery>();
         var failed = new List<Delivery>();
-        foreach ((Delivery delivery, Task call) in calls)
+        for (int i = 0; i < outcomes.Length; i++)
         {
-            if (call.IsFaulted)
+            switch (outcomes[i])
             {
-                failed.Add(delivery);
-                logger?.LogWarning(call.Exception!.InnerException, "{Count} {What} readings of {Grain} failed while being applied; they stay in the event log",
-                    delivery.Count, what, delivery.Id);
+                case DeliveryOutcome.Refused:
+                    refused.Add(deliveries[i]);
+                    break;
+                case DeliveryOutcome.Failed:
+                    failed.Add(deliveries[i]);
+                    break;
             }
         }
 
         return (refused, failed);
     }
 
-    private static bool IsOverloaded(Task call) => call.IsFaulted && call.Exception!.InnerException is GrainOverloadedException;
+    private async Task<DeliveryOutcome> SendOneAsync(Delivery delivery, int attempts, Func<int, TimeSpan> waitBefore, string what)
+    {
+        for (int attempt = 0; attempt < attempts; attempt++)
+        {
+            // Real time, not the silo's clock: the wait is for queues to drain.
+            if (waitBefore(attempt) is { } wait && wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, CancellationToken.None);
+            }
+
+            Task call;
+            try
+            {
+                call = delivery.SendAsync(grains);
+            }
+            catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException)
+            {
+                // The server is shutting down under us: the readings are given up (they stay in the event log).
+                logger?.LogWarning(e, "Delivery of {Count} {What} readings of {Grain} stopped; they stay in the event log", delivery.Count, what, delivery.Id);
+                return DeliveryOutcome.Failed;
+            }
+
+            try
+            {
+                await call;
+                return DeliveryOutcome.Applied;
+            }
+            catch (Exception e) when (IsRefusedAtDoor(e, delivery.GrainId))
+            {
+                // Never queued, never run: safe to send again.
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                logger?.LogWarning(e, "{Count} {What} readings of {Grain} failed while being applied; they stay in the event log", delivery.Count, what, delivery.Id);
+                return DeliveryOutcome.Failed;
+            }
+        }
+
+        return DeliveryOutcome.Refused;
+    }
+
+    /// <summary>
+    /// True when <paramref name="error"/> is Orleans' refusal of the call by the target activation itself, because its
+    /// queue was over the limit (MaxEnqueuedRequestsHardLimit): the call never ran. Orleans answers that refusal with the
+    /// <see cref="LimitExceededException"/> the target activation made, whose message names that activation
+    /// ("[Activation: silo/type/key@id ..."); an overload the grain met while running, on a call of its own to another
+    /// grain, carries the same type but names that other activation, and its readings were applied, so it must not count.
+    /// </summary>
+    internal static bool IsRefusedAtDoor(Exception error, GrainId target)
+    {
+        Exception e = error is AggregateException { InnerExceptions.Count: 1 } aggregate ? aggregate.InnerExceptions[0] : error;
+        return e is LimitExceededException limit && limit.Message.Contains("/" + target.ToString() + "@", StringComparison.Ordinal);
+    }
 
     private static (List<ReadingInput> Valid, List<ItemError> Errors) Parse(JsonElement batch, TwinDirectory? directory)
     {
@@ -370,12 +384,22 @@ public sealed class TelemetryIngest(SiloHost host, IConfiguration? configuration
     /// <summary>What became of an accepted batch: readings deferred to background delivery, and readings whose grain failed while applying them.</summary>
     public readonly record struct Acceptance(int Deferred, int Unapplied);
 
+    private enum DeliveryOutcome
+    {
+        Applied,
+        Refused,
+        Failed,
+    }
+
     /// <summary>The readings of one grain in one batch.</summary>
     private sealed class Delivery(string id, bool isGauge, SensorReading first)
     {
         private List<SensorReading>? _more;
 
         public string Id => id;
+
+        /// <summary>The grain's id as Orleans names it (known once sent).</summary>
+        public GrainId GrainId { get; private set; }
 
         public int Count => _more?.Count ?? 1;
 
@@ -386,10 +410,12 @@ public sealed class TelemetryIngest(SiloHost host, IConfiguration? configuration
             if (isGauge)
             {
                 IGaugeGrain gauge = grains.GetGrain<IGaugeGrain>(id);
+                GrainId = gauge.GetGrainId();
                 return _more is null ? gauge.RecordAsync(first) : gauge.RecordBatchAsync(_more);
             }
 
             ISensorGrain sensor = grains.GetGrain<ISensorGrain>(id);
+            GrainId = sensor.GetGrainId();
             return _more is null ? sensor.RecordAsync(first) : sensor.RecordBatchAsync(_more);
         }
     }

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using CityTwin.Grains.Geo;
 using CityTwin.Grains.Twin;
-using CityTwin.Silo;
 using CityTwin.Silo.EventLog;
 
 namespace CityTwin.TwinApi.Ingest;

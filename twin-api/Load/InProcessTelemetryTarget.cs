@@ -1,9 +1,9 @@
 using CityTwin.Grains.Cases;
 using CityTwin.Grains.Model;
 using CityTwin.Grains.Twin;
-using CityTwin.Silo;
-using CityTwin.TwinApi.Hosting;
+using CityTwin.Silo.EventLog;
 using CityTwin.TwinApi.Ingest;
+using Orleans.Runtime;
 
 namespace CityTwin.TwinApi.Load;
 
@@ -11,10 +11,10 @@ namespace CityTwin.TwinApi.Load;
 /// Sends inputs straight into the paths the HTTP endpoints take after JSON parsing: <see cref="TelemetryIngest.IngestAsync"/>
 /// for readings, <see cref="VehicleIngest.IngestAsync"/> for positions and <see cref="CaseReportIngest.ReportAsync"/> for
 /// citizen reports (each: durable append, then the grains, awaited), so the figures are the server's own cost without
-/// HTTP. Overload (<see cref="GrainOverloadedException"/>, which the API answers with 503) rejects the request and is
+/// HTTP. Overload (<see cref="LimitExceededException"/>, which the API answers with 503) rejects the request and is
 /// counted; the run goes on.
 /// </summary>
-public sealed class InProcessTelemetryTarget(TelemetryIngest ingest, SiloHost host) : ITelemetryTarget
+public sealed class InProcessTelemetryTarget(TelemetryIngest ingest, TwinDirectory directory, IGrainFactory grains, IEventLog eventLog, TimeProvider time) : ITelemetryTarget
 {
     /// <inheritdoc />
     public Task<BatchOutcome> SendAsync(List<ReadingInput> batch, CancellationToken cancellationToken) => Guard(batch.Count, async () =>
@@ -29,7 +29,6 @@ public sealed class InProcessTelemetryTarget(TelemetryIngest ingest, SiloHost ho
     public Task<BatchOutcome> SendPositionsAsync(List<VehiclePositionInput> batch, CancellationToken cancellationToken) => Guard(batch.Count, async () =>
     {
         // The same known-vehicle check as the endpoint's parser.
-        TwinDirectory directory = host.Silo.Services.GetRequiredService<TwinDirectory>();
         var valid = new List<VehiclePositionInput>(batch.Count);
         var errors = new List<ItemError>();
         foreach (VehiclePositionInput p in batch)
@@ -44,7 +43,7 @@ public sealed class InProcessTelemetryTarget(TelemetryIngest ingest, SiloHost ho
             }
         }
 
-        VehicleIngestResult result = await VehicleIngest.IngestAsync(host.Store.EventLog, host.Silo.GrainFactory, valid, errors, cancellationToken);
+        VehicleIngestResult result = await VehicleIngest.IngestAsync(eventLog, grains, valid, errors, cancellationToken);
         string? error = result.Errors.Count > 0 ? $"{result.Rejected} positions rejected, first: {result.Errors[0].Error}"
             : result.Undelivered is { Count: > 0 } u ? $"{u.Count} positions not applied, first: {u[0].Error}" : null;
         return new BatchOutcome(result.Accepted, result.Rejected, Overloaded: false, Failed: false, error, result.Undelivered?.Count ?? 0);
@@ -53,7 +52,7 @@ public sealed class InProcessTelemetryTarget(TelemetryIngest ingest, SiloHost ho
     /// <inheritdoc />
     public Task<BatchOutcome> SendReportAsync(CaseReport report, CancellationToken cancellationToken) => Guard(1, async () =>
     {
-        await CaseReportIngest.ReportAsync(host, report, cancellationToken);
+        await CaseReportIngest.ReportAsync(eventLog, grains, time, report, cancellationToken);
         return new BatchOutcome(1, 0, Overloaded: false, Failed: false, null);
     });
 
@@ -63,7 +62,7 @@ public sealed class InProcessTelemetryTarget(TelemetryIngest ingest, SiloHost ho
         {
             return await send();
         }
-        catch (GrainOverloadedException e)
+        catch (LimitExceededException e)
         {
             return new BatchOutcome(0, count, Overloaded: true, Failed: false, e.Message);
         }

@@ -2,7 +2,7 @@ namespace CityTwin.TwinApi.Load;
 
 /// <summary>
 /// What driving the load did. The top-level counts are the sensor readings' (Sent = Accepted + Rejected; Rejected counts
-/// overload answers (GrainOverloadedException, HTTP 503/429), per-item validation rejections and failed batches);
+/// overload answers (Orleans' LimitExceededException, HTTP 503/429), per-item validation rejections and failed batches);
 /// <see cref="Kinds"/> has the same figures for each input kind: readings, vehicle positions and citizen reports.
 /// Rates are per second of the driven duration.
 /// </summary>

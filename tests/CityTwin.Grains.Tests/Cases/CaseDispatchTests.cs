@@ -2,7 +2,6 @@ using CityTwin.Grains.Cases;
 using CityTwin.Grains.Geo;
 using CityTwin.Grains.Model;
 using CityTwin.Grains.Twin;
-using CityTwin.TestSupport;
 
 namespace CityTwin.Grains.Tests.Cases;
 
@@ -16,7 +15,8 @@ public sealed class CaseDispatchTests
         DateTimeOffset t0 = CaseLoopSilo.Start;
 
         await loop.Alerts.PublishAsync(GasAlert(loop, "alert-1", "b-1", t0));
-        await TestWait.UntilAsync(() => loop.Index.Count == 1, TimeSpan.FromSeconds(10), "a case from the gas alarm");
+        await loop.Silo.WaitForQuiescenceAsync();
+        Assert.Equal(1, loop.Index.Count);
         string id = loop.Index.Query(new CaseQuery(), 1, 10).Page[0].Id;
         CaseView opened = (await loop.Case(id).GetAsync())!;
 

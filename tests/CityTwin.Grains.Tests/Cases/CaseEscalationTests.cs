@@ -1,7 +1,6 @@
 using CityTwin.Grains.Cases;
 using CityTwin.Grains.Model;
 using CityTwin.Grains.Twin;
-using CityTwin.Silo.Streams;
 
 namespace CityTwin.Grains.Tests.Cases;
 
@@ -13,7 +12,7 @@ public sealed class CaseEscalationTests
     {
         await using CaseLoopSilo loop = await CaseLoopSilo.StartAsync();
         var changes = new List<CaseChange>();
-        await loop.Silo.Streams.SubscribeNamespaceAsync<CaseChange>(TwinStreams.CaseChanges, (c, _) =>
+        await using IAsyncDisposable subscription = loop.Feeds.CaseChanges.Subscribe(c =>
         {
             lock (changes)
             {
@@ -56,7 +55,7 @@ public sealed class CaseEscalationTests
         Assert.Equal(3, notices.Length);
         Assert.All(notices, a => Assert.Equal((EntityType.Case, id), (a.EntityType, a.EntityId)));
         Assert.Equal(["Head of c1", "Head of s1", "Head of d1"], notices.OrderBy(a => a.At).Select(a => Assert.Single(a.Recipients).Name));
-        await Task.Delay(100);
+        await loop.Silo.WaitForQuiescenceAsync();
         lock (changes)
         {
             Assert.Equal(3, changes.Count(c => c.Kind == "escalated" && c.CaseId == id));

@@ -9,19 +9,18 @@ public sealed class CaseIndexTests
     [Fact]
     public async Task A_restarted_server_lists_the_stored_cases_as_they_were()
     {
-        var storage = new MemoryGrainStorage();
-        string verified, rejected, caseType;
-        await using (CaseLoopSilo loop = await CaseLoopSilo.StartAsync(storage))
+        await using SiloStore store = SiloStore.CreateMemory();
+        string verified, rejected;
+        await using (CaseLoopSilo loop = await CaseLoopSilo.StartAsync(store))
         {
             verified = (await loop.ReportAsync("road-damage")).Id;
             rejected = (await loop.ReportAsync("noise", CaseSource.Hotline, loop.Offset(1500, 0))).Id;
             await CaseDispatchTests.Ok(loop.DoAsync(verified, CaseAction.Verify));
             await CaseDispatchTests.Ok(loop.DoAsync(rejected, CaseAction.Reject));
-            caseType = loop.Silo.GrainClasses.Single(kv => kv.Value == typeof(CaseGrain)).Key;
         }
 
         var index = new CaseIndex();
-        int restored = await index.RestoreAsync(storage, caseType);
+        int restored = await index.RestoreAsync(store.States);
 
         Assert.Equal(2, restored);
         Assert.Equal((CaseStatus.Verified, "g1"), (index.Get(verified)!.Status, index.Get(verified)!.GridId));

@@ -1,6 +1,5 @@
 using CityTwin.Grains.Cases;
 using CityTwin.Grains.Model;
-using CityTwin.TestSupport;
 
 namespace CityTwin.Grains.Tests.Cases;
 
@@ -14,18 +13,17 @@ public sealed class CaseIntakeTests
         DateTimeOffset t0 = CaseLoopSilo.Start;
 
         await loop.Alerts.PublishAsync(CaseDispatchTests.GasAlert(loop, "a1", "b-1", t0));
-        await TestWait.UntilAsync(() => loop.Index.Count == 1, TimeSpan.FromSeconds(10), "first case");
+        await loop.Silo.WaitForQuiescenceAsync();
+        Assert.Equal(1, loop.Index.Count);
         await loop.AdvanceAsync(TimeSpan.FromMinutes(20));
         await loop.Alerts.PublishAsync(CaseDispatchTests.GasAlert(loop, "a2", "b-1", t0.AddMinutes(20)));
         await loop.Alerts.PublishAsync(CaseDispatchTests.GasAlert(loop, "a3", "b-2", t0.AddMinutes(20)));
-        await TestWait.UntilAsync(() => loop.Index.Count == 2, TimeSpan.FromSeconds(10), "a case for the other building");
+        await loop.Silo.WaitForQuiescenceAsync();
+        Assert.Equal(2, loop.Index.Count);
         // The window slides from the last joined alarm: 45 min after the first but 25 min after the second still joins.
         await loop.AdvanceAsync(TimeSpan.FromMinutes(25));
         await loop.Alerts.PublishAsync(CaseDispatchTests.GasAlert(loop, "a4", "b-1", t0.AddMinutes(45)));
-        for (int i = 0; i < 500 && (await CaseOf(loop, "b-1")).AlertIds.Length < 3; i++)
-        {
-            await Task.Delay(10);
-        }
+        await loop.Silo.WaitForQuiescenceAsync();
 
         CaseView b1 = await CaseOf(loop, "b-1");
         Assert.Equal(["a1", "a2", "a4"], b1.AlertIds);
@@ -40,11 +38,13 @@ public sealed class CaseIntakeTests
         await using CaseLoopSilo loop = await CaseLoopSilo.StartAsync();
         DateTimeOffset t0 = CaseLoopSilo.Start;
         await loop.Alerts.PublishAsync(CaseDispatchTests.GasAlert(loop, "a1", "b-1", t0));
-        await TestWait.UntilAsync(() => loop.Index.Count == 1, TimeSpan.FromSeconds(10), "first case");
+        await loop.Silo.WaitForQuiescenceAsync();
+        Assert.Equal(1, loop.Index.Count);
 
         await loop.AdvanceAsync(TimeSpan.FromMinutes(31));
         await loop.Alerts.PublishAsync(CaseDispatchTests.GasAlert(loop, "a2", "b-1", t0.AddMinutes(31)));
-        await TestWait.UntilAsync(() => loop.Index.Count == 2, TimeSpan.FromSeconds(10), "a second case after the window");
+        await loop.Silo.WaitForQuiescenceAsync();
+        Assert.Equal(2, loop.Index.Count);
 
         string second = loop.Index.Query(new CaseQuery(), 1, 10).Page[0].Id;
         foreach (CaseAction step in new[] { CaseAction.Accept, CaseAction.Start, CaseAction.Resolve, CaseAction.Check, CaseAction.Close })
@@ -54,7 +54,8 @@ public sealed class CaseIntakeTests
 
         await loop.AdvanceAsync(TimeSpan.FromMinutes(4));
         await loop.Alerts.PublishAsync(CaseDispatchTests.GasAlert(loop, "a3", "b-1", t0.AddMinutes(35)));
-        await TestWait.UntilAsync(() => loop.Index.Count == 3, TimeSpan.FromSeconds(10), "a third case after the second closed");
+        await loop.Silo.WaitForQuiescenceAsync();
+        Assert.Equal(3, loop.Index.Count);
 
         Assert.Equal(["a1"], (await loop.Case(loop.Index.Query(new CaseQuery(), 1, 10).Page[2].Id).GetAsync())!.AlertIds);
         Assert.Equal(["a2"], (await loop.Case(second).GetAsync())!.AlertIds);
@@ -69,8 +70,9 @@ public sealed class CaseIntakeTests
         CaseIntake intake = (CaseIntake)loop.Silo.Services.GetService(typeof(CaseIntake))!;
 
         await loop.Alerts.PublishAsync(warning);
-        await TestWait.UntilAsync(() => intake.Ignored == 1, TimeSpan.FromSeconds(10), "the warning ignored");
+        await loop.Silo.WaitForQuiescenceAsync();
 
+        Assert.Equal(1, intake.Ignored);
         Assert.Equal(0, loop.Index.Count);
     }
 

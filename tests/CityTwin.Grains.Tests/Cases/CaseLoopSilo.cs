@@ -6,6 +6,7 @@ using CityTwin.Silo;
 using CityTwin.Silo.Storage;
 using CityTwin.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans;
 
 namespace CityTwin.Grains.Tests.Cases;
 
@@ -19,13 +20,13 @@ internal sealed class CaseLoopSilo : IAsyncDisposable
     public static readonly DateTimeOffset Start = new(2026, 5, 4, 8, 0, 0, TimeSpan.Zero);
     public static readonly GeoPoint Centre = new(104.0657, 30.6595);
 
-    private CaseLoopSilo(CityTwin.Silo.Silo silo, VirtualTimeProvider clock)
+    private CaseLoopSilo(EmbeddedSilo silo, VirtualTimeProvider clock)
     {
         Silo = silo;
         Clock = clock;
     }
 
-    public CityTwin.Silo.Silo Silo { get; }
+    public EmbeddedSilo Silo { get; }
 
     public VirtualTimeProvider Clock { get; }
 
@@ -37,20 +38,17 @@ internal sealed class CaseLoopSilo : IAsyncDisposable
 
     public AlertBus Alerts => Silo.Services.GetRequiredService<AlertBus>();
 
-    public static async Task<CaseLoopSilo> StartAsync(IGrainStorage? storage = null)
+    public TwinFeeds Feeds => Silo.Services.GetRequiredService<TwinFeeds>();
+
+    /// <summary>Starts a silo (on <paramref name="store"/> when given, so a test can read what it stored) and loads the district.</summary>
+    public static async Task<CaseLoopSilo> StartAsync(SiloStore? store = null)
     {
-        var clock = new VirtualTimeProvider(Start);
-        CityTwin.Silo.Silo silo = new SiloBuilder()
-            .AddTwin()
-            .UseStorage(storage ?? new MemoryGrainStorage(clock))
-            .UseTimeProvider(clock)
-            .Configure(o => o.ResponseTimeout = TimeSpan.FromSeconds(20))
-            .ConfigureServices(s => s.AddSingleton(CaseCatalogue.LoadFile(RepositoryRoot.Combine("grains", "Cases", "catalogue.json"))))
-            .Build();
-        await silo.StartAsync();
+        VirtualTimeProvider clock = TwinSilos.Clock(Start);
+        EmbeddedSilo silo = await TwinSilos.StartAsync(
+            clock, store, s => s.AddSingleton(CaseCatalogue.LoadFile(RepositoryRoot.Combine("grains", "Cases", "catalogue.json"))));
         var loop = new CaseLoopSilo(silo, clock);
         await loop.LoadDistrictAsync();
-        await CaseLoop.StartAsync(silo);
+        await CaseLoop.StartAsync(silo.Services);
         return loop;
     }
 

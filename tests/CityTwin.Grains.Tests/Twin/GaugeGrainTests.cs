@@ -97,14 +97,14 @@ public sealed class GaugeGrainTests
     [Fact]
     public async Task The_tier_survives_a_restart_so_it_is_not_announced_twice()
     {
-        var storage = new CityTwin.Silo.Storage.MemoryGrainStorage();
-        await using (TwinTestSilo first = await TwinTestSilo.StartAsync(storage: storage))
+        await using CityTwin.Silo.Storage.SiloStore store = CityTwin.Silo.Storage.SiloStore.CreateMemory();
+        await using (TwinTestSilo first = await TwinTestSilo.StartAsync(store: store))
         {
             await Level(first, 495.5);
             Assert.Single(first.AlertsOf(AlertKinds.RiverTier));
         }
 
-        await using TwinTestSilo second = await TwinTestSilo.StartAsync(storage: storage);
+        await using TwinTestSilo second = await TwinTestSilo.StartAsync(store: store);
         Assert.Equal("yellow", second.Directory.Get("gauge-1")!.Status);
         await Level(second, 495.6);
         Assert.Empty(second.AlertsOf(AlertKinds.RiverTier));

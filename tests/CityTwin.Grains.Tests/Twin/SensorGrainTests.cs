@@ -194,7 +194,7 @@ public sealed class SensorGrainTests
 
         await twin.RecordAsync("s1", 95, "battery%");
         Assert.Equal("normal", twin.Directory.Get("s1")!.Status);
-        var state = (SensorState)(await twin.Sensor("s1").GetDetailsAsync())!.State;
+        SensorState state = (await twin.Sensor("s1").GetDetailsAsync())!.ReadState<SensorState>();
         Assert.Equal(1, state.Statistics.Count);
     }
 
@@ -215,8 +215,8 @@ public sealed class SensorGrainTests
     [Fact]
     public async Task Sensor_state_and_statistics_survive_a_restart_and_reloading_keeps_them()
     {
-        var storage = new CityTwin.Silo.Storage.MemoryGrainStorage();
-        await using (TwinTestSilo first = await TwinTestSilo.StartAsync(storage: storage))
+        await using CityTwin.Silo.Storage.SiloStore store = CityTwin.Silo.Storage.SiloStore.CreateMemory();
+        await using (TwinTestSilo first = await TwinTestSilo.StartAsync(store: store))
         {
             await first.RecordAsync("s7", 10);
             await first.RecordAsync("s7", 20);
@@ -224,8 +224,8 @@ public sealed class SensorGrainTests
             await first.RecordAsync("s1", 25);
         }
 
-        await using TwinTestSilo second = await TwinTestSilo.StartAsync(storage: storage);
-        var state = (SensorState)(await second.Sensor("s7").GetDetailsAsync())!.State;
+        await using TwinTestSilo second = await TwinTestSilo.StartAsync(store: store);
+        SensorState state = (await second.Sensor("s7").GetDetailsAsync())!.ReadState<SensorState>();
         Assert.Equal(3, state.Statistics.Count);
         Assert.Equal(22, state.Statistics.Mean, 9);
         Assert.Equal(10, state.Statistics.Min);

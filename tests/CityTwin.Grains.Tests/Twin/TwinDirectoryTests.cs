@@ -2,28 +2,26 @@ using CityTwin.Grains.Geo;
 using CityTwin.Grains.Model;
 using CityTwin.Grains.Twin;
 using CityTwin.Silo;
-using CityTwin.Silo.Storage;
-using Microsoft.Extensions.DependencyInjection;
+using CityTwin.Silo.Feed;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CityTwin.Grains.Tests.Twin;
 
 /// <summary>The read model on its own: what queries see after upserts that change values, positions and owners.</summary>
-public sealed class TwinDirectoryTests : IAsyncLifetime
+public sealed class TwinDirectoryTests
 {
     private static readonly GeoPoint Centre = new(104.0657, 30.6595);
     private static readonly DateTimeOffset Now = new(2026, 7, 1, 8, 0, 0, TimeSpan.Zero);
-    private readonly CityTwin.Silo.Silo _silo = new SiloBuilder().AddTwin().UseStorage(new MemoryGrainStorage(TimeProvider.System)).Build();
     private readonly UtmProjection _utm = UtmProjection.ForCentre(Centre);
 
-    private TwinDirectory Directory => _silo.Services.GetRequiredService<TwinDirectory>();
-
-    public async Task InitializeAsync()
+    // The read model needs no silo: it is a plain service over the silo's feeds.
+    public TwinDirectoryTests()
     {
-        await _silo.StartAsync();
+        Directory = new TwinDirectory(new TwinFeeds(new ChangeFeeds(new SiloOptions(), NullLoggerFactory.Instance)));
         Directory.Initialize(_utm);
     }
 
-    public async Task DisposeAsync() => await _silo.DisposeAsync();
+    private TwinDirectory Directory { get; }
 
     [Fact]
     public void A_new_value_is_what_the_next_query_sees()

@@ -5,6 +5,7 @@ using CityTwin.Grains.Twin;
 using CityTwin.Silo;
 using CityTwin.Silo.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans;
 
 namespace CityTwin.Grains.Tests.Twin;
 
@@ -24,18 +25,15 @@ internal sealed class TwinTestSilo : IAsyncDisposable
 
     private static readonly GeoPoint Centre = new(104.0657, 30.6595);
 
-    private TwinTestSilo(CityTwin.Silo.Silo silo, VirtualTimeProvider clock, MemoryGrainStorage storage)
+    private TwinTestSilo(EmbeddedSilo silo, VirtualTimeProvider clock)
     {
         Silo = silo;
         Clock = clock;
-        Storage = storage;
     }
 
-    public CityTwin.Silo.Silo Silo { get; }
+    public EmbeddedSilo Silo { get; }
 
     public VirtualTimeProvider Clock { get; }
-
-    public MemoryGrainStorage Storage { get; }
 
     public TwinDirectory Directory => Silo.Services.GetRequiredService<TwinDirectory>();
 
@@ -45,13 +43,12 @@ internal sealed class TwinTestSilo : IAsyncDisposable
 
     public DateTimeOffset Now => Clock.GetUtcNow();
 
-    /// <summary>Starts a silo (on <paramref name="storage"/> when given, so a test can restart on the same data) and loads the district.</summary>
-    public static async Task<TwinTestSilo> StartAsync(TelemetryRuleOptions? options = null, MemoryGrainStorage? storage = null, DateTimeOffset? start = null)
+    /// <summary>Starts a silo (on <paramref name="store"/> when given, so a test can restart on the same data) and loads the district.</summary>
+    public static async Task<TwinTestSilo> StartAsync(TelemetryRuleOptions? options = null, SiloStore? store = null, DateTimeOffset? start = null)
     {
-        var clock = new VirtualTimeProvider(start ?? Start);
-        storage ??= new MemoryGrainStorage(clock);
-        CityTwin.Silo.Silo silo = await TwinSilos.StartAsync(storage, clock, options);
-        var twin = new TwinTestSilo(silo, clock, storage);
+        VirtualTimeProvider clock = TwinSilos.Clock(start ?? Start);
+        EmbeddedSilo silo = await TwinSilos.StartAsync(clock, store, options is null ? null : s => s.AddSingleton(options));
+        var twin = new TwinTestSilo(silo, clock);
         twin.Directory.Initialize(new UtmProjection(48, true));
         await twin.LoadAsync();
         return twin;

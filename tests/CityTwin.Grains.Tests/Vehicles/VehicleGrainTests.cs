@@ -13,9 +13,9 @@ public sealed class VehicleGrainTests
     [Fact]
     public async Task The_trajectory_keeps_only_the_newest_positions_and_survives_a_restart()
     {
-        var storage = new MemoryGrainStorage();
+        await using SiloStore store = SiloStore.CreateMemory();
         var options = new MuckTruckOptions { TrajectoryCapacity = 5 };
-        await using (VehicleWorld world = await VehicleWorld.StartAsync(options, storage))
+        await using (VehicleWorld world = await VehicleWorld.StartAsync(options, store))
         {
             IVehicleGrain truck = await world.VehicleAsync("t1", VehicleKind.PatrolCar);
             for (int i = 0; i < 12; i++)
@@ -29,7 +29,7 @@ public sealed class VehicleGrainTests
         }
 
         // The state is written at shutdown; a new silo on the same store continues the same ring in order.
-        await using (VehicleWorld world = await VehicleWorld.StartAsync(options, storage))
+        await using (VehicleWorld world = await VehicleWorld.StartAsync(options, store))
         {
             IVehicleGrain truck = world.Silo.GrainFactory.GetGrain<IVehicleGrain>("t1");
             await truck.RecordPositionAsync(world.Fix(12, 120, 0));
@@ -39,7 +39,7 @@ public sealed class VehicleGrainTests
         }
 
         // A smaller capacity configured later trims the stored ring to the newest fixes.
-        await using (VehicleWorld world = await VehicleWorld.StartAsync(new MuckTruckOptions { TrajectoryCapacity = 3 }, storage))
+        await using (VehicleWorld world = await VehicleWorld.StartAsync(new MuckTruckOptions { TrajectoryCapacity = 3 }, store))
         {
             VehiclePosition[] kept = (await world.Silo.GrainFactory.GetGrain<IVehicleGrain>("t1").GetTrajectoryAsync(1000))!;
             Assert.Equal(Enumerable.Range(11, 3).Select(m => VehicleWorld.T0.AddMinutes(m)), kept.Select(p => p.At));
@@ -275,8 +275,8 @@ public sealed class VehicleGrainTests
     [Fact]
     public async Task A_restarted_twin_rebuilds_the_vehicle_from_storage_at_its_last_position()
     {
-        var storage = new MemoryGrainStorage();
-        await using (VehicleWorld world = await VehicleWorld.StartAsync(storage: storage))
+        await using SiloStore store = SiloStore.CreateMemory();
+        await using (VehicleWorld world = await VehicleWorld.StartAsync(store: store))
         {
             IVehicleGrain truck = await world.VehicleAsync("m9");
             await truck.RecordPositionAsync(world.Fix(0, 0, 0));
@@ -285,11 +285,11 @@ public sealed class VehicleGrainTests
             await truck.RecordPositionAsync(world.Fix(2, 1800, 300));
         }
 
-        await using (VehicleWorld world = await VehicleWorld.StartAsync(storage: storage, loadGeofences: false))
+        await using (VehicleWorld world = await VehicleWorld.StartAsync(store: store, loadGeofences: false))
         {
             UtmProjection p = world.Projection;
             var meta = new DistrictMeta { Name = "test", UtmZone = p.Zone, UtmNorth = p.IsNorth };
-            await TwinRestorer.RestoreAsync(world.Silo, storage, world.Directory, meta);
+            await TwinRestorer.RestoreAsync(world.Silo.Services, store.States, meta);
 
             EntitySummary restored = world.Directory.Get(EntityType.Vehicle, "m9")!;
             Assert.True(p.DistanceMetres(world.At(1800, 300), restored.Position) < 0.01);

@@ -5,6 +5,7 @@ using CityTwin.Grains.Twin;
 using CityTwin.Silo;
 using CityTwin.Silo.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans;
 
 namespace CityTwin.Grains.Tests.Vehicles;
 
@@ -21,16 +22,13 @@ internal sealed class VehicleWorld : IAsyncDisposable
 
     private static readonly GeoPoint Origin = new(104.0657, 30.6595);
 
-    private VehicleWorld(CityTwin.Silo.Silo silo, MemoryGrainStorage storage, UtmProjection projection)
+    private VehicleWorld(EmbeddedSilo silo, UtmProjection projection)
     {
         Silo = silo;
-        Storage = storage;
         Projection = projection;
     }
 
-    public CityTwin.Silo.Silo Silo { get; }
-
-    public MemoryGrainStorage Storage { get; }
+    public EmbeddedSilo Silo { get; }
 
     public UtmProjection Projection { get; }
 
@@ -50,13 +48,15 @@ internal sealed class VehicleWorld : IAsyncDisposable
         new(DisposalId, GeofenceKind.DisposalPoint, "East disposal", At(p, 2000, 0), Rect(p, 2000, 0, 50), 0),
     ];
 
-    /// <summary>Starts a silo; <paramref name="loadGeofences"/> false leaves the registry empty.</summary>
-    public static async Task<VehicleWorld> StartAsync(MuckTruckOptions? options = null, MemoryGrainStorage? storage = null, bool loadGeofences = true)
+    /// <summary>
+    /// Starts a silo on a virtual clock reading <see cref="T0"/> (on <paramref name="store"/> when given, so a test can
+    /// restart on the same data); <paramref name="loadGeofences"/> false leaves the registry empty.
+    /// </summary>
+    public static async Task<VehicleWorld> StartAsync(MuckTruckOptions? options = null, SiloStore? store = null, bool loadGeofences = true)
     {
-        storage ??= new MemoryGrainStorage();
-        CityTwin.Silo.Silo silo = await TwinSilos.StartAsync(storage, options: options);
+        EmbeddedSilo silo = await TwinSilos.StartAsync(TwinSilos.Clock(T0), store, options is null ? null : s => s.AddSingleton(options));
         UtmProjection projection = DistrictProjection;
-        var world = new VehicleWorld(silo, storage, projection);
+        var world = new VehicleWorld(silo, projection);
         world.Directory.Initialize(projection);
         if (loadGeofences)
         {

@@ -3,6 +3,7 @@ using CityTwin.Grains.Twin;
 using CityTwin.Scenarios.Forks;
 using CityTwin.Scenarios.Runs;
 using CityTwin.Scenarios.Tests.Runs;
+using CityTwin.Silo;
 using CityTwin.Silo.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -13,13 +14,13 @@ public sealed class ForkIsolationTests(SandboxTwinFixture twin) : IClassFixture<
     [Fact]
     public async Task Runs_that_change_many_states_in_their_fork_leave_live_storage_and_the_live_read_model_unchanged()
     {
-        CityTwin.Silo.Silo live = twin.Twin.Silo;
+        EmbeddedSilo live = twin.Twin.Silo;
         TwinDirectory liveDirectory = live.Services.GetRequiredService<TwinDirectory>();
         await live.CheckpointAsync();
-        Dictionary<string, string> storedBefore = await StoredStatesAsync(live, twin.Twin.Storage);
+        Dictionary<string, string> storedBefore = await StoredStatesAsync(live.Services, live.Store.States);
         Dictionary<string, EntitySummary> summariesBefore = Summaries(liveDirectory);
         long liveAlerts = live.Services.GetRequiredService<AlertBus>().Published;
-        long liveEvents = await twin.Twin.EventLog.CountAsync();
+        long liveEvents = await live.Store.EventLog.CountAsync();
 
         await using TwinFork fork = await twin.Twin.ForkAsync();
         await ScenarioRunner.RunAsync(fork, StockScenarios.Load("heavy-rainfall"));
@@ -28,28 +29,28 @@ public sealed class ForkIsolationTests(SandboxTwinFixture twin) : IClassFixture<
         await fork.Silo.CheckpointAsync();
 
         // The fork did change: many cells hold water, the alarm and gauge readings landed in its own event log.
-        Dictionary<string, string> forkStored = await StoredStatesAsync(fork.Silo, fork.Storage);
+        Dictionary<string, string> forkStored = await StoredStatesAsync(fork.Silo.Services, fork.Storage);
         int changedInFork = forkStored.Count(kv => !storedBefore.TryGetValue(kv.Key, out string? before) || before != kv.Value);
         Assert.True(changedInFork > 100, $"only {changedInFork} states changed in the fork");
         Assert.True(await fork.EventLog.CountAsync() > 0);
 
         await live.CheckpointAsync();
-        Assert.Equal(storedBefore, await StoredStatesAsync(live, twin.Twin.Storage));
+        Assert.Equal(storedBefore, await StoredStatesAsync(live.Services, live.Store.States));
         Dictionary<string, EntitySummary> summariesAfter = Summaries(liveDirectory);
         Assert.Equal(summariesBefore.Count, summariesAfter.Count);
         Assert.All(summariesBefore, kv => Assert.Same(kv.Value, summariesAfter[kv.Key]));
         Assert.Equal(liveAlerts, live.Services.GetRequiredService<AlertBus>().Published);
-        Assert.Equal(liveEvents, await twin.Twin.EventLog.CountAsync());
+        Assert.Equal(liveEvents, await live.Store.EventLog.CountAsync());
     }
 
-    private static async Task<Dictionary<string, string>> StoredStatesAsync(CityTwin.Silo.Silo silo, IGrainStorage storage)
+    private static async Task<Dictionary<string, string>> StoredStatesAsync(IServiceProvider silo, IStoredStateReader storage)
     {
         var states = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (string type in silo.GrainClasses.Keys)
+        foreach (string type in TwinFork.GrainTypes(silo))
         {
-            await foreach (KeyValuePair<GrainStateKey, StoredGrainState> s in storage.ReadAllAsync(type))
+            await foreach (StoredState s in storage.ReadAllAsync(type))
             {
-                states[s.Key.ToString()] = Convert.ToBase64String(s.Value.Payload.ToArray());
+                states[$"{s.GrainType}/{s.Key}/{s.StateName}"] = Convert.ToBase64String(s.Payload.ToArray());
             }
         }
 

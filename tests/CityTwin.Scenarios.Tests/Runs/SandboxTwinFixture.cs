@@ -20,7 +20,7 @@ public sealed class SandboxTwinFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         District = DistrictGenerator.Generate(new DistrictOptions { Buildings = 300, Seed = 7 });
-        Twin = await TwinSandbox.CreateAsync(District, new VirtualTimeProvider(Now));
+        Twin = await TwinSandbox.CreateAsync(District, new VirtualTimeProvider(Now, new CityTwin.Silo.Quiescence.WorkTracker()));
     }
 
     /// <inheritdoc />

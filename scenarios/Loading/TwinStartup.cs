@@ -1,0 +1,50 @@
+using System.Diagnostics;
+using CityTwin.Grains.Cases;
+using CityTwin.Grains.Twin;
+using CityTwin.Silo.Storage;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CityTwin.Scenarios.Loading;
+
+/// <summary>
+/// Brings a started twin silo up, the same way for the live server, forks, sandboxes and tests: when a district is
+/// stored it rebuilds the read model and the case list from the stored states (no grain is activated); otherwise it
+/// loads the district <paramref name="districtToLoad"/> gives, if any. Then it starts the case intake and the monitor
+/// that looks for silent sensors and idle water meters.
+/// </summary>
+public static class TwinStartup
+{
+    /// <summary>Restores or loads the twin of the silo whose services are <paramref name="services"/>.</summary>
+    public static async Task<TwinStartupResult> RunAsync(
+        IServiceProvider services, IStoredStateReader states, Func<CancellationToken, Task<District.District>>? districtToLoad = null,
+        IProgress<LoadProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(states);
+        var watch = Stopwatch.StartNew();
+        IGrainFactory grains = services.GetRequiredService<IGrainFactory>();
+        DistrictMeta? meta = await grains.GetGrain<ITwinMetaGrain>("current").GetAsync();
+        TwinStartupResult result;
+        if (meta is not null)
+        {
+            int restored = await TwinRestorer.RestoreAsync(services, states, meta, cancellationToken);
+            int cases = await CaseLoop.StartAsync(services, states, cancellationToken);
+            result = new TwinStartupResult(meta.Name, Loaded: false, restored, cases, watch.Elapsed);
+        }
+        else if (districtToLoad is not null)
+        {
+            District.District district = await districtToLoad(cancellationToken);
+            LoadReport report = await DistrictLoader.LoadAsync(services, district, progress, cancellationToken);
+            await CaseLoop.StartAsync(services, null, cancellationToken);
+            result = new TwinStartupResult(district.Name, Loaded: true, report.Total, 0, watch.Elapsed);
+        }
+        else
+        {
+            await CaseLoop.StartAsync(services, null, cancellationToken);
+            return new TwinStartupResult(null, Loaded: false, 0, 0, watch.Elapsed);
+        }
+
+        await grains.GetGrain<ITwinMonitorGrain>(ITwinMonitorGrain.Key).StartAsync();
+        return result;
+    }
+}

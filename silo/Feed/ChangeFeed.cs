@@ -1,0 +1,133 @@
+using System.Threading.Channels;
+using CityTwin.Silo.Quiescence;
+using Microsoft.Extensions.Logging;
+
+namespace CityTwin.Silo.Feed;
+
+/// <summary>
+/// One silo's feed of one kind of change (alerts, entity changes, case changes, scenario progress) to the in-process
+/// consumers that push it on: the SignalR gateway and the case intake. Publishing never waits: each subscriber has a
+/// bounded buffer of its own and, when it falls behind, loses its oldest items (counted in <see cref="Dropped"/>), so a
+/// slow consumer can neither grow memory nor stall a grain. In a cluster each silo feeds its own consumers with the changes
+/// its grains make; carrying them to consumers on other silos is Orleans' job (see docs/ARCHITECTURE.md).
+/// </summary>
+/// <typeparam name="T">The kind of change.</typeparam>
+public sealed class ChangeFeed<T>
+{
+    private readonly int _bufferPerSubscriber;
+    private readonly ILogger _logger;
+    private readonly WorkTracker? _tracker;
+    private Subscriber[] _subscribers = [];
+    private long _dropped;
+    private long _published;
+
+    /// <summary>Creates a feed; with a <paramref name="tracker"/>, items not yet handled count as work in flight.</summary>
+    public ChangeFeed(string name, int bufferPerSubscriber, ILogger logger, WorkTracker? tracker = null)
+    {
+        Name = name;
+        _bufferPerSubscriber = Math.Max(1, bufferPerSubscriber);
+        _logger = logger;
+        _tracker = tracker;
+    }
+
+    /// <summary>The feed's name, for logs.</summary>
+    public string Name { get; }
+
+    /// <summary>Items published so far.</summary>
+    public long Published => Interlocked.Read(ref _published);
+
+    /// <summary>Items dropped because a subscriber's buffer was full.</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>Hands <paramref name="item"/> to every subscriber's buffer; never blocks.</summary>
+    public void Publish(T item)
+    {
+        Interlocked.Increment(ref _published);
+        foreach (Subscriber s in Volatile.Read(ref _subscribers))
+        {
+            s.Deliver(item);
+        }
+    }
+
+    /// <summary>Subscribes <paramref name="onNext"/>; items are handed to it one at a time, in order. Dispose to stop.</summary>
+    public IAsyncDisposable Subscribe(Func<T, Task> onNext)
+    {
+        ArgumentNullException.ThrowIfNull(onNext);
+        var subscriber = new Subscriber(this, onNext);
+        Subscriber[] current, updated;
+        do
+        {
+            current = Volatile.Read(ref _subscribers);
+            updated = [.. current, subscriber];
+        }
+        while (Interlocked.CompareExchange(ref _subscribers, updated, current) != current);
+
+        return subscriber;
+    }
+
+    private void Remove(Subscriber subscriber)
+    {
+        Subscriber[] current, updated;
+        do
+        {
+            current = Volatile.Read(ref _subscribers);
+            updated = current.Where(s => s != subscriber).ToArray();
+        }
+        while (Interlocked.CompareExchange(ref _subscribers, updated, current) != current);
+    }
+
+    private sealed class Subscriber : IAsyncDisposable
+    {
+        private readonly ChangeFeed<T> _feed;
+        private readonly Channel<T> _buffer;
+        private readonly Task _pump;
+
+        public Subscriber(ChangeFeed<T> feed, Func<T, Task> onNext)
+        {
+            _feed = feed;
+            _buffer = Channel.CreateBounded<T>(
+                new BoundedChannelOptions(feed._bufferPerSubscriber) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
+                _ =>
+                {
+                    Interlocked.Increment(ref feed._dropped);
+                    feed._tracker?.End();
+                });
+            _pump = Task.Run(() => PumpAsync(onNext));
+        }
+
+        public void Deliver(T item)
+        {
+            _feed._tracker?.Begin();
+            if (!_buffer.Writer.TryWrite(item))
+            {
+                _feed._tracker?.End();
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            _feed.Remove(this);
+            _buffer.Writer.TryComplete();
+            await _pump.ConfigureAwait(false);
+        }
+
+        private async Task PumpAsync(Func<T, Task> onNext)
+        {
+            await foreach (T item in _buffer.Reader.ReadAllAsync().ConfigureAwait(false))
+            {
+                try
+                {
+                    await onNext(item).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    _feed._logger.LogWarning(e, "A subscriber of the {Feed} feed failed on an item", _feed.Name);
+                }
+                finally
+                {
+                    _feed._tracker?.End();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,51 @@
+using Orleans.Runtime;
+using Orleans.Storage;
+
+namespace CityTwin.Silo.Storage;
+
+/// <summary>
+/// Puts the grain type into the row key of Orleans' ADO.NET grain storage. Orleans 10.4.2 passes that provider the state
+/// name and keys the row by the grain key alone, so a sensor and a building with the same key and state name would share
+/// one row (dotnet/orleans#8746, #9737), and a key that parses as hexadecimal ("abc", "0123") is stored as an integer
+/// (#9706). This decorator hands the provider a grain id whose key is the whole id ("sensor/abc"), which always takes
+/// the provider's string-key path. It forwards the provider's lifecycle participation (its initialization).
+/// </summary>
+internal sealed class TypeQualifiedGrainStorage(IGrainStorage inner) : IGrainStorage, ILifecycleParticipant<ISiloLifecycle>
+{
+    /// <inheritdoc />
+    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        inner.ReadStateAsync(stateName, Qualify(grainId), grainState);
+
+    /// <inheritdoc />
+    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken) =>
+        inner.ReadStateAsync(stateName, Qualify(grainId), grainState, cancellationToken);
+
+    /// <inheritdoc />
+    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        inner.WriteStateAsync(stateName, Qualify(grainId), grainState);
+
+    /// <inheritdoc />
+    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken) =>
+        inner.WriteStateAsync(stateName, Qualify(grainId), grainState, cancellationToken);
+
+    /// <inheritdoc />
+    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        inner.ClearStateAsync(stateName, Qualify(grainId), grainState);
+
+    /// <inheritdoc />
+    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken) =>
+        inner.ClearStateAsync(stateName, Qualify(grainId), grainState, cancellationToken);
+
+    /// <inheritdoc />
+    public void Participate(ISiloLifecycle observer)
+    {
+        if (inner is ILifecycleParticipant<ISiloLifecycle> participant)
+        {
+            participant.Participate(observer);
+        }
+    }
+
+    /// <summary>The grain id the provider sees: same type, key "type/key" (Orleans' grain id string).</summary>
+    public static GrainId Qualify(GrainId grainId) =>
+        GrainId.Create(grainId.Type, IdSpan.Create(OrleansStorageKeys.QualifiedKey(grainId.Type.ToString()!, grainId.Key.ToString()!)));
+}
