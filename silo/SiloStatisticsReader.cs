@@ -8,7 +8,6 @@ namespace CityTwin.Silo;
 /// <summary>Reads <see cref="SiloStatistics"/> from Orleans' management grain for this silo.</summary>
 public sealed class SiloStatisticsReader(IGrainFactory grains, ILocalSiloDetails silo, SiloOptions options, SiloStore store)
 {
-    private readonly long _startedAt = Stopwatch.GetTimestamp();
 
     /// <summary>The silo's current statistics.</summary>
     public async Task<SiloStatistics> ReadAsync()
@@ -17,7 +16,7 @@ public sealed class SiloStatisticsReader(IGrainFactory grains, ILocalSiloDetails
         SiloRuntimeStatistics s = stats[0];
         StorageStatistics log = store.EventLog.Statistics;
         return new SiloStatistics(
-            options.Name, silo.SiloAddress.ToString(), Stopwatch.GetElapsedTime(_startedAt), s.ActivationCount, s.RecentlyUsedActivationCount,
+            options.Name, silo.SiloAddress.ToString(), DateTime.UtcNow - Process.GetCurrentProcess().StartTime.ToUniversalTime(), s.ActivationCount, s.RecentlyUsedActivationCount,
             s.ReceivedMessages, s.SentMessages, s.IsOverloaded, Environment.WorkingSet, log.Writes, log.Failures);
     }
 }

@@ -21,9 +21,16 @@ public sealed class KpiEndpointsTests(TwinServerFixture server) : IClassFixture<
             Assert.Equal(HttpStatusCode.OK, r.StatusCode);
         }
 
-        await server.Silo.WaitForQuiescenceAsync();
-        JsonElement k = await server.Client.GetFromJsonAsync<JsonElement>($"api/kpis?area={grid}");
-        JsonElement heat = await server.Client.GetFromJsonAsync<JsonElement>($"api/heatmap?metric=cases&area={grid}&category=noise");
+        // The case grains count into their grid's and cell's statistics with one-way calls: wait until all three reports,
+        // the rejection and both noise cases have been counted, then check every figure.
+        JsonElement k = default, heat = default;
+        await AsyncWait.UntilAsync(async () =>
+        {
+            k = await server.Client.GetFromJsonAsync<JsonElement>($"api/kpis?area={grid}");
+            heat = await server.Client.GetFromJsonAsync<JsonElement>($"api/heatmap?metric=cases&area={grid}&category=noise");
+            return k.GetProperty("reported").GetInt64() >= 3 && k.GetProperty("rejected").GetInt64() >= 1
+                && heat.GetProperty("features").EnumerateArray().Sum(f => f.GetProperty("properties").GetProperty("count").GetInt32()) >= 2;
+        }, TimeSpan.FromSeconds(30), "the grid's KPIs counting its three cases");
 
         Assert.Equal(3, k.GetProperty("reported").GetInt64());
         Assert.Equal(1, k.GetProperty("rejected").GetInt64());

@@ -3,43 +3,69 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using CityTwin.Grains.Model;
 using CityTwin.Grains.Twin;
+using CityTwin.Silo.EventLog;
 using CityTwin.TestSupport;
 using CityTwin.TwinApi.Ingest;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans;
 
 namespace CityTwin.TwinApi.Tests;
 
 /// <summary>
-/// Which deliveries of logged readings the ingest resends, through the real HTTP API on a server of its own: the live
-/// silo's in-flight limit is lowered for a moment, so that calls are refused at the door (resent until the twin takes
-/// them, in the request or in the background) or accepted and then fail inside the grain (never resent).
+/// The real server with a tiny per-grain queue (Silo:MaxQueueLengthPerGrain = <see cref="QueueLimit"/>) and the
+/// <see cref="GrainGate"/> installed, so that a test can make one grain refuse its calls at will.
 /// </summary>
-public sealed class TelemetryDeliveryTests(TwinServerFixture server) : IClassFixture<TwinServerFixture>
+public class BusyGrainServerFixture : TwinServerFixture
+{
+    /// <summary>Requests one activation may hold before Orleans refuses the next.</summary>
+    public const int QueueLimit = 2;
+
+    /// <summary>Makes grains busy and records the calls refused for overload.</summary>
+    public GrainGate Gate { get; } = new();
+
+    /// <inheritdoc />
+    protected override string[] ExtraArgs => ["--Silo:MaxQueueLengthPerGrain", $"{QueueLimit}"];
+
+    /// <summary>Makes <paramref name="grain"/> refuse every call until the hold is disposed.</summary>
+    public Task<GrainGate.Hold> HoldAsync(ITwinEntityGrain grain) => Gate.HoldAsync(grain, QueueLimit);
+
+    /// <inheritdoc />
+    protected override void Configure(WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<IIncomingGrainCallFilter>(Gate);
+        builder.Services.AddSingleton<IOutgoingGrainCallFilter>(Gate);
+    }
+}
+
+/// <summary>
+/// Which deliveries of logged readings the ingest resends, through the real HTTP API on a server of its own whose grains
+/// can be made busy (<see cref="BusyGrainServerFixture"/>): a call refused at the door (Orleans' queue limit, the call
+/// never ran) is resent until the twin takes it, in the request or in the background; a call that ran and then failed
+/// inside the grain is never resent.
+/// </summary>
+public sealed class TelemetryDeliveryTests(BusyGrainServerFixture server) : IClassFixture<BusyGrainServerFixture>
 {
     [Fact]
     public async Task A_delivery_that_ran_and_failed_is_not_resent_and_its_reading_is_reported_unapplied()
     {
-        // A gas detector in a building: its alarm reading makes the sensor call its building, which the silo refuses
-        // once the sensor's own call holds the last slot. The overload surfaces after the sensor applied the reading.
+        // A gas detector in a building: its alarm reading makes the sensor call its building, which is too busy to take
+        // the call. The overload surfaces after the sensor applied the reading.
         EntitySummary sensor = server.Directory.OfType(EntityType.Sensor).First(s => s.Kind == nameof(SensorKind.Gas) && s.BuildingId is not null);
+        IBuildingGrain building = server.Grains.GetGrain<IBuildingGrain>(sensor.BuildingId!);
         long countBefore = await StatisticsCountAsync(sensor.Id);
-        long overloadsBefore = server.Silo.GetStatistics().Overloads;
-        long limit = server.Silo.Options.MaxInFlight;
+        long loggedBefore = await LoggedAsync(sensor.Id);
         IngestResult result;
-        server.Silo.Options.MaxInFlight = server.Silo.GetStatistics().InFlight + 1;
-        try
+        await using (await server.HoldAsync(building))
         {
             result = await PostAsync(new { sensorId = sensor.Id, value = 1000.0, at = DateTimeOffset.UtcNow.ToString("O") });
-        }
-        finally
-        {
-            server.Silo.Options.MaxInFlight = limit;
+            Assert.Equal(1, server.Gate.Refusals(building, nameof(IBuildingGrain.RaiseSensorAlertAsync)));
         }
 
         // Logged and acknowledged, reported as not applied, and applied exactly once: a resend would have run it again.
         Assert.Equal((1, 0, 1), (result.Accepted, result.Deferred, result.Unapplied));
-        Assert.True(server.Silo.GetStatistics().Overloads > overloadsBefore, "the building call was never refused, so the test proved nothing");
-        await server.Silo.WaitForQuiescenceAsync();
+        Assert.Equal(0, server.Gate.Refusals(server.Grains.GetGrain<ISensorGrain>(sensor.Id), nameof(ISensorGrain.RecordAsync)));
+        Assert.Equal(loggedBefore + 1, await LoggedAsync(sensor.Id));
         Assert.Equal(countBefore + 1, await StatisticsCountAsync(sensor.Id));
         Assert.Equal(0, server.Services.GetRequiredService<TelemetryIngest>().Backlog);
     }
@@ -48,32 +74,29 @@ public sealed class TelemetryDeliveryTests(TwinServerFixture server) : IClassFix
     public async Task A_delivery_refused_at_the_door_is_resent_and_applied_once_the_twin_takes_it()
     {
         EntitySummary sensor = server.Directory.OfType(EntityType.Sensor).First(s => s.Kind == nameof(SensorKind.Rain));
+        ISensorGrain grain = server.Grains.GetGrain<ISensorGrain>(sensor.Id);
         long countBefore = await StatisticsCountAsync(sensor.Id);
-        long overloadsBefore = server.Silo.GetStatistics().Overloads;
-        long limit = server.Silo.Options.MaxInFlight;
+        long loggedBefore = await LoggedAsync(sensor.Id);
         Task<IngestResult> post;
 
-        // Nothing is taken until the first refusal; then the silo takes calls again and a resend goes through.
-        server.Silo.Options.MaxInFlight = 0;
-        try
+        // The sensor takes nothing until its delivery has been refused once; then it takes calls again and a resend goes through.
+        await using (await server.HoldAsync(grain))
         {
             post = PostAsync(new { sensorId = sensor.Id, value = 2.5, at = DateTimeOffset.UtcNow.ToString("O") });
-            await TestWait.UntilAsync(() => server.Silo.GetStatistics().Overloads > overloadsBefore || post.IsCompleted, TimeSpan.FromSeconds(30));
-        }
-        finally
-        {
-            server.Silo.Options.MaxInFlight = limit;
+            await TestWait.UntilAsync(() => server.Gate.Refusals(grain, nameof(ISensorGrain.RecordAsync)) > 0, TimeSpan.FromSeconds(30),
+                "the delivery refused for overload");
         }
 
         IngestResult result = await post;
         Assert.Equal((1, 0), (result.Accepted, result.Unapplied));
-        Assert.True(server.Silo.GetStatistics().Overloads > overloadsBefore, "the delivery was never refused, so the test proved nothing");
 
-        // Resent in the request, or deferred to the background when the retries ran out first: applied once either way.
-        await TestWait.UntilAsync(() => server.Services.GetRequiredService<TelemetryIngest>().Backlog == 0, TimeSpan.FromSeconds(30));
-        await server.Silo.WaitForQuiescenceAsync();
+        // Resent in the request, or deferred to the background when the request's retries ran out before the release
+        // (a stalled machine): applied exactly once either way.
+        TelemetryIngest ingest = server.Services.GetRequiredService<TelemetryIngest>();
+        await TestWait.UntilAsync(() => ingest.Backlog == 0, TimeSpan.FromSeconds(30), "the deferred reading delivered");
+        Assert.Equal(loggedBefore + 1, await LoggedAsync(sensor.Id));
         Assert.Equal(countBefore + 1, await StatisticsCountAsync(sensor.Id));
-        Assert.Equal(0, server.Services.GetRequiredService<TelemetryIngest>().Dropped);
+        Assert.Equal(0, ingest.Dropped);
     }
 
     [Fact]
@@ -81,37 +104,31 @@ public sealed class TelemetryDeliveryTests(TwinServerFixture server) : IClassFix
     {
         EntitySummary gauge = server.Directory.OfType(EntityType.Gauge).First();
         EntitySummary sensor = server.Directory.OfType(EntityType.Sensor).First(s => s.Kind == nameof(SensorKind.Pm10));
+        IGaugeGrain gaugeGrain = server.Grains.GetGrain<IGaugeGrain>(gauge.Id);
+        ISensorGrain sensorGrain = server.Grains.GetGrain<ISensorGrain>(sensor.Id);
         long gaugeBefore = await StatisticsCountAsync(gauge.Id);
         long sensorBefore = await StatisticsCountAsync(sensor.Id);
         JsonElement idle = await HealthTelemetryAsync();
         Assert.Equal(0, idle.GetProperty("backlog").GetInt64());
         Assert.Equal(TelemetryIngest.DefaultBacklogLimit, idle.GetProperty("backlogLimit").GetInt64());
-        long limit = server.Silo.Options.MaxInFlight;
-        server.Silo.Options.MaxInFlight = 0;
-        try
+        await using (await server.HoldAsync(gaugeGrain))
+        await using (await server.HoldAsync(sensorGrain))
         {
             // Every send and resend of the request is refused: both readings are logged, acknowledged and deferred.
             string at = DateTimeOffset.UtcNow.ToString("O");
             IngestResult result = await PostAsync(new { sensorId = gauge.Id, value = gauge.Value ?? 1.0, unit = "m", at }, new { sensorId = sensor.Id, value = 30.0, at });
             Assert.Equal((2, 2, 0), (result.Accepted, result.Deferred, result.Unapplied));
+            Assert.True(server.Gate.Refusals(gaugeGrain, nameof(IGaugeGrain.RecordAsync)) > 0, "the gauge's delivery was never refused");
+            Assert.True(server.Gate.Refusals(sensorGrain, nameof(ISensorGrain.RecordAsync)) > 0, "the sensor's delivery was never refused");
 
             JsonElement waiting = await HealthTelemetryAsync();
             Assert.Equal(2, waiting.GetProperty("backlog").GetInt64());
             Assert.Equal(0, waiting.GetProperty("dropped").GetInt64());
         }
-        finally
-        {
-            server.Silo.Options.MaxInFlight = limit;
-        }
 
         // Once the twin takes calls again the background delivery applies them and /health shows the backlog empty.
-        for (int i = 0; i < 300 && (await HealthTelemetryAsync()).GetProperty("backlog").GetInt64() > 0; i++)
-        {
-            await Task.Delay(100);
-        }
-
-        Assert.Equal(0, (await HealthTelemetryAsync()).GetProperty("backlog").GetInt64());
-        await server.Silo.WaitForQuiescenceAsync();
+        await AsyncWait.UntilAsync(async () => (await HealthTelemetryAsync()).GetProperty("backlog").GetInt64() == 0, TimeSpan.FromSeconds(30),
+            "an empty backlog on /health");
         Assert.Equal(gaugeBefore + 1, await StatisticsCountAsync(gauge.Id));
         Assert.Equal(sensorBefore + 1, await StatisticsCountAsync(sensor.Id));
         Assert.Equal(0, (await HealthTelemetryAsync()).GetProperty("dropped").GetInt64());
@@ -131,16 +148,18 @@ public sealed class TelemetryDeliveryTests(TwinServerFixture server) : IClassFix
         return health.GetProperty("telemetry");
     }
 
-    private async Task<long> StatisticsCountAsync(string id)
+    private async Task<long> LoggedAsync(string id)
     {
-        EntityDetails details = server.Directory.Get(id)!.Type == EntityType.Gauge
-            ? (await server.Silo.GrainFactory.GetGrain<IGaugeGrain>(id).GetDetailsAsync())!
-            : (await server.Silo.GrainFactory.GetGrain<ISensorGrain>(id).GetDetailsAsync())!;
-        return details.State switch
+        long count = 0;
+        await foreach (EventRecord _ in server.Host.Store.EventLog.ReadAsync(DateTimeOffset.MinValue, DateTimeOffset.MaxValue, TelemetryIngest.ReadingKind, id))
         {
-            SensorState s => s.Statistics.Count,
-            GaugeState g => g.Statistics.Count,
-            _ => throw new InvalidOperationException($"unexpected state {details.State.GetType().Name}"),
-        };
+            count++;
+        }
+
+        return count;
     }
+
+    private async Task<long> StatisticsCountAsync(string id) => server.Directory.Get(id)!.Type == EntityType.Gauge
+        ? (await server.Grains.GetGrain<IGaugeGrain>(id).GetDetailsAsync())!.ReadState<GaugeState>().Statistics.Count
+        : (await server.Grains.GetGrain<ISensorGrain>(id).GetDetailsAsync())!.ReadState<SensorState>().Statistics.Count;
 }

@@ -23,6 +23,11 @@ public class TwinServerFixture : IAsyncLifetime
     /// <summary>Extra command-line arguments, for fixtures deriving from this one.</summary>
     protected virtual string[] ExtraArgs => [];
 
+    /// <summary>Adjusts the server's builder before it is built (fixtures deriving from this one add services here).</summary>
+    protected virtual void Configure(WebApplicationBuilder builder)
+    {
+    }
+
     /// <summary>The server's base address.</summary>
     public Uri BaseAddress { get; private set; } = null!;
 
@@ -75,7 +80,11 @@ public class TwinServerFixture : IAsyncLifetime
             $"--Auth:Keys:{AdminKey}", "admin",
             .. ExtraArgs,
         ];
-        _app = await TwinServer.BuildAsync(args, b => b.Logging.SetMinimumLevel(LogLevel.Warning));
+        _app = await TwinServer.BuildAsync(args, b =>
+        {
+            b.Logging.SetMinimumLevel(LogLevel.Warning);
+            Configure(b);
+        });
         await _app.StartAsync();
         string address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address.EndsWith('/') ? address : address + "/");
