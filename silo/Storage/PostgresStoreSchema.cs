@@ -53,8 +53,7 @@ internal static class PostgresStoreSchema
         return new StoreMigration(copiedStates, skippedStates, copiedReminders, skippedReminders, renamed);
     }
 
-    // True for a table with the old layout, false when there is no such table; a table of that name with another
-    // layout is not ours to touch, so the store refuses to open rather than guess.
+    // See LegacyTable.Matches: true for the old layout, false for no table, refused for another layout.
     private static async Task<bool> IsLegacyTableAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string table, string[] columns, CancellationToken cancellationToken)
     {
         await using NpgsqlCommand command = new(
@@ -69,19 +68,7 @@ internal static class PostgresStoreSchema
             }
         }
 
-        if (found.Count == 0)
-        {
-            return false;
-        }
-
-        if (!columns.All(found.Contains))
-        {
-            throw new InvalidOperationException(
-                $"The database has a table '{table}' that is not the one an earlier CityTwin build made (expected columns {string.Join(", ", columns)}; "
-                + $"found {string.Join(", ", found.Order(StringComparer.Ordinal))}). CityTwin does not touch it: rename or drop it, or use another database, and start again.");
-        }
-
-        return true;
+        return LegacyTable.Matches(table, columns, found, "database");
     }
 
     private static async Task<(long Copied, long Skipped)> MigrateStatesAsync(NpgsqlDataSource dataSource, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)

@@ -94,8 +94,7 @@ internal static class SqliteStoreSchema
         return new StoreMigration(copiedStates, skippedStates, copiedReminders, skippedReminders, renamed);
     }
 
-    // True for a table with the old layout, false when there is no such table; a table of that name with another
-    // layout is not ours to touch, so the store refuses to open rather than guess.
+    // See LegacyTable.Matches: true for the old layout, false for no table, refused for another layout.
     private static bool IsLegacyTable(SqliteConnection connection, SqliteTransaction transaction, string table, string[] columns)
     {
         using SqliteCommand command = connection.CreateCommand();
@@ -111,19 +110,7 @@ internal static class SqliteStoreSchema
             }
         }
 
-        if (found.Count == 0)
-        {
-            return false;
-        }
-
-        if (!columns.All(found.Contains))
-        {
-            throw new InvalidOperationException(
-                $"The database has a table '{table}' that is not the one an earlier CityTwin build made (expected columns {string.Join(", ", columns)}; "
-                + $"found {string.Join(", ", found.Order(StringComparer.Ordinal))}). CityTwin does not touch it: rename or drop it, or use another file, and start again.");
-        }
-
-        return true;
+        return LegacyTable.Matches(table, columns, found, "file");
     }
 
     // Keeps the old table as a backup under a free name; an old build started on this file again finds no table of its

@@ -16,6 +16,7 @@ public abstract class WriteBehindGrain<TState> : Grain, ICheckpointGrain where T
     private static readonly JsonSerializerOptions Json = StateJson.CreateOptions();
     private readonly IPersistentState<TState> _state;
     private ulong _storedFingerprint;
+    private TimeProvider? _timeProvider;
 
     /// <summary>Wraps the grain's Orleans persistent state.</summary>
     protected WriteBehindGrain(IPersistentState<TState> state)
@@ -32,8 +33,6 @@ public abstract class WriteBehindGrain<TState> : Grain, ICheckpointGrain where T
 
     /// <summary>The grain's clock: Orleans' grain time provider, virtual in forks and drills.</summary>
     protected TimeProvider TimeProvider => _timeProvider ??= this.GetGrainTimeProvider();
-
-    private TimeProvider? _timeProvider;
 
     /// <inheritdoc />
     public override Task OnActivateAsync(CancellationToken cancellationToken)
