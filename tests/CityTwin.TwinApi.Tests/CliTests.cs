@@ -39,6 +39,19 @@ public sealed class CliTests
     }
 
     [Fact]
+    public async Task Serve_with_an_unreachable_database_exits_with_a_message_that_names_it()
+    {
+        using var dir = new TempDirectory();
+        (int code, string output) = await RunAsync(
+            ["serve", "--store", "postgres", "--connection", "Host=127.0.0.1;Port=1;Username=citytwin;Password=secret-pw;Database=twin", "--urls", "http://127.0.0.1:0"], dir.Path);
+
+        Assert.Equal(1, code);
+        Assert.Contains("Could not open the PostgreSQL store at 127.0.0.1:1/twin", output);
+        Assert.DoesNotContain("secret-pw", output);
+        Assert.DoesNotContain("   at ", output);
+    }
+
+    [Fact]
     public async Task Serve_with_an_unknown_store_exits_with_a_message()
     {
         using var dir = new TempDirectory();

@@ -29,7 +29,20 @@ public static class CityTwinCli
             switch (verb)
             {
                 case "serve":
-                    await (await TwinServer.BuildAsync(rest)).RunAsync();
+                    WebApplication app;
+                    try
+                    {
+                        app = await TwinServer.BuildAsync(rest);
+                    }
+                    catch (InvalidOperationException e)
+                    {
+                        // The store could not be opened (unreachable server, unreadable file, a table that is not ours):
+                        // its message says which; a stack trace would only hide it.
+                        await Console.Error.WriteLineAsync($"citytwin: {e.Message}");
+                        return 1;
+                    }
+
+                    await app.RunAsync();
                     return 0;
                 case "generate":
                     return await GenerateCommand.RunAsync(rest);
