@@ -46,6 +46,15 @@ public static class SiloSetup
             // Orleans runs the load publisher on the grains' clock; a lone silo has no peer to publish its load to, and on
             // a virtual clock it would tick (and be settled) every simulated second.
             silo.Configure<DeploymentLoadPublisherOptions>(o => o.DeploymentLoadPublisherRefreshTime = TimeSpan.Zero);
+
+            // Orleans drops a reminder whose next tick is beyond its loading window (10 min by default) and a periodic read
+            // of the reminder table (every 5 min) brings it back; on a virtual clock that re-load is a race with time
+            // moving on. A lone silo is told of every registration directly, so it keeps its reminders loaded instead.
+            silo.Configure<ReminderOptions>(o =>
+            {
+                o.ReminderLoadingWindow = TimeSpan.FromDays(36500);
+                o.RefreshReminderListPeriod = TimeSpan.FromDays(1);
+            });
         }
 
         store.ConfigureSilo(silo);
@@ -68,6 +77,8 @@ public static class SiloSetup
                     services.AddSingleton(tracker);
                     services.AddSingleton<IIncomingGrainCallFilter>(filter);
                     services.AddSingleton<IOutgoingGrainCallFilter>(filter);
+                    services.AddSingleton<ReminderTickTracker>();
+                    services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ReminderTickTracker>());
                 }
             }
         });

@@ -28,8 +28,9 @@ public sealed class WorkTracker
     }
 
     /// <summary>
-    /// Completes when no work is in flight and none started during a short real-time grace period: work that Orleans
-    /// starts on its own after a timer fires (a reminder's grain call) is picked up by the second look.
+    /// Completes when no work is in flight and none started during a short real-time grace period. Reminder ticks are
+    /// counted exactly (<see cref="ReminderTickTracker"/>); the second look is a safety net for other work Orleans starts
+    /// on its own after a timer fires.
     /// </summary>
     public async Task WaitForQuiescenceAsync(CancellationToken cancellationToken = default)
     {

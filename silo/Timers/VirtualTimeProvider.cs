@@ -13,6 +13,7 @@ public sealed class VirtualTimeProvider : TimeProvider
     private static readonly TimeSpan FiringSlack = TimeSpan.FromMilliseconds(1) - TimeSpan.FromTicks(1);
     private readonly Lock _lock = new();
     private readonly SortedSet<VirtualTimer> _timers = new(VirtualTimer.DueOrder);
+    private readonly ThreadLocal<VirtualTimer?> _createdOnThread = new();
     private DateTimeOffset _now;
     private long _nextId;
     private int _firingThread;
@@ -70,7 +71,22 @@ public sealed class VirtualTimeProvider : TimeProvider
         ArgumentNullException.ThrowIfNull(callback);
         var timer = new VirtualTimer(this, callback, state, Interlocked.Increment(ref _nextId));
         timer.Change(dueTime, period);
+        _createdOnThread.Value = timer;
         return timer;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="onFiring"/> once, just before the callback of the timer this thread created last, when that
+    /// timer fires. Lets a caller that only learns of a wait after it was armed (Orleans' reminder events) count the
+    /// firing as work.
+    /// </summary>
+    internal void OnFiringOfLastTimerCreatedOnThisThread(Action onFiring)
+    {
+        if (_createdOnThread.Value is { } timer)
+        {
+            _createdOnThread.Value = null;
+            timer.OnFiring = onFiring;
+        }
     }
 
     /// <summary>Advances the clock, firing due timers synchronously in order.</summary>
@@ -188,6 +204,8 @@ public sealed class VirtualTimeProvider : TimeProvider
 
         public TimeSpan Period { get; set; }
 
+        public Action? OnFiring { get; set; }
+
         public bool Change(TimeSpan dueTime, TimeSpan period)
         {
             clock.Arm(this, dueTime, period);
@@ -202,6 +220,7 @@ public sealed class VirtualTimeProvider : TimeProvider
                 tracker.Begin();
             }
 
+            OnFiring?.Invoke();
             callback(state);
         }
 

@@ -38,7 +38,7 @@ public sealed class CounterGrain(
     /// <inheritdoc />
     public Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        reminders.Record(this.GetPrimaryKeyString(), reminderName);
+        reminders.Record(this.GetPrimaryKeyString(), reminderName, this.GetGrainTimeProvider().GetUtcNow());
         return Task.CompletedTask;
     }
 }
