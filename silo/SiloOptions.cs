@@ -36,6 +36,12 @@ public sealed class SiloOptions
     /// <summary>Buffered items per push subscriber (the SignalR gateway) before the oldest are dropped and counted.</summary>
     public int FeedBufferPerSubscriber { get; set; } = 10_000;
 
+    /// <summary>
+    /// How often the live silo writes every changed state and moves the replay mark up (0 turns it off): after a crash, a
+    /// restart replays the readings logged since the last such checkpoint. Not used by silos on a virtual clock.
+    /// </summary>
+    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How long a graceful stop waits for activations to deactivate and write their changed state.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(60);
 }

@@ -65,6 +65,7 @@ public static class SiloSetup
             services.AddSingleton<IEventLog>(store.EventLog);
             services.AddSingleton<ChangeFeeds>();
             services.AddSingleton<SiloStatisticsReader>();
+            services.AddSingleton<DeliveryWatermark>();
             services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout + TimeSpan.FromSeconds(10));
             if (clock is not null)
             {

@@ -54,6 +54,11 @@ public sealed class GaugeGrain(
         bool tierChanged = false;
         foreach (SensorReading reading in readings)
         {
+            if (!S.Applied.TryApply(reading.LogSeq, reading.LogLow))
+            {
+                continue;
+            }
+
             double level = reading.Value;
             S.LevelM = level;
             S.LevelAt = reading.At;

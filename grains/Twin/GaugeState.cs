@@ -1,11 +1,15 @@
 using CityTwin.Grains.Model;
 using CityTwin.Grains.Rules;
+using CityTwin.Silo.EventLog;
 
 namespace CityTwin.Grains.Twin;
 
 /// <summary>The persistent state of a <see cref="GaugeGrain"/>: definition, last level, tier, rate of rise and statistics.</summary>
 public sealed class GaugeState : ITwinEntityState
 {
+    /// <summary>The logged readings this state reflects (each applied once, also across a crash and replay).</summary>
+    public AppliedInputs Applied { get; set; } = new();
+
     /// <summary>The static description; null until initialised.</summary>
     public GaugeDefinition? Definition { get; set; }
 

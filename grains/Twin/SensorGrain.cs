@@ -60,6 +60,11 @@ public sealed class SensorGrain(
     public Task RecordAsync(SensorReading reading)
     {
         ArgumentNullException.ThrowIfNull(reading);
+        if (!S.Applied.TryApply(reading.LogSeq, reading.LogLow))
+        {
+            return Task.CompletedTask;
+        }
+
         Task? pending = Apply(reading);
         Publish();
         return pending ?? Task.CompletedTask;
@@ -71,6 +76,11 @@ public sealed class SensorGrain(
         ArgumentNullException.ThrowIfNull(readings);
         foreach (SensorReading reading in readings)
         {
+            if (!S.Applied.TryApply(reading.LogSeq, reading.LogLow))
+            {
+                continue;
+            }
+
             Task? pending = Apply(reading);
             if (pending is not null)
             {

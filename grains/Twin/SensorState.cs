@@ -1,6 +1,7 @@
 using System.Globalization;
 using CityTwin.Grains.Model;
 using CityTwin.Grains.Rules;
+using CityTwin.Silo.EventLog;
 
 namespace CityTwin.Grains.Twin;
 
@@ -10,6 +11,9 @@ namespace CityTwin.Grains.Twin;
 /// </summary>
 public sealed class SensorState : ITwinEntityState
 {
+    /// <summary>The logged readings this state reflects (each applied once, also across a crash and replay).</summary>
+    public AppliedInputs Applied { get; set; } = new();
+
     /// <summary>The status while no alarm, silence or battery problem is present.</summary>
     public const string Normal = "normal";
 

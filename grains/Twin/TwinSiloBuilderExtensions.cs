@@ -32,6 +32,7 @@ public static class TwinSiloBuilderExtensions
             // The registry stamps summaries with the grains' clock (virtual in forks and drills), not the silo's own.
             services.AddSingleton(sp => new GeofenceRegistry(sp.GetRequiredService<TwinDirectory>(), sp.GetGrainTimeProvider()));
             services.TryAddSingleton<MuckTruckOptions>();
+            services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, LiveCheckpoint>();
         });
     }
 }

@@ -28,8 +28,9 @@ public static class TwinStartup
         if (meta is not null)
         {
             int restored = await TwinRestorer.RestoreAsync(services, states, meta, cancellationToken);
+            long replayed = await TwinRecovery.ReplayAsync(services, cancellationToken);
             int cases = await CaseLoop.StartAsync(services, states, cancellationToken);
-            result = new TwinStartupResult(meta.Name, Loaded: false, restored, cases, watch.Elapsed);
+            result = new TwinStartupResult(meta.Name, Loaded: false, restored, cases, watch.Elapsed, replayed);
         }
         else if (districtToLoad is not null)
         {

@@ -171,7 +171,8 @@ public static class ReplayEngine
         return list;
     }
 
-    private static bool TryReadValue(byte[] payload, out double value, out string? unit)
+    /// <summary>Reads the value and unit of a logged reading's payload; false when it holds no finite value.</summary>
+    internal static bool TryReadValue(byte[] payload, out double value, out string? unit)
     {
         value = 0;
         unit = null;

@@ -41,8 +41,8 @@ internal sealed class EventLogQueue<TRow> : IAsyncDisposable
     /// <summary>Accepts appends from now on (call once the schema exists).</summary>
     public void Start() => _started = true;
 
-    /// <summary>Validates, numbers and queues <paramref name="entries"/>; completes when they are committed (all or none).</summary>
-    public async Task AppendAsync(IReadOnlyList<EventAppend> entries, CancellationToken cancellationToken)
+    /// <summary>Validates, numbers and queues <paramref name="entries"/>; completes when they are committed (all or none), with their seqs.</summary>
+    public async Task<long[]> AppendAsync(IReadOnlyList<EventAppend> entries, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entries);
         if (!_started)
@@ -52,7 +52,7 @@ internal sealed class EventLogQueue<TRow> : IAsyncDisposable
 
         if (entries.Count == 0)
         {
-            return;
+            return [];
         }
 
         TRow[] rows = new TRow[entries.Count];
@@ -69,7 +69,7 @@ internal sealed class EventLogQueue<TRow> : IAsyncDisposable
         long first = Interlocked.Add(ref _nextOrdinal, rows.Length) - rows.Length;
         PendingAppend<TRow> pending = new(rows, first);
         await _writer.EnqueueAsync(pending, cancellationToken).ConfigureAwait(false);
-        await pending.Completion.Task.ConfigureAwait(false);
+        return await pending.Completion.Task.ConfigureAwait(false);
     }
 
     /// <summary>Stops accepting appends and commits everything already queued.</summary>

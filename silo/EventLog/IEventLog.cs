@@ -9,11 +9,14 @@ public interface IEventLog : IAsyncDisposable
     /// <summary>Creates the schema if it is missing (idempotent).</summary>
     Task InitializeAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Appends one input; completes when it is committed.</summary>
-    Task AppendAsync(EventAppend entry, CancellationToken cancellationToken = default);
+    /// <summary>Appends one input; completes when it is committed, with its seq.</summary>
+    Task<long> AppendAsync(EventAppend entry, CancellationToken cancellationToken = default);
 
-    /// <summary>Appends several inputs in order; completes when all are committed (all or none).</summary>
-    Task AppendBatchAsync(IReadOnlyList<EventAppend> entries, CancellationToken cancellationToken = default);
+    /// <summary>Appends several inputs in order; completes when all are committed (all or none), with each one's seq (ascending, not necessarily dense).</summary>
+    Task<long[]> AppendBatchAsync(IReadOnlyList<EventAppend> entries, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads the inputs of <paramref name="kind"/> with a seq above <paramref name="afterSequence"/>, in sequence order (replay after a crash).</summary>
+    IAsyncEnumerable<EventRecord> ReadAfterAsync(long afterSequence, string kind, CancellationToken cancellationToken = default);
 
     /// <summary>Reads inputs with <c>from &lt;= At &lt; to</c>, optionally of one kind and key, in sequence order.</summary>
     IAsyncEnumerable<EventRecord> ReadAsync(DateTimeOffset from, DateTimeOffset to, string? kind = null, string? key = null, CancellationToken cancellationToken = default);

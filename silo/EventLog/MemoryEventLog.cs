@@ -17,10 +17,10 @@ public sealed class MemoryEventLog : IEventLog
     public Task InitializeAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
 
     /// <inheritdoc />
-    public Task AppendAsync(EventAppend entry, CancellationToken cancellationToken = default) => AppendBatchAsync([entry], cancellationToken);
+    public async Task<long> AppendAsync(EventAppend entry, CancellationToken cancellationToken = default) => (await AppendBatchAsync([entry], cancellationToken).ConfigureAwait(false))[0];
 
     /// <inheritdoc />
-    public Task AppendBatchAsync(IReadOnlyList<EventAppend> entries, CancellationToken cancellationToken = default)
+    public Task<long[]> AppendBatchAsync(IReadOnlyList<EventAppend> entries, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entries);
         cancellationToken.ThrowIfCancellationRequested();
@@ -31,16 +31,19 @@ public sealed class MemoryEventLog : IEventLog
         }
 
         // Sequence numbers are assigned under the lock, so they ascend in append order.
+        var sequences = new long[entries.Count];
         lock (_lock)
         {
-            foreach (EventAppend entry in entries)
+            for (int i = 0; i < entries.Count; i++)
             {
-                _records.Add(new EventRecord(_records.Count + 1, entry.At, entry.Kind, entry.Key, entry.Payload.ToArray()));
+                EventAppend entry = entries[i];
+                sequences[i] = _records.Count + 1;
+                _records.Add(new EventRecord(sequences[i], entry.At, entry.Kind, entry.Key, entry.Payload.ToArray()));
             }
         }
 
         Statistics.RecordBatch(entries.Count, Stopwatch.GetElapsedTime(started));
-        return Task.CompletedTask;
+        return Task.FromResult(sequences);
     }
 
     /// <inheritdoc />
@@ -54,6 +57,30 @@ public sealed class MemoryEventLog : IEventLog
                 .ToList();
         }
 
+        await foreach (EventRecord record in CopiesAsync(matches, cancellationToken).ConfigureAwait(false))
+        {
+            yield return record;
+        }
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<EventRecord> ReadAfterAsync(long afterSequence, string kind, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        List<EventRecord> matches;
+        lock (_lock)
+        {
+            // Seq n is at index n - 1.
+            matches = _records.Skip((int)Math.Clamp(afterSequence, 0, _records.Count)).Where(record => record.Kind == kind).ToList();
+        }
+
+        await foreach (EventRecord record in CopiesAsync(matches, cancellationToken).ConfigureAwait(false))
+        {
+            yield return record;
+        }
+    }
+
+    private async IAsyncEnumerable<EventRecord> CopiesAsync(List<EventRecord> matches, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         foreach (EventRecord record in matches)
         {
             cancellationToken.ThrowIfCancellationRequested();

@@ -16,6 +16,6 @@ internal sealed class PendingAppend<TRow>
     /// <summary>The submission number of <c>Rows[0]</c>; the others follow it without gaps.</summary>
     public long FirstOrdinal { get; }
 
-    /// <summary>Settled by the writer once the batch holding these rows has committed or failed.</summary>
-    public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>Settled by the writer once the batch holding these rows has committed (with each row's seq) or failed.</summary>
+    public TaskCompletionSource<long[]> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

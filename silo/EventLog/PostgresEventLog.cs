@@ -61,6 +61,7 @@ public sealed class PostgresEventLog : IEventLog
         END $$;
         CREATE INDEX IF NOT EXISTS event_log_at_brin ON event_log USING brin (at) WITH (autosummarize = on);
         CREATE INDEX IF NOT EXISTS event_log_key_at ON event_log (key, at);
+        CREATE INDEX IF NOT EXISTS event_log_seq_brin ON event_log USING brin (seq) WITH (autosummarize = on);
         DO $$
         BEGIN
             IF NOT EXISTS (SELECT 1 FROM pg_class WHERE oid = 'event_log_at_brin'::regclass AND 'autosummarize=on' = ANY (reloptions)) THEN
@@ -116,10 +117,10 @@ public sealed class PostgresEventLog : IEventLog
     }
 
     /// <inheritdoc />
-    public Task AppendAsync(EventAppend entry, CancellationToken cancellationToken = default) => AppendBatchAsync([entry], cancellationToken);
+    public async Task<long> AppendAsync(EventAppend entry, CancellationToken cancellationToken = default) => (await AppendBatchAsync([entry], cancellationToken).ConfigureAwait(false))[0];
 
     /// <inheritdoc />
-    public Task AppendBatchAsync(IReadOnlyList<EventAppend> entries, CancellationToken cancellationToken = default) => _queue.AppendAsync(entries, cancellationToken);
+    public Task<long[]> AppendBatchAsync(IReadOnlyList<EventAppend> entries, CancellationToken cancellationToken = default) => _queue.AppendAsync(entries, cancellationToken);
 
     /// <inheritdoc />
     public async IAsyncEnumerable<EventRecord> ReadAsync(DateTimeOffset from, DateTimeOffset to, string? kind = null, string? key = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -142,6 +143,28 @@ public sealed class PostgresEventLog : IEventLog
         }
 
         command.CommandText = sql.Append(" ORDER BY seq").ToString();
+        await foreach (EventRecord record in ReadRecordsAsync(command, cancellationToken).ConfigureAwait(false))
+        {
+            yield return record;
+        }
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<EventRecord> ReadAfterAsync(long afterSequence, string kind, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        // The BRIN index on seq skips the ranges of pages wholly at or below afterSequence.
+        await using NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using NpgsqlCommand command = new("SELECT seq, at, kind, key, payload FROM event_log WHERE seq > $1 AND kind = $2 ORDER BY seq", connection);
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = afterSequence });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = kind });
+        await foreach (EventRecord record in ReadRecordsAsync(command, cancellationToken).ConfigureAwait(false))
+        {
+            yield return record;
+        }
+    }
+
+    private async IAsyncEnumerable<EventRecord> ReadRecordsAsync(NpgsqlCommand command, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         await using NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -191,6 +214,7 @@ public sealed class PostgresEventLog : IEventLog
 
         NpgsqlConnection connection = _idleWriters.TryPop(out NpgsqlConnection? idle) ? idle : await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
         NumberedEntry[] sorted = ArrayPool<NumberedEntry>.Shared.Rent(total);
+        var sequences = new long[batch.Count][];
         try
         {
             long firstLease = firstOrdinal / _leaseSize;
@@ -200,12 +224,15 @@ public sealed class PostgresEventLog : IEventLog
             // in key order keeps its pages hot (random order cost about half as much again). seq carries the
             // submission order, so the physical order is free.
             int count = 0;
-            foreach (PendingAppend<EventAppend> item in batch)
+            for (int b = 0; b < batch.Count; b++)
             {
+                PendingAppend<EventAppend> item = batch[b];
+                long[] itemSequences = sequences[b] = new long[item.Rows.Length];
                 for (int i = 0; i < item.Rows.Length; i++)
                 {
                     long ordinal = item.FirstOrdinal + i;
-                    sorted[count++] = new NumberedEntry(leases[(ordinal / _leaseSize) - firstLease] + (ordinal % _leaseSize), item.Rows[i]);
+                    itemSequences[i] = leases[(ordinal / _leaseSize) - firstLease] + (ordinal % _leaseSize);
+                    sorted[count++] = new NumberedEntry(itemSequences[i], item.Rows[i]);
                 }
             }
 
@@ -242,9 +269,9 @@ public sealed class PostgresEventLog : IEventLog
 
         _idleWriters.Push(connection);
         Statistics.RecordBatch(total, Stopwatch.GetElapsedTime(started));
-        foreach (PendingAppend<EventAppend> item in batch)
+        for (int b = 0; b < batch.Count; b++)
         {
-            item.Completion.TrySetResult();
+            batch[b].Completion.TrySetResult(sequences[b]);
         }
     }
 

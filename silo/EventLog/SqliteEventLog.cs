@@ -65,10 +65,10 @@ public sealed class SqliteEventLog : IEventLog
     }
 
     /// <inheritdoc />
-    public Task AppendAsync(EventAppend entry, CancellationToken cancellationToken = default) => AppendBatchAsync([entry], cancellationToken);
+    public async Task<long> AppendAsync(EventAppend entry, CancellationToken cancellationToken = default) => (await AppendBatchAsync([entry], cancellationToken).ConfigureAwait(false))[0];
 
     /// <inheritdoc />
-    public Task AppendBatchAsync(IReadOnlyList<EventAppend> entries, CancellationToken cancellationToken = default) => _queue.AppendAsync(entries, cancellationToken);
+    public Task<long[]> AppendBatchAsync(IReadOnlyList<EventAppend> entries, CancellationToken cancellationToken = default) => _queue.AppendAsync(entries, cancellationToken);
 
     /// <inheritdoc />
     public async IAsyncEnumerable<EventRecord> ReadAsync(DateTimeOffset from, DateTimeOffset to, string? kind = null, string? key = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -91,11 +91,33 @@ public sealed class SqliteEventLog : IEventLog
         }
 
         command.CommandText = sql.Append(" ORDER BY seq").ToString();
+        await foreach (EventRecord record in ReadRecordsAsync(command, cancellationToken).ConfigureAwait(false))
+        {
+            yield return record;
+        }
+    }
+
+    private async IAsyncEnumerable<EventRecord> ReadRecordsAsync(SqliteCommand command, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         using SqliteDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             Statistics.RecordRead();
             yield return new EventRecord(reader.GetInt64(0), SqliteConnections.FromUnixMicros(reader.GetInt64(1)), reader.GetString(2), reader.GetString(3), (byte[])reader[4]);
+        }
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<EventRecord> ReadAfterAsync(long afterSequence, string kind, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        using SqliteConnection connection = SqliteConnections.Open(_connectionString);
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "SELECT seq, at, kind, key, payload FROM event_log WHERE seq > $after AND kind = $kind ORDER BY seq";
+        command.Parameters.AddWithValue("$after", afterSequence);
+        command.Parameters.AddWithValue("$kind", kind);
+        await foreach (EventRecord record in ReadRecordsAsync(command, cancellationToken).ConfigureAwait(false))
+        {
+            yield return record;
         }
     }
 
@@ -146,6 +168,7 @@ public sealed class SqliteEventLog : IEventLog
         SqliteCommand multi = _multiRowInsert!;
         SqliteCommand single = _singleRowInsert!;
         int rows = 0;
+        long lastSeq;
         try
         {
             using SqliteTransaction transaction = _writeConnection.BeginTransaction();
@@ -176,6 +199,14 @@ public sealed class SqliteEventLog : IEventLog
                 rows++;
             }
 
+            // The one writer inserts rows numbered max(seq) + 1 each, so this batch holds the last `rows` seqs.
+            using (SqliteCommand last = _writeConnection.CreateCommand())
+            {
+                last.Transaction = transaction;
+                last.CommandText = "SELECT last_insert_rowid()";
+                lastSeq = (long)last.ExecuteScalar()!;
+            }
+
             transaction.Commit();
         }
         catch
@@ -186,9 +217,16 @@ public sealed class SqliteEventLog : IEventLog
         }
 
         Statistics.RecordBatch(rows, Stopwatch.GetElapsedTime(started));
+        long seq = lastSeq - rows + 1;
         foreach (PendingAppend<Row> item in batch)
         {
-            item.Completion.TrySetResult();
+            long[] sequences = new long[item.Rows.Length];
+            for (int i = 0; i < sequences.Length; i++)
+            {
+                sequences[i] = seq++;
+            }
+
+            item.Completion.TrySetResult(sequences);
         }
 
         return Task.CompletedTask;

@@ -7,20 +7,22 @@ namespace CityTwin.TwinApi.Tests;
 
 /// <summary>
 /// An input is acknowledged only after its event-log append committed: the real executable is killed with SIGKILL
-/// while inputs stream in, and after a restart every acknowledged input is in the log.
+/// while inputs stream in, and after a restart every acknowledged input is in the log and the sensors' state reflects
+/// every logged reading exactly once (stored states from the last checkpoint, the rest replayed from the log).
 /// </summary>
 public sealed class CrashDurabilityTests
 {
     [Theory]
     [InlineData("sqlite")]
     [InlineData("postgres")]
-    public async Task After_SIGKILL_no_acknowledged_reading_is_missing_from_the_event_log(string store)
+    public async Task After_SIGKILL_no_acknowledged_reading_is_missing_from_the_log_or_the_sensors_state(string store)
     {
         using var dir = new TempDirectory();
         await using PostgresDatabase? db = store == "postgres" ? await PostgresDatabase.CreateAsync() : null;
+        // Checkpoints every second: the kill falls between them, so some readings are in stored states and the rest must be replayed.
         string[] args = store == "postgres"
-            ? ["--store", "postgres", "--connection", db!.ConnectionString, "--District:Buildings", "50"]
-            : ["--store", "sqlite", "--connection", dir.Combine("twin.db"), "--District:Buildings", "50"];
+            ? ["--store", "postgres", "--connection", db!.ConnectionString, "--District:Buildings", "50", "--Silo:CheckpointInterval", "00:00:01"]
+            : ["--store", "sqlite", "--connection", dir.Combine("twin.db"), "--District:Buildings", "50", "--Silo:CheckpointInterval", "00:00:01"];
 
         var acknowledged = new System.Collections.Concurrent.ConcurrentBag<string>();
         var start = new DateTimeOffset(2026, 11, 22, 3, 0, 0, TimeSpan.Zero);
@@ -39,7 +41,7 @@ public sealed class CrashDurabilityTests
                     var readings = Enumerable.Range(0, 100).Select(_ =>
                     {
                         long n = Interlocked.Increment(ref sequence);
-                        return new { sensorId = sensors[n % sensors.Length], value = 1.0, at = start.AddMilliseconds(n) };
+                        return new { sensorId = sensors[n % sensors.Length], value = (double)n, at = start.AddMilliseconds(n) };
                     }).ToArray();
                     try
                     {
@@ -61,7 +63,8 @@ public sealed class CrashDurabilityTests
                 }
             })).ToArray();
 
-            await TestWait.UntilAsync(() => acknowledged.Count >= 2_000, TimeSpan.FromSeconds(60));
+            // Past at least two checkpoints, so stored states hold readings as well as the log.
+            await TestWait.UntilAsync(() => acknowledged.Count >= 2_000 && server.Output.Split("Checkpoint:").Length > 2 || acknowledged.Count >= 20_000, TimeSpan.FromSeconds(60));
             await server.KillAsync();
             await stop.CancelAsync();
             await Task.WhenAll(senders);
@@ -70,13 +73,17 @@ public sealed class CrashDurabilityTests
         await using (ServerProcess restarted = await ServerProcess.StartAsync(dir.Path, args))
         {
             var logged = new HashSet<string>();
+            var perSensor = new Dictionary<string, (long Count, double Sum)>();
             long? after = null;
             do
             {
                 JsonElement page = await restarted.Client.GetFromJsonAsync<JsonElement>($"api/events?kind=reading&limit=10000{(after is null ? "" : $"&after={after}")}");
                 foreach (JsonElement e in page.GetProperty("items").EnumerateArray())
                 {
-                    logged.Add($"{e.GetProperty("key").GetString()}|{e.GetProperty("at").GetDateTimeOffset().ToUnixTimeMilliseconds()}");
+                    string key = e.GetProperty("key").GetString()!;
+                    logged.Add($"{key}|{e.GetProperty("at").GetDateTimeOffset().ToUnixTimeMilliseconds()}");
+                    (long count, double sum) = perSensor.GetValueOrDefault(key);
+                    perSensor[key] = (count + 1, sum + e.GetProperty("payload").GetProperty("value").GetDouble());
                 }
 
                 after = page.GetProperty("next").ValueKind == JsonValueKind.Null ? null : page.GetProperty("next").GetInt64();
@@ -86,6 +93,17 @@ public sealed class CrashDurabilityTests
             string[] missing = acknowledged.Where(id => !logged.Contains(id)).Take(5).ToArray();
             Assert.True(missing.Length == 0, $"{missing.Length}+ acknowledged readings missing after the crash, e.g. {string.Join(", ", missing)}");
             Assert.True(logged.Count >= acknowledged.Count);
+
+            // Each sensor applied each of its logged readings once: as many values, with the same sum, as the log holds.
+            foreach ((string sensor, (long count, double sum)) in perSensor)
+            {
+                JsonElement state = (await restarted.Client.GetFromJsonAsync<JsonElement>($"api/entities/sensor/{sensor}")).GetProperty("properties").GetProperty("state");
+                JsonElement statistics = state.GetProperty("statistics");
+                Assert.True(count == statistics.GetProperty("count").GetInt64(), $"{sensor}: {count} readings logged, state counts {statistics.GetProperty("count").GetInt64()}");
+                Assert.Equal(sum / count, statistics.GetProperty("mean").GetDouble(), 6);
+            }
+
+            Assert.Contains("readings replayed from the event log", restarted.Output);
         }
     }
 }

@@ -27,8 +27,8 @@ public sealed class DistrictStartup(IConfiguration configuration, ILogger<Distri
         }
         else
         {
-            logger.LogInformation("Restored district '{Name}': {Count} entities and {Cases} cases from {Store} in {Elapsed:0.0} s",
-                result.District, result.Entities, result.Cases, store.Kind, result.Elapsed.TotalSeconds);
+            logger.LogInformation("Restored district '{Name}': {Count} entities and {Cases} cases from {Store}, {Replayed} readings replayed from the event log, in {Elapsed:0.0} s",
+                result.District, result.Entities, result.Cases, store.Kind, result.Replayed, result.Elapsed.TotalSeconds);
         }
     }
 

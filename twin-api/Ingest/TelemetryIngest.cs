@@ -24,10 +24,11 @@ namespace CityTwin.TwinApi.Ingest;
 /// client that retries on 503 from logging the same readings twice, and bounds the memory the backlog holds.
 /// </remarks>
 public sealed class TelemetryIngest(
-    TwinDirectory directory, IGrainFactory grains, IEventLog eventLog, IConfiguration? configuration = null, ILogger<TelemetryIngest>? logger = null)
+    TwinDirectory directory, IGrainFactory grains, IEventLog eventLog, IConfiguration? configuration = null, ILogger<TelemetryIngest>? logger = null,
+    DeliveryWatermark? watermark = null)
 {
     /// <summary>The event-log kind of sensor readings.</summary>
-    public const string ReadingKind = "reading";
+    public const string ReadingKind = SensorReading.LogKind;
 
     /// <summary>Deferred readings held for background delivery before new batches are refused (Api:TelemetryBacklogLimit).</summary>
     public const int DefaultBacklogLimit = 100_000;
@@ -38,6 +39,7 @@ public sealed class TelemetryIngest(
 
     private readonly int _overloadRetries = configuration?.GetValue<int?>("Api:TelemetryOverloadRetries") ?? DefaultOverloadRetries;
     private readonly long _backlogLimit = configuration?.GetValue<long?>("Api:TelemetryBacklogLimit") ?? DefaultBacklogLimit;
+    private readonly DeliveryWatermark _watermark = watermark ?? new DeliveryWatermark();
     private long _backlog;
     private long _dropped;
 
@@ -102,18 +104,31 @@ public sealed class TelemetryIngest(
                 $"{backlog:N0} accepted readings are still waiting for their grains (limit {_backlogLimit:N0}); none of these {readings.Count:N0} readings was logged. Retry later.");
         }
 
-        await eventLog.AppendBatchAsync(ToEntries(readings), cancellationToken);
+        // Registered before the append, so the delivery watermark (where a restart's replay starts) stays below these
+        // readings until their grains have applied them.
+        long token = _watermark.Begin();
+        long[] sequences;
+        try
+        {
+            sequences = await eventLog.AppendBatchAsync(ToEntries(readings), cancellationToken);
+        }
+        catch
+        {
+            _watermark.End(token, 0);
+            throw;
+        }
 
         // Logged means accepted: from here on nothing may fail the batch, neither overload nor the caller going away.
-        (List<Delivery> left, int failed) = await DeliverAsync(readings);
+        (List<Delivery> left, int failed) = await DeliverAsync(readings, sequences, _watermark.Low);
         if (left.Count == 0)
         {
+            _watermark.End(token, sequences[^1]);
             return new Acceptance(0, failed);
         }
 
         int count = left.Sum(d => d.Count);
         Interlocked.Add(ref _backlog, count);
-        _ = Task.Run(() => RedeliverAsync(left, count), CancellationToken.None);
+        _ = Task.Run(() => RedeliverAsync(left, count, token, sequences[^1]), CancellationToken.None);
         return new Acceptance(count, failed);
     }
 
@@ -168,13 +183,14 @@ public sealed class TelemetryIngest(
     /// resending the calls refused for overload a few times. Returns the deliveries still refused after that and how
     /// many readings went to grains that failed while applying them.
     /// </summary>
-    private async Task<(List<Delivery> Refused, int Failed)> DeliverAsync(IReadOnlyList<ReadingInput> readings)
+    private async Task<(List<Delivery> Refused, int Failed)> DeliverAsync(IReadOnlyList<ReadingInput> readings, long[] sequences, long low)
     {
         var slots = new Dictionary<string, int>(readings.Count, StringComparer.Ordinal);
         var deliveries = new List<Delivery>(readings.Count);
-        foreach (ReadingInput r in readings)
+        for (int i = 0; i < readings.Count; i++)
         {
-            var reading = new SensorReading(r.Value, r.Unit, r.At);
+            ReadingInput r = readings[i];
+            var reading = new SensorReading(r.Value, r.Unit, r.At, sequences[i], low);
             if (slots.TryGetValue(r.SensorId, out int slot))
             {
                 deliveries[slot].Add(reading);
@@ -197,7 +213,7 @@ public sealed class TelemetryIngest(
     /// overloaded. A delivery failing otherwise (the silo stopping, a grain failing) is given up and logged: the
     /// readings stay in the event log.
     /// </summary>
-    private async Task RedeliverAsync(List<Delivery> left, int count)
+    private async Task RedeliverAsync(List<Delivery> left, int count, long token, long highestSequence)
     {
         try
         {
@@ -208,6 +224,7 @@ public sealed class TelemetryIngest(
         finally
         {
             Interlocked.Add(ref _backlog, -count);
+            _watermark.End(token, highestSequence);
         }
     }
 

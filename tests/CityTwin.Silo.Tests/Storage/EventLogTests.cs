@@ -14,6 +14,30 @@ public sealed class EventLogTests(StoreFixture fixture) : IClassFixture<StoreFix
 
     [Theory]
     [MemberData(nameof(StoreFixture.AllKinds), MemberType = typeof(StoreFixture))]
+    public async Task An_append_answers_the_seqs_it_stored_and_reading_after_a_seq_returns_the_later_entries_of_a_kind(StoreKind kind)
+    {
+        await using SiloStore store = await OpenAsync(kind);
+        long[] first = await store.EventLog.AppendBatchAsync([Entry(0, "a"), Entry(1, "b"), Entry(2, "a")]);
+        long other = await store.EventLog.AppendAsync(new EventAppend(_t0, _kind + "-other", "a", Bytes("x")));
+        long[] second = await Task.WhenAll(Enumerable.Range(3, 20).Select(i => store.EventLog.AppendAsync(Entry(i, "c"))));
+
+        List<EventRecord> records = await ReadAllAsync(store.EventLog, _kind);
+        Assert.Equal(records.Select(r => r.Sequence), first.Concat(second));
+        Assert.True(first[^1] < other && other < second.Min());
+
+        // From the middle of the first batch: its last entry and all of the second, in seq order, not the other kind's.
+        List<EventRecord> after = [];
+        await foreach (EventRecord r in store.EventLog.ReadAfterAsync(first[1], _kind))
+        {
+            after.Add(r);
+        }
+
+        Assert.Equal(new[] { first[2] }.Concat(second.Order()), after.Select(r => r.Sequence));
+        Assert.Equal(["2", .. Enumerable.Range(3, 20).Select(i => $"{i}")], after.Select(r => Text(r.Payload)));
+    }
+
+    [Theory]
+    [MemberData(nameof(StoreFixture.AllKinds), MemberType = typeof(StoreFixture))]
     public async Task Appends_are_stored_in_the_order_they_were_made(StoreKind kind)
     {
         await using SiloStore store = await OpenAsync(kind);
