@@ -89,7 +89,10 @@ public sealed class VehicleGrain(
         bool changed = false;
         foreach (VehiclePosition p in positions)
         {
-            changed |= Apply(definition, p, ref raised);
+            if (State.Applied.TryApply(p.LogSeq, p.LogLow))
+            {
+                changed |= Apply(definition, p, ref raised);
+            }
         }
 
         if (!changed)

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using CityTwin.Grains.Geo;
 using CityTwin.Grains.Model;
+using CityTwin.Silo.EventLog;
 
 namespace CityTwin.Grains.Twin;
 
@@ -12,6 +13,9 @@ namespace CityTwin.Grains.Twin;
 /// </summary>
 public sealed class VehicleState : ITwinEntityState
 {
+    /// <summary>The logged position reports this state reflects (each applied once, also across a crash and replay).</summary>
+    public AppliedInputs Applied { get; set; } = new();
+
     /// <summary>The vehicle's static description; null until initialised.</summary>
     public VehicleDefinition? Definition { get; set; }
 

@@ -8,16 +8,19 @@ namespace CityTwin.Scenarios.Loading;
 
 /// <summary>
 /// Brings a restarted twin's state up to everything its event log acknowledged. Grain state is written behind, so after
-/// a crash the stored states miss the readings applied since the last checkpoint; the replay mark
-/// (<see cref="IReplayMarkGrain"/>) says which seq every stored state reflects, and the readings logged after it are
+/// a crash the stored states miss the readings and positions applied since the last checkpoint; the replay mark
+/// (<see cref="IReplayMarkGrain"/>) says which seq every stored state reflects, and the inputs logged after it are
 /// delivered again in log order. Each grain skips those its stored state already reflects
-/// (<see cref="AppliedInputs"/>), so each reading is applied exactly once.
+/// (<see cref="AppliedInputs"/>), so each input is applied exactly once.
 /// </summary>
 public static class TwinRecovery
 {
     private const int ChunkSize = 5_000;
 
-    /// <summary>Replays the readings logged after the replay mark into the silo whose services are <paramref name="services"/>; returns how many were read.</summary>
+    /// <summary>
+    /// Replays the readings and position reports logged after the replay mark into the silo whose services are
+    /// <paramref name="services"/>; returns how many were read.
+    /// </summary>
     public static async Task<long> ReplayAsync(IServiceProvider services, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -27,59 +30,80 @@ public static class TwinRecovery
         long mark = await grains.GetGrain<IReplayMarkGrain>(IReplayMarkGrain.Live).GetAsync();
         long highest = mark;
         long read = 0;
-        var chunk = new List<EventRecord>(ChunkSize);
-        await foreach (EventRecord e in log.ReadAfterAsync(mark, SensorReading.LogKind, cancellationToken).WithCancellation(cancellationToken))
-        {
-            chunk.Add(e);
-            highest = e.Sequence;
-            read++;
-            if (chunk.Count == ChunkSize)
-            {
-                await DeliverAsync(grains, directory, chunk);
-                chunk.Clear();
-            }
-        }
 
-        await DeliverAsync(grains, directory, chunk);
+        // Sensors and gauges take only readings, vehicles only positions: each kind is replayed in log order on its own.
+        foreach (string kind in new[] { SensorReading.LogKind, VehiclePosition.LogKind })
+        {
+            var chunk = new List<EventRecord>(ChunkSize);
+            await foreach (EventRecord e in log.ReadAfterAsync(mark, kind, cancellationToken).WithCancellation(cancellationToken))
+            {
+                chunk.Add(e);
+                highest = Math.Max(highest, e.Sequence);
+                read++;
+                if (chunk.Count == ChunkSize)
+                {
+                    await DeliverAsync(grains, directory, chunk);
+                    chunk.Clear();
+                }
+            }
+
+            await DeliverAsync(grains, directory, chunk);
+        }
 
         // Everything logged up to here is applied; live deliveries continue above it.
         services.GetRequiredService<DeliveryWatermark>().Start(highest);
         return read;
     }
 
-    /// <summary>One call per grain with its readings in log order, all grains at once.</summary>
+    /// <summary>One call per grain with its inputs in log order (low = seq - 1: every earlier logged input of the grain is already reflected), all grains at once.</summary>
     private static async Task DeliverAsync(IGrainFactory grains, TwinDirectory directory, List<EventRecord> chunk)
     {
-        var byGrain = new Dictionary<string, List<SensorReading>>(StringComparer.Ordinal);
+        var readings = new Dictionary<string, List<SensorReading>>(StringComparer.Ordinal);
+        var positions = new Dictionary<string, List<VehiclePosition>>(StringComparer.Ordinal);
         foreach (EventRecord e in chunk)
         {
-            if (ReplayEngine.TryReadValue(e.Payload, out double value, out string? unit))
+            if (e.Kind == SensorReading.LogKind && ReplayEngine.TryReadValue(e.Payload, out double value, out string? unit))
             {
-                // Replayed in log order, so every earlier logged reading of this grain is already reflected.
-                SensorReading reading = new(value, unit, e.At, e.Sequence, e.Sequence - 1);
-                if (!byGrain.TryGetValue(e.Key, out List<SensorReading>? readings))
-                {
-                    byGrain[e.Key] = readings = [];
-                }
-
-                readings.Add(reading);
+                ListOf(readings, e.Key).Add(new SensorReading(value, unit, e.At, e.Sequence, e.Sequence - 1));
+            }
+            else if (e.Kind == VehiclePosition.LogKind && ReplayEngine.TryReadPosition(e.Payload, e.At, out VehiclePosition? position))
+            {
+                ListOf(positions, e.Key).Add(position! with { LogSeq = e.Sequence, LogLow = e.Sequence - 1 });
             }
         }
 
-        var calls = new List<Task>(byGrain.Count);
-        foreach ((string id, List<SensorReading> readings) in byGrain)
+        var calls = new List<Task>(readings.Count + positions.Count);
+        foreach ((string id, List<SensorReading> list) in readings)
         {
             switch (directory.Get(id)?.Type)
             {
                 case EntityType.Gauge:
-                    calls.Add(grains.GetGrain<IGaugeGrain>(id).RecordBatchAsync(readings));
+                    calls.Add(grains.GetGrain<IGaugeGrain>(id).RecordBatchAsync(list));
                     break;
                 case EntityType.Sensor:
-                    calls.Add(grains.GetGrain<ISensorGrain>(id).RecordBatchAsync(readings));
+                    calls.Add(grains.GetGrain<ISensorGrain>(id).RecordBatchAsync(list));
                     break;
             }
         }
 
+        foreach ((string id, List<VehiclePosition> list) in positions)
+        {
+            if (directory.Get(EntityType.Vehicle, id) is not null)
+            {
+                calls.Add(grains.GetGrain<IVehicleGrain>(id).RecordPositionsAsync(list));
+            }
+        }
+
         await Task.WhenAll(calls);
+    }
+
+    private static List<T> ListOf<T>(Dictionary<string, List<T>> lists, string key)
+    {
+        if (!lists.TryGetValue(key, out List<T>? list))
+        {
+            lists[key] = list = [];
+        }
+
+        return list;
     }
 }

@@ -194,7 +194,8 @@ public static class ReplayEngine
         return false;
     }
 
-    private static bool TryReadPosition(byte[] payload, DateTimeOffset at, out VehiclePosition? position)
+    /// <summary>Reads a logged position report's payload; false when it is not a valid report.</summary>
+    internal static bool TryReadPosition(byte[] payload, DateTimeOffset at, out VehiclePosition? position)
     {
         position = null;
         try

@@ -61,6 +61,32 @@ public sealed class CrashDurabilityTests
                         return; // the server is gone: this batch was never acknowledged
                     }
                 }
+            })).Append(Task.Run(async () =>
+            {
+                // One sender of vehicle positions, each vehicle's fixes in time order at its own position.
+                JsonElement vehiclePage = await server.Client.GetFromJsonAsync<JsonElement>("api/entities?type=vehicle&pageSize=1000");
+                (string Id, double Lon, double Lat)[] vehicles = vehiclePage.GetProperty("features").EnumerateArray()
+                    .Select(f => (f.GetProperty("id").GetString()!, f.GetProperty("geometry").GetProperty("coordinates")[0].GetDouble(), f.GetProperty("geometry").GetProperty("coordinates")[1].GetDouble()))
+                    .ToArray();
+                long fix = 0;
+                while (!stop.IsCancellationRequested)
+                {
+                    var positions = Enumerable.Range(0, 20).Select(_ =>
+                    {
+                        (string id, double lon, double lat) = vehicles[fix % vehicles.Length];
+                        fix++;
+                        return new { vehicleId = id, lon, lat, at = start.AddSeconds(fix) };
+                    }).ToArray();
+                    try
+                    {
+                        using HttpResponseMessage r = await server.Client.PostAsJsonAsync("api/vehicles/positions", positions);
+                        Assert.Equal(HttpStatusCode.Accepted, r.StatusCode);
+                    }
+                    catch (HttpRequestException)
+                    {
+                        return;
+                    }
+                }
             })).ToArray();
 
             // Past at least two checkpoints, so stored states hold readings as well as the log.
@@ -103,7 +129,31 @@ public sealed class CrashDurabilityTests
                 Assert.Equal(sum / count, statistics.GetProperty("mean").GetDouble(), 6);
             }
 
-            Assert.Contains("readings replayed from the event log", restarted.Output);
+            // Each vehicle recorded each of its logged positions once.
+            var positions = new Dictionary<string, long>();
+            after = null;
+            do
+            {
+                JsonElement page = await restarted.Client.GetFromJsonAsync<JsonElement>($"api/events?kind=position&limit=10000{(after is null ? "" : $"&after={after}")}");
+                foreach (JsonElement e in page.GetProperty("items").EnumerateArray())
+                {
+                    string key = e.GetProperty("key").GetString()!;
+                    positions[key] = positions.GetValueOrDefault(key) + 1;
+                }
+
+                after = page.GetProperty("next").ValueKind == JsonValueKind.Null ? null : page.GetProperty("next").GetInt64();
+            }
+            while (after is not null);
+
+            Assert.NotEmpty(positions);
+            foreach ((string vehicle, long count) in positions)
+            {
+                long recorded = (await restarted.Client.GetFromJsonAsync<JsonElement>($"api/entities/vehicle/{vehicle}"))
+                    .GetProperty("properties").GetProperty("state").GetProperty("trajectory").GetProperty("recorded").GetInt64();
+                Assert.True(count == recorded, $"{vehicle}: {count} positions logged, state recorded {recorded}");
+            }
+
+            Assert.Contains("inputs replayed from the event log", restarted.Output);
         }
     }
 }

@@ -23,7 +23,7 @@ public static class VehicleEndpoints
         return app;
     }
 
-    private static async Task<IResult> PostPositionsAsync(HttpRequest request, TwinDirectory directory, IGrainFactory grains, IEventLog eventLog, IConfiguration config, CancellationToken ct)
+    private static async Task<IResult> PostPositionsAsync(HttpRequest request, TwinDirectory directory, IGrainFactory grains, IEventLog eventLog, DeliveryWatermark watermark, IConfiguration config, CancellationToken ct)
     {
         (JsonDocument? doc, JsonElement batch, IResult? problem) = await ApiProblems.ReadBatchAsync(request, config, "positions", "positions {vehicleId, lon, lat, at, speedKmh?, covered?, loadTonnes?}", ct);
         if (problem is not null)
@@ -34,7 +34,7 @@ public static class VehicleEndpoints
         using (doc)
         {
             (List<VehiclePositionInput> valid, List<ItemError> errors) = VehicleIngest.Parse(batch, id => directory.Get(EntityType.Vehicle, id) is not null);
-            VehicleIngestResult result = await VehicleIngest.IngestAsync(eventLog, grains, valid, errors, ct);
+            VehicleIngestResult result = await VehicleIngest.IngestAsync(eventLog, grains, watermark, valid, errors, ct);
             return Results.Json(result, statusCode: StatusCodes.Status202Accepted);
         }
     }

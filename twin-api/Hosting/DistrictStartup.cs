@@ -27,7 +27,7 @@ public sealed class DistrictStartup(IConfiguration configuration, ILogger<Distri
         }
         else
         {
-            logger.LogInformation("Restored district '{Name}': {Count} entities and {Cases} cases from {Store}, {Replayed} readings replayed from the event log, in {Elapsed:0.0} s",
+            logger.LogInformation("Restored district '{Name}': {Count} entities and {Cases} cases from {Store}, {Replayed} inputs replayed from the event log, in {Elapsed:0.0} s",
                 result.District, result.Entities, result.Cases, store.Kind, result.Replayed, result.Elapsed.TotalSeconds);
         }
     }

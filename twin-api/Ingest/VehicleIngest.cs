@@ -14,7 +14,7 @@ namespace CityTwin.TwinApi.Ingest;
 public static class VehicleIngest
 {
     /// <summary>The event-log kind of vehicle positions (key: the vehicle id).</summary>
-    public const string PositionKind = "position";
+    public const string PositionKind = VehiclePosition.LogKind;
 
     private const int MaxIdLength = 200;
 
@@ -51,25 +51,36 @@ public static class VehicleIngest
     /// Accepts validated reports: appends them to the event log, then delivers them to the twin, and answers as
     /// POST /api/vehicles/positions does (<paramref name="errors"/> are the batch's validation errors).
     /// </summary>
-    public static async Task<VehicleIngestResult> IngestAsync(IEventLog eventLog, IGrainFactory grains, IReadOnlyList<VehiclePositionInput> positions,
-        IReadOnlyList<ItemError> errors, CancellationToken cancellationToken)
+    public static async Task<VehicleIngestResult> IngestAsync(IEventLog eventLog, IGrainFactory grains, DeliveryWatermark watermark,
+        IReadOnlyList<VehiclePositionInput> positions, IReadOnlyList<ItemError> errors, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(errors);
+        ArgumentNullException.ThrowIfNull(watermark);
 
         // Durable first: a position is acknowledged only once the log holds it, and only then does the twin see it.
-        await AppendAsync(eventLog, positions, cancellationToken);
-        List<ItemError> undelivered = await DeliverAsync(grains, positions);
-        return new VehicleIngestResult(positions.Count, errors.Count, errors, undelivered.Count > 0 ? undelivered : null);
+        // Registered before the append, so a restart's replay mark stays below these reports until they are applied.
+        long token = watermark.Begin();
+        long[] sequences = [];
+        try
+        {
+            sequences = await AppendAsync(eventLog, positions, cancellationToken);
+            List<ItemError> undelivered = await DeliverAsync(grains, positions, sequences, watermark.Low);
+            return new VehicleIngestResult(positions.Count, errors.Count, errors, undelivered.Count > 0 ? undelivered : null);
+        }
+        finally
+        {
+            watermark.End(token, sequences.Length > 0 ? sequences[^1] : 0);
+        }
     }
 
-    /// <summary>Appends the reports to the event log (all or none) and returns once they are committed.</summary>
-    public static async Task AppendAsync(IEventLog eventLog, IReadOnlyList<VehiclePositionInput> positions, CancellationToken cancellationToken)
+    /// <summary>Appends the reports to the event log (all or none) and returns their seqs once they are committed.</summary>
+    public static async Task<long[]> AppendAsync(IEventLog eventLog, IReadOnlyList<VehiclePositionInput> positions, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(eventLog);
         ArgumentNullException.ThrowIfNull(positions);
         if (positions.Count == 0)
         {
-            return;
+            return [];
         }
 
         var entries = new EventAppend[positions.Count];
@@ -85,7 +96,7 @@ public static class VehicleIngest
             entries[i] = new EventAppend(p.At, PositionKind, positions[i].VehicleId, buffer.WrittenSpan.ToArray());
         }
 
-        await eventLog.AppendBatchAsync(entries, cancellationToken);
+        return await eventLog.AppendBatchAsync(entries, cancellationToken);
     }
 
     /// <summary>
@@ -93,13 +104,14 @@ public static class VehicleIngest
     /// listing a vehicle's fixes out of order still applies all of them), and waits for every call. Returns an error for
     /// each report whose vehicle call failed; the others are applied.
     /// </summary>
-    public static async Task<List<ItemError>> DeliverAsync(IGrainFactory grains, IReadOnlyList<VehiclePositionInput> positions)
+    public static async Task<List<ItemError>> DeliverAsync(IGrainFactory grains, IReadOnlyList<VehiclePositionInput> positions, long[] sequences, long low)
     {
         ArgumentNullException.ThrowIfNull(grains);
         ArgumentNullException.ThrowIfNull(positions);
         var byVehicle = new Dictionary<string, List<VehiclePositionInput>>(StringComparer.Ordinal);
-        foreach (VehiclePositionInput p in positions)
+        for (int i = 0; i < positions.Count; i++)
         {
+            VehiclePositionInput p = positions[i] with { Position = positions[i].Position with { LogSeq = sequences[i], LogLow = low } };
             if (!byVehicle.TryGetValue(p.VehicleId, out List<VehiclePositionInput>? list))
             {
                 byVehicle[p.VehicleId] = list = [];

@@ -14,7 +14,7 @@ namespace CityTwin.TwinApi.Load;
 /// HTTP. Overload (<see cref="LimitExceededException"/>, which the API answers with 503) rejects the request and is
 /// counted; the run goes on.
 /// </summary>
-public sealed class InProcessTelemetryTarget(TelemetryIngest ingest, TwinDirectory directory, IGrainFactory grains, IEventLog eventLog, TimeProvider time) : ITelemetryTarget
+public sealed class InProcessTelemetryTarget(TelemetryIngest ingest, TwinDirectory directory, IGrainFactory grains, IEventLog eventLog, DeliveryWatermark watermark, TimeProvider time) : ITelemetryTarget
 {
     /// <inheritdoc />
     public Task<BatchOutcome> SendAsync(List<ReadingInput> batch, CancellationToken cancellationToken) => Guard(batch.Count, async () =>
@@ -43,7 +43,7 @@ public sealed class InProcessTelemetryTarget(TelemetryIngest ingest, TwinDirecto
             }
         }
 
-        VehicleIngestResult result = await VehicleIngest.IngestAsync(eventLog, grains, valid, errors, cancellationToken);
+        VehicleIngestResult result = await VehicleIngest.IngestAsync(eventLog, grains, watermark, valid, errors, cancellationToken);
         string? error = result.Errors.Count > 0 ? $"{result.Rejected} positions rejected, first: {result.Errors[0].Error}"
             : result.Undelivered is { Count: > 0 } u ? $"{u.Count} positions not applied, first: {u[0].Error}" : null;
         return new BatchOutcome(result.Accepted, result.Rejected, Overloaded: false, Failed: false, error, result.Undelivered?.Count ?? 0);

@@ -194,7 +194,7 @@ public static class LoadRunner
             using HttpClient client = CreateClient(new Uri(address), key);
 
             var target = new InProcessTelemetryTarget(ingest, services.GetRequiredService<TwinDirectory>(), services.GetRequiredService<IGrainFactory>(), eventLog,
-                services.GetRequiredService<TimeProvider>());
+                services.GetRequiredService<DeliveryWatermark>(), services.GetRequiredService<TimeProvider>());
             await WarmUpAsync(options, view, target, generator, inputs, client, queryUrls, cancellationToken);
             EventLogCounts logBefore = await EventLogCounts.ReadAsync(eventLog, cancellationToken);
             long casesBefore = CitizenCases(cases);
