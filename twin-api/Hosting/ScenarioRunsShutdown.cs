@@ -9,9 +9,17 @@ namespace CityTwin.TwinApi.Hosting;
 /// </summary>
 public sealed class ScenarioRunsShutdown(IServiceProvider services, ILogger<ScenarioRunsShutdown> logger) : IHostedLifecycleService
 {
+    // A server that failed to start (e.g. on a setting out of range) has no runs to stop.
+    private volatile bool _started;
+
     /// <inheritdoc />
     public async Task StoppingAsync(CancellationToken cancellationToken)
     {
+        if (!_started)
+        {
+            return;
+        }
+
         ScenarioRunRegistry runs = services.GetRequiredService<ScenarioRunRegistry>();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(runs.Options.StopTimeout);
@@ -29,7 +37,11 @@ public sealed class ScenarioRunsShutdown(IServiceProvider services, ILogger<Scen
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <inheritdoc />
-    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StartedAsync(CancellationToken cancellationToken)
+    {
+        _started = true;
+        return Task.CompletedTask;
+    }
 
     /// <inheritdoc />
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
