@@ -1,6 +1,7 @@
 using CityTwin.Grains;
 using CityTwin.Grains.Twin;
 using CityTwin.Scenarios.Loading;
+using CityTwin.Scenarios.Runs;
 using CityTwin.Silo;
 using CityTwin.Silo.EventLog;
 using CityTwin.Silo.Quiescence;
@@ -81,6 +82,9 @@ public sealed class TwinFork : IAsyncDisposable
 
             // Simulated hours pass in real seconds; keep the fork's grains until the fork is released.
             CollectionAge = TimeSpan.FromDays(1),
+
+            // A fork's state is dropped with it, so stopping it need not wait for grains to write anything.
+            ShutdownTimeout = TimeSpan.FromSeconds(5),
         };
         EmbeddedSilo silo = await TwinSilo.StartAsync(SiloStore.CreateMemory(storage), options, clock, configure, cancellationToken: cancellationToken);
         var fork = new TwinFork(id, silo, clock, storage);
@@ -89,7 +93,7 @@ public sealed class TwinFork : IAsyncDisposable
             TwinStartupResult started = await TwinStartup.RunAsync(silo.Services, storage, cancellationToken: cancellationToken);
             if (started.District is null)
             {
-                throw new InvalidOperationException("The live twin has no district loaded; there is nothing to fork.");
+                throw new ScenarioRunException("The live twin has no district loaded; there is nothing to fork.");
             }
 
             await silo.WaitForQuiescenceAsync(cancellationToken);

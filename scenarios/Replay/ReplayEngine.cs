@@ -20,29 +20,41 @@ public static class ReplayEngine
     /// <summary>Most points kept per compared entity.</summary>
     public const int MaxPointsPerEntity = 500;
 
-    /// <summary>Replays <paramref name="request"/> from <paramref name="recorded"/> into <paramref name="fork"/>.</summary>
-    public static async Task RunAsync(TwinFork fork, IEventLog recorded, ReplayRequest request, ScenarioResult result, Action<ScenarioProgress>? progress, CancellationToken cancellationToken)
+    // A paced replay reports progress at least this often (real time) while it waits for the next input.
+    private static readonly TimeSpan PaceReportEvery = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Replays <paramref name="request"/> from <paramref name="recorded"/> into <paramref name="fork"/>, loading at most
+    /// <see cref="ScenarioRunOptions.MaxReplayInputs"/> of <paramref name="limits"/> (default budgets when null). A range
+    /// with nothing recorded, or more than that, fails with a <see cref="ScenarioRunException"/> saying so.
+    /// </summary>
+    public static async Task RunAsync(TwinFork fork, IEventLog recorded, ReplayRequest request, ScenarioResult result, Action<ScenarioProgress>? progress,
+        CancellationToken cancellationToken, ScenarioRunOptions? limits = null)
     {
         result.SimulatedStart = fork.Clock.GetUtcNow();
         result.SimulatedEnd = result.SimulatedStart;
+        List<EventRecord> inputs = await ReadInputsAsync(recorded, request, (limits ?? new ScenarioRunOptions()).MaxReplayInputs, cancellationToken);
         Dictionary<string, Trend> forecasts = await ForecastAsync(recorded, request, cancellationToken);
         var observed = new Dictionary<string, List<ReplayPoint>>(StringComparer.Ordinal);
         int readings = 0, positions = 0, skipped = 0;
         var wall = Stopwatch.StartNew();
         double span = (request.To - request.From).TotalSeconds;
         DateTimeOffset lastProgress = request.From;
+        void Report(DateTimeOffset at) =>
+            progress?.Invoke(new ScenarioProgress("", "replay", ScenarioRunStatus.Running, Math.Clamp((at - request.From).TotalSeconds / span, 0, 1), at, null));
 
-        await foreach (EventRecord e in Merge(recorded, request, cancellationToken))
+        foreach (EventRecord e in inputs)
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (request.Speed > 0)
             {
-                // Pace: the recorded offset divided by the speed is when this input is due in real time.
+                // Pace: the recorded offset divided by the speed is when this input is due in real time. A long wait is
+                // taken a second at a time with progress in between, so the run never looks stalled.
                 TimeSpan due = TimeSpan.FromSeconds((e.At - request.From).TotalSeconds / request.Speed);
-                TimeSpan wait = due - wall.Elapsed;
-                if (wait > TimeSpan.Zero)
+                for (TimeSpan wait = due - wall.Elapsed; wait > TimeSpan.Zero; wait = due - wall.Elapsed)
                 {
-                    await Task.Delay(wait, cancellationToken);
+                    await Task.Delay(wait < PaceReportEvery ? wait : PaceReportEvery, cancellationToken);
+                    Report(request.From + (wall.Elapsed * request.Speed));
                 }
             }
 
@@ -97,14 +109,17 @@ public static class ReplayEngine
             if (e.At - lastProgress >= TimeSpan.FromSeconds(span / 100))
             {
                 lastProgress = e.At;
-                progress?.Invoke(new ScenarioProgress("", "replay", ScenarioRunStatus.Running, (e.At - request.From).TotalSeconds / span, e.At, null));
+                Report(e.At);
             }
         }
 
-        TimeSpan rest = request.To - fork.Clock.GetUtcNow();
-        if (rest > TimeSpan.Zero)
+        // The quiet tail after the last input: the clock moves on a hundredth of the range at a time, with progress.
+        TimeSpan chunk = TimeSpan.FromSeconds(Math.Max(1, span / 100));
+        for (TimeSpan rest = request.To - fork.Clock.GetUtcNow(); rest > TimeSpan.Zero; rest = request.To - fork.Clock.GetUtcNow())
         {
-            await fork.Silo.AdvanceTimeAsync(rest, cancellationToken);
+            await fork.Silo.AdvanceTimeAsync(rest < chunk ? rest : chunk, cancellationToken);
+            result.SimulatedEnd = fork.Clock.GetUtcNow();
+            Report(result.SimulatedEnd);
         }
 
         result.SimulatedEnd = fork.Clock.GetUtcNow();
@@ -115,23 +130,32 @@ public static class ReplayEngine
         result.Timeline.Add(new TimelineEntry(result.SimulatedEnd, "end", $"{readings} readings and {positions} positions replayed, {skipped} skipped"));
     }
 
-    private static async IAsyncEnumerable<EventRecord> Merge(IEventLog log, ReplayRequest request, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async Task<List<EventRecord>> ReadInputsAsync(IEventLog log, ReplayRequest request, int maxInputs, CancellationToken cancellationToken)
     {
         // Readings and positions are read per kind and merged by time (then log sequence), so inputs of both kinds are
-        // applied in the order they happened.
+        // applied in the order they happened. They are held in memory, hence the cap.
         var all = new List<EventRecord>();
         foreach (string kind in new[] { "reading", "position" })
         {
             await foreach (EventRecord e in log.ReadAsync(request.From, request.To, kind, null, cancellationToken))
             {
+                if (all.Count == maxInputs)
+                {
+                    throw new ScenarioRunException(
+                        $"The range {request.From:O} - {request.To:O} holds more than {maxInputs} recorded readings and positions, more than one replay may load (Scenarios:MaxReplayInputs); replay a shorter range.");
+                }
+
                 all.Add(e);
             }
         }
 
-        foreach (EventRecord e in all.OrderBy(e => e.At).ThenBy(e => e.Sequence))
+        if (all.Count == 0)
         {
-            yield return e;
+            throw new ScenarioRunException($"Nothing was recorded between {request.From:O} and {request.To:O}: there are no readings or positions to replay.");
         }
+
+        all.Sort((a, b) => a.At != b.At ? a.At.CompareTo(b.At) : a.Sequence.CompareTo(b.Sequence));
+        return all;
     }
 
     private static async Task<Dictionary<string, Trend>> ForecastAsync(IEventLog log, ReplayRequest request, CancellationToken cancellationToken)

@@ -25,6 +25,10 @@ internal static class FloodEngine
 
     private static readonly double[] _thresholds = [0.15, CutOffDepthM, 0.5];
 
+    // Between reporting instants far apart, the physics still reports progress this often (real time), so a long interval
+    // is never taken for a stalled run.
+    private static readonly TimeSpan ComputingReportEvery = TimeSpan.FromSeconds(1);
+
     public static async Task RunAsync(RunContext ctx, CancellationToken cancellationToken)
     {
         ScenarioDefinition def = ctx.Definition;
@@ -33,6 +37,7 @@ internal static class FloodEngine
         var waiting = new Stopwatch();
         var grainWork = new GrainWorkTimes();
         var reading = Stopwatch.StartNew();
+        var sinceReport = Stopwatch.StartNew();
         ForkCells cells = await ForkCells.ReadAsync(ctx.Fork.Silo, ctx.Fork.Directory, cancellationToken);
         var model = new CellularFloodModel(cells.Grid, new FloodModelOptions { OpenBoundary = true, DepthThresholdsM = _thresholds });
         Hyetograph? storm = def.Rainfall?.ToHyetograph();
@@ -79,8 +84,15 @@ internal static class FloodEngine
                 model.Step(step, storm?.DepthBetweenMm(t, t + step) ?? 0);
                 physics.Stop();
                 t += step;
+                if (sinceReport.Elapsed >= ComputingReportEvery)
+                {
+                    sinceReport.Restart();
+                    ctx.ReportModelTime(TimeSpan.FromSeconds(t), "computing");
+                }
+
                 if (t >= nextReport - 1e-9 || t >= total - 1e-9)
                 {
+                    sinceReport.Restart();
                     nextReport += reportEvery;
                     waiting.Start();
                     await hearing;

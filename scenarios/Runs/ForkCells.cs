@@ -50,7 +50,7 @@ internal sealed class ForkCells
         EntitySummary[] summaries = directory.OfType(EntityType.Cell).ToArray();
         if (summaries.Length == 0)
         {
-            throw new InvalidOperationException("The twin has no raster cells; a flood scenario needs them.");
+            throw new ScenarioRunException("The twin has no raster cells; a flood scenario needs them.");
         }
 
         var cells = new CellFacts[summaries.Length];

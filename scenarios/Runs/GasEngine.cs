@@ -64,7 +64,7 @@ internal static class GasEngine
         }
 
         var watch = Stopwatch.StartNew();
-        double[] concentration = Concentrations(gas, wind, stability, o, x, y, ctx.Definition);
+        double[] concentration = Concentrations(gas, wind, stability, o, x, y, ctx.Definition, cancellationToken);
         watch.Stop();
         result.Figures["plumeMilliseconds"] = Math.Round(watch.Elapsed.TotalMilliseconds, 3);
         result.Figures["receptors"] = n;
@@ -110,7 +110,8 @@ internal static class GasEngine
     /// Ground-level concentrations (g/m^3) at receptors: a steady plume, or for a puff the highest concentration each
     /// receptor sees over the run (sampled every physics step).
     /// </summary>
-    internal static double[] Concentrations(GasSpec gas, double wind, StabilityClass stability, ProjectedPoint source, double[] x, double[] y, ScenarioDefinition definition)
+    internal static double[] Concentrations(GasSpec gas, double wind, StabilityClass stability, ProjectedPoint source, double[] x, double[] y, ScenarioDefinition definition,
+        CancellationToken cancellationToken = default)
     {
         var c = new double[x.Length];
         if (gas.Release == GasRelease.Continuous)
@@ -124,6 +125,7 @@ internal static class GasEngine
         double step = Math.Min(definition.Step.TotalSeconds, 30);
         for (double t = step; t <= definition.Duration.TotalSeconds + 1e-9; t += step)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             puff.Evaluate(source.X, source.Y, gas.WindFromDegrees, t, x, y, ReceptorHeightM, now);
             for (int i = 0; i < c.Length; i++)
             {

@@ -44,6 +44,10 @@ internal sealed class RunContext(TwinFork fork, ScenarioDefinition definition, S
     public void Report(string? message = null) =>
         report(Math.Clamp(Elapsed / Definition.Duration, 0, 1), Fork.Clock.GetUtcNow(), message);
 
+    /// <summary>Publishes progress of a model that computes ahead of the fork's clock, at <paramref name="offset"/> after the start.</summary>
+    public void ReportModelTime(TimeSpan offset, string message) =>
+        report(Math.Clamp(offset / Definition.Duration, 0, 1), Start + offset, message);
+
     /// <summary>
     /// Moves simulated time to <paramref name="offset"/> after the start: every timeline event due by then is injected
     /// at its own time (the clock stops there first, so rules see the right time), and the fork settles after each.

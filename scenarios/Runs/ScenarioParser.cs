@@ -9,25 +9,32 @@ namespace CityTwin.Scenarios.Runs;
 /// <summary>
 /// Reads and validates scenario files. Every error names the JSON path of the bad field and why it is bad, e.g.
 /// "$.timeline[2].at: must be an ISO 8601 duration or time". Unknown fields are errors too, so a misspelt field is
-/// reported rather than silently ignored.
+/// reported rather than silently ignored. Sizes and durations are bounded by <see cref="ScenarioRunOptions"/>, so a file
+/// that parses is one a run can carry out within its memory and time budget.
 /// </summary>
 public static class ScenarioParser
 {
-    /// <summary>Longest scenario accepted (simulated).</summary>
-    public static readonly TimeSpan MaxDuration = TimeSpan.FromDays(7);
+    /// <summary>Earliest time a scenario or replay may name.</summary>
+    public static readonly DateTimeOffset EarliestTime = new(1970, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>Latest time a scenario or replay may name.</summary>
+    public static readonly DateTimeOffset LatestTime = new(2200, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    // Shortest rainfall block: finer blocks add memory and nothing a 1 s physics step could see.
+    private static readonly TimeSpan MinRainfallInterval = TimeSpan.FromSeconds(1);
 
     // Unit kinds a drill incident may ask for.
     private static readonly HashSet<string> DrillUnitKinds = new(["responder", "fire-engine", "ambulance", "patrol-car"], StringComparer.Ordinal);
 
     private static readonly string[] _topFields = ["name", "title", "kind", "start", "duration", "stepSeconds", "reportEvery", "rainfall", "river", "gas", "drill", "timeline", "$schema", "description"];
 
-    /// <summary>Parses a scenario from JSON text.</summary>
-    public static ScenarioDefinition Parse(string json)
+    /// <summary>Parses a scenario from JSON text, within <paramref name="limits"/> (default: the default budgets).</summary>
+    public static ScenarioDefinition Parse(string json, ScenarioRunOptions? limits = null)
     {
         try
         {
             using var document = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-            return Parse(document.RootElement);
+            return Parse(document.RootElement, limits);
         }
         catch (JsonException e)
         {
@@ -35,9 +42,13 @@ public static class ScenarioParser
         }
     }
 
-    /// <summary>Parses a scenario from a JSON element (the root object of a file, or the <c>definition</c> of a request).</summary>
-    public static ScenarioDefinition Parse(JsonElement root)
+    /// <summary>
+    /// Parses a scenario from a JSON element (the root object of a file, or the <c>definition</c> of a request), within
+    /// <paramref name="limits"/> (default: the default budgets).
+    /// </summary>
+    public static ScenarioDefinition Parse(JsonElement root, ScenarioRunOptions? limits = null)
     {
+        ScenarioRunOptions o = limits ?? new ScenarioRunOptions();
         RequireObject(root, "$");
         CheckFields(root, "$", _topFields);
         string name = OptionalString(root, "$", "name") ?? "scenario";
@@ -46,34 +57,32 @@ public static class ScenarioParser
         DateTimeOffset? start = null;
         if (root.TryGetProperty("start", out JsonElement s) && s.ValueKind != JsonValueKind.Null)
         {
-            if (s.ValueKind != JsonValueKind.String || !DateTimeOffset.TryParse(s.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset at))
+            if (s.ValueKind != JsonValueKind.String || !TryParseTime(s.GetString(), out DateTimeOffset at))
             {
                 throw new ScenarioValidationException("$.start", "must be an ISO 8601 date and time (e.g. 2024-07-10T14:00:00Z)");
             }
 
-            start = at.ToUniversalTime();
+            start = CheckTime(at, "$.start");
         }
 
         TimeSpan duration = RequiredDuration(root, "$", "duration");
-        if (duration <= TimeSpan.Zero || duration > MaxDuration)
+        CheckDuration(duration, "$.duration", TimeSpan.FromSeconds(1), o.MaxSimulatedDuration, "Scenarios:MaxSimulatedDuration");
+        if (start + duration > LatestTime)
         {
-            throw new ScenarioValidationException("$.duration", $"must be longer than zero and at most {MaxDuration.TotalDays:0} days");
+            throw new ScenarioValidationException("$.duration", $"must end by {LatestTime:yyyy-MM-dd} (start + duration)");
         }
 
         double stepSeconds = OptionalNumber(root, "$", "stepSeconds", 60, 1, 3600);
         TimeSpan reportEvery = OptionalDuration(root, "$", "reportEvery") ?? TimeSpan.FromMinutes(10);
-        if (reportEvery < TimeSpan.FromSeconds(stepSeconds))
-        {
-            throw new ScenarioValidationException("$.reportEvery", "must be at least one physics step (stepSeconds)");
-        }
+        CheckDuration(reportEvery, "$.reportEvery", TimeSpan.FromSeconds(stepSeconds), o.MaxSimulatedDuration, "Scenarios:MaxSimulatedDuration", "at least one physics step (stepSeconds)");
 
         var definition = new ScenarioDefinition(name, title, kind, start, duration, TimeSpan.FromSeconds(stepSeconds), reportEvery)
         {
-            Rainfall = Section(root, "rainfall", ParseRainfall),
-            River = Section(root, "river", ParseRiver),
+            Rainfall = Section(root, "rainfall", (e, p) => ParseRainfall(e, p, duration, o)),
+            River = Section(root, "river", (e, p) => ParseRiver(e, p, duration, o)),
             Gas = Section(root, "gas", ParseGas),
-            Drill = Section(root, "drill", ParseDrill),
-            Timeline = ParseTimeline(root, duration, start),
+            Drill = Section(root, "drill", (e, p) => ParseDrill(e, p, duration, o)),
+            Timeline = ParseTimeline(root, duration, start, o),
         };
 
         switch (kind)
@@ -142,24 +151,23 @@ public static class ScenarioParser
         }
     }
 
-    private static RainfallSpec ParseRainfall(JsonElement e, string path)
+    private static RainfallSpec ParseRainfall(JsonElement e, string path, TimeSpan scenarioDuration, ScenarioRunOptions o)
     {
         CheckFields(e, path, ["totalMm", "duration", "pattern", "interval", "peakRatio", "blocks"]);
         RainfallPattern pattern = OptionalEnum(e, path, "pattern", RainfallPattern.Chicago);
         TimeSpan interval = OptionalDuration(e, path, "interval") ?? TimeSpan.FromMinutes(5);
-        if (interval <= TimeSpan.Zero)
+        CheckDuration(interval, $"{path}.interval", MinRainfallInterval, scenarioDuration, "$.duration");
+
+        // The Chicago storm's peak lies strictly inside the storm: at 0 or 1 its intensity curve has no finite shape.
+        double peak = OptionalNumber(e, path, "peakRatio", 0.4, 0, 1);
+        if (peak is <= 0 or >= 1)
         {
-            throw new ScenarioValidationException($"{path}.interval", "must be longer than zero");
+            throw new ScenarioValidationException($"{path}.peakRatio", "must be greater than 0 and less than 1 (where the peak falls within the storm)");
         }
 
-        double peak = OptionalNumber(e, path, "peakRatio", 0.4, 0, 1);
         if (pattern == RainfallPattern.Blocks)
         {
-            if (!e.TryGetProperty("blocks", out JsonElement blocks) || blocks.ValueKind != JsonValueKind.Array || blocks.GetArrayLength() == 0)
-            {
-                throw new ScenarioValidationException($"{path}.blocks", "must be a non-empty array of {minutes, mm} for pattern 'blocks'");
-            }
-
+            JsonElement blocks = RequiredArray(e, path, "blocks", "{minutes, mm} for pattern 'blocks'", o.MaxRainfallBlocks, "Scenarios:MaxRainfallBlocks");
             var list = new List<RainfallBlock>();
             int i = 0;
             foreach (JsonElement b in blocks.EnumerateArray())
@@ -167,29 +175,36 @@ public static class ScenarioParser
                 string p = $"{path}.blocks[{i++}]";
                 RequireObject(b, p);
                 CheckFields(b, p, ["minutes", "mm"]);
-                list.Add(new RainfallBlock(RequiredNumber(b, p, "minutes", 1e-6, 10_080), RequiredNumber(b, p, "mm", 0, 2_000)));
+                list.Add(new RainfallBlock(RequiredNumber(b, p, "minutes", MinRainfallInterval.TotalMinutes, scenarioDuration.TotalMinutes), RequiredNumber(b, p, "mm", 0, 2_000)));
             }
 
-            return new RainfallSpec(list.Sum(b => b.Mm), TimeSpan.FromMinutes(list.Sum(b => b.Minutes)), pattern, interval, peak, list);
+            TimeSpan stormLength = TimeSpan.FromMinutes(list.Sum(b => b.Minutes));
+            if (stormLength > scenarioDuration)
+            {
+                throw new ScenarioValidationException($"{path}.blocks", $"must last at most the scenario's duration ({XmlConvert.ToString(scenarioDuration)}) in all");
+            }
+
+            return new RainfallSpec(list.Sum(b => b.Mm), stormLength, pattern, interval, peak, list);
         }
 
         double total = RequiredNumber(e, path, "totalMm", 0, 2_000);
         TimeSpan duration = RequiredDuration(e, path, "duration");
-        if (duration < interval)
+        CheckDuration(duration, $"{path}.duration", interval, scenarioDuration, "$.duration", "at least one interval");
+        double blockCount = Math.Ceiling(duration / interval);
+        if (blockCount > o.MaxRainfallBlocks)
         {
-            throw new ScenarioValidationException($"{path}.duration", "must be at least one interval long");
+            TimeSpan shortest = duration / o.MaxRainfallBlocks;
+            throw new ScenarioValidationException($"{path}.interval",
+                $"makes {blockCount:0} rainfall blocks; at most {o.MaxRainfallBlocks} are allowed (Scenarios:MaxRainfallBlocks), so the interval must be at least {XmlConvert.ToString(TimeSpan.FromSeconds(Math.Ceiling(shortest.TotalSeconds)))}");
         }
 
         return new RainfallSpec(total, duration, pattern, interval, peak, []);
     }
 
-    private static RiverSpec ParseRiver(JsonElement e, string path)
+    private static RiverSpec ParseRiver(JsonElement e, string path, TimeSpan scenarioDuration, ScenarioRunOptions o)
     {
         CheckFields(e, path, ["stage"]);
-        if (!e.TryGetProperty("stage", out JsonElement stage) || stage.ValueKind != JsonValueKind.Array || stage.GetArrayLength() == 0)
-        {
-            throw new ScenarioValidationException($"{path}.stage", "must be a non-empty array of {at, riseM}");
-        }
+        JsonElement stage = RequiredArray(e, path, "stage", "{at, riseM}", o.MaxListItems, "Scenarios:MaxListItems");
 
         var points = new List<RiverStagePoint>();
         int i = 0;
@@ -199,6 +214,7 @@ public static class ScenarioParser
             RequireObject(p, pp);
             CheckFields(p, pp, ["at", "riseM"]);
             TimeSpan at = RequiredDuration(p, pp, "at");
+            CheckDuration(at, $"{pp}.at", TimeSpan.Zero, scenarioDuration, "$.duration");
             if (points.Count > 0 && at <= points[^1].At)
             {
                 throw new ScenarioValidationException($"{pp}.at", "must be later than the previous point");
@@ -263,20 +279,17 @@ public static class ScenarioParser
         return new GasSpec(source, substance, release, rate, mass, height, windSpeed, windFrom, stability, insolation, oktas, dispersion);
     }
 
-    private static DrillSpec ParseDrill(JsonElement e, string path)
+    private static DrillSpec ParseDrill(JsonElement e, string path, TimeSpan scenarioDuration, ScenarioRunOptions o)
     {
         CheckFields(e, path, ["responderSpeedKmh", "vehicleSpeedKmh", "networkFactor", "dispatchDelay", "onScene", "targetTravelSeconds", "targetShare", "incidents"]);
         double responder = OptionalNumber(e, path, "responderSpeedKmh", 15, 1, 200);
         double vehicle = OptionalNumber(e, path, "vehicleSpeedKmh", 40, 1, 200);
         double network = OptionalNumber(e, path, "networkFactor", 1.3, 1, 5);
-        TimeSpan dispatch = OptionalDuration(e, path, "dispatchDelay") ?? TimeSpan.FromSeconds(60);
-        TimeSpan onScene = OptionalDuration(e, path, "onScene") ?? TimeSpan.FromMinutes(15);
+        TimeSpan dispatch = CheckDuration(OptionalDuration(e, path, "dispatchDelay") ?? TimeSpan.FromSeconds(60), $"{path}.dispatchDelay", TimeSpan.Zero, o.MaxSimulatedDuration, "Scenarios:MaxSimulatedDuration");
+        TimeSpan onScene = CheckDuration(OptionalDuration(e, path, "onScene") ?? TimeSpan.FromMinutes(15), $"{path}.onScene", TimeSpan.Zero, o.MaxSimulatedDuration, "Scenarios:MaxSimulatedDuration");
         double target = OptionalNumber(e, path, "targetTravelSeconds", 240, 1, 86_400);
         double share = OptionalNumber(e, path, "targetShare", 0.9, 0, 1);
-        if (!e.TryGetProperty("incidents", out JsonElement incidents) || incidents.ValueKind != JsonValueKind.Array || incidents.GetArrayLength() == 0)
-        {
-            throw new ScenarioValidationException($"{path}.incidents", "must be a non-empty array of incidents");
-        }
+        JsonElement incidents = RequiredArray(e, path, "incidents", "incidents", o.MaxListItems, "Scenarios:MaxListItems");
 
         var list = new List<DrillIncidentSpec>();
         int i = 0;
@@ -296,9 +309,9 @@ public static class ScenarioParser
             var units = new List<string>();
             if (x.TryGetProperty("units", out JsonElement u) && u.ValueKind != JsonValueKind.Null)
             {
-                if (u.ValueKind != JsonValueKind.Array || u.GetArrayLength() == 0)
+                if (u.ValueKind != JsonValueKind.Array || u.GetArrayLength() == 0 || u.GetArrayLength() > DrillUnitKinds.Count * 10)
                 {
-                    throw new ScenarioValidationException($"{p}.units", "must be a non-empty array of unit kinds (responder, fire-engine, ambulance, patrol-car)");
+                    throw new ScenarioValidationException($"{p}.units", $"must be a non-empty array of at most {DrillUnitKinds.Count * 10} unit kinds (responder, fire-engine, ambulance, patrol-car)");
                 }
 
                 int k = 0;
@@ -318,8 +331,9 @@ public static class ScenarioParser
                 units.Add("responder");
             }
 
+            TimeSpan at = CheckDuration(RequiredDuration(x, p, "at"), $"{p}.at", TimeSpan.Zero, scenarioDuration, "$.duration");
             list.Add(new DrillIncidentSpec(
-                OptionalString(x, p, "id") ?? $"incident-{i + 1}", RequiredDuration(x, p, "at"), building, sensorKind,
+                OptionalString(x, p, "id") ?? $"incident-{i + 1}", at, building, sensorKind,
                 OptionalNumber(x, p, "value", 100, -1e9, 1e9), OptionalString(x, p, "category") ?? sensorKind, units));
             i++;
         }
@@ -327,7 +341,7 @@ public static class ScenarioParser
         return new DrillSpec(responder, vehicle, network, dispatch, onScene, target, share, list);
     }
 
-    private static List<TimelineEvent> ParseTimeline(JsonElement root, TimeSpan duration, DateTimeOffset? start)
+    private static List<TimelineEvent> ParseTimeline(JsonElement root, TimeSpan duration, DateTimeOffset? start, ScenarioRunOptions o)
     {
         var list = new List<TimelineEvent>();
         if (!root.TryGetProperty("timeline", out JsonElement t) || t.ValueKind == JsonValueKind.Null)
@@ -338,6 +352,11 @@ public static class ScenarioParser
         if (t.ValueKind != JsonValueKind.Array)
         {
             throw new ScenarioValidationException("$.timeline", "must be an array of events");
+        }
+
+        if (t.GetArrayLength() > o.MaxListItems)
+        {
+            throw new ScenarioValidationException("$.timeline", $"holds {t.GetArrayLength()} events; at most {o.MaxListItems} are allowed (Scenarios:MaxListItems)");
         }
 
         int i = 0;
@@ -387,8 +406,7 @@ public static class ScenarioParser
             return offset;
         }
 
-        if (text is not null && text.Contains('T', StringComparison.Ordinal)
-            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset at))
+        if (text is not null && text.Contains('T', StringComparison.Ordinal) && TryParseTime(text, out DateTimeOffset at))
         {
             if (start is null)
             {
@@ -468,6 +486,47 @@ public static class ScenarioParser
         {
             throw new ScenarioValidationException(path, $"unknown selector '{value}'; use an entity id or one of {string.Join(", ", EntitySelectors.EntitySelectorNames)}");
         }
+    }
+
+    /// <summary>Parses an ISO 8601 date and time (UTC unless an offset is given); false for anything else.</summary>
+    public static bool TryParseTime(string? text, out DateTimeOffset time)
+    {
+        bool ok = DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out time);
+        time = time.ToUniversalTime();
+        return ok;
+    }
+
+    /// <summary>Why <paramref name="time"/> is out of the range a scenario or replay may name, or null when it is in range.</summary>
+    public static string? TimeOutOfRange(DateTimeOffset time) =>
+        time < EarliestTime || time > LatestTime ? $"must be between {EarliestTime:yyyy-MM-dd} and {LatestTime:yyyy-MM-dd}" : null;
+
+    private static DateTimeOffset CheckTime(DateTimeOffset time, string path) =>
+        TimeOutOfRange(time) is { } why ? throw new ScenarioValidationException(path, why) : time;
+
+    private static TimeSpan CheckDuration(TimeSpan value, string path, TimeSpan min, TimeSpan max, string maxFrom, string? minMeaning = null)
+    {
+        if (value < min || value > max)
+        {
+            string low = minMeaning ?? (min <= TimeSpan.Zero ? "zero" : XmlConvert.ToString(min));
+            throw new ScenarioValidationException(path, $"must be from {low} to {XmlConvert.ToString(max)} ({maxFrom})");
+        }
+
+        return value;
+    }
+
+    private static JsonElement RequiredArray(JsonElement e, string path, string field, string items, int max, string maxFrom)
+    {
+        if (!e.TryGetProperty(field, out JsonElement a) || a.ValueKind != JsonValueKind.Array || a.GetArrayLength() == 0)
+        {
+            throw new ScenarioValidationException($"{path}.{field}", $"must be a non-empty array of {items}");
+        }
+
+        if (a.GetArrayLength() > max)
+        {
+            throw new ScenarioValidationException($"{path}.{field}", $"holds {a.GetArrayLength()} items; at most {max} are allowed ({maxFrom})");
+        }
+
+        return a;
     }
 
     private static T? Section<T>(JsonElement root, string name, Func<JsonElement, string, T> parse) where T : class

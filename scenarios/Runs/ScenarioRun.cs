@@ -10,6 +10,7 @@ public sealed class ScenarioRun
     private DateTimeOffset? _startedAt;
     private DateTimeOffset? _finishedAt;
     private string? _error;
+    private Action? _onProgress;
 
     internal ScenarioRun(string id, string name, string kind, ScenarioResult result, DateTimeOffset createdAt)
     {
@@ -56,6 +57,13 @@ public sealed class ScenarioRun
     internal TaskCompletionSource CompletionSource { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     internal CancellationTokenSource Cancellation { get; } = new();
+
+    // Called on every progress report while the run holds a slot (it re-arms the stall timer).
+    internal Action? OnProgress
+    {
+        get => Volatile.Read(ref _onProgress);
+        set => Volatile.Write(ref _onProgress, value);
+    }
 
     /// <summary>A consistent view for the API.</summary>
     public ScenarioRunView ToView(bool includeResult = true)

@@ -15,8 +15,11 @@ public static class StockScenarios
     /// <summary>True when <paramref name="name"/> is a stock scenario.</summary>
     public static bool Exists(string name) => Names().Contains(name, StringComparer.Ordinal);
 
-    /// <summary>Reads and validates a stock scenario; throws <see cref="KeyNotFoundException"/> for an unknown name.</summary>
-    public static ScenarioDefinition Load(string name)
+    /// <summary>
+    /// Reads and validates a stock scenario within <paramref name="limits"/> (default: the default budgets); throws
+    /// <see cref="KeyNotFoundException"/> for an unknown name.
+    /// </summary>
+    public static ScenarioDefinition Load(string name, ScenarioRunOptions? limits = null)
     {
         // Names come from requests: only names listed in the directory are opened, never a path built from input.
         if (!Exists(name))
@@ -24,6 +27,6 @@ public static class StockScenarios
             throw new KeyNotFoundException($"No stock scenario '{name}'; stock scenarios: {string.Join(", ", Names())}.");
         }
 
-        return ScenarioParser.Parse(File.ReadAllText(Path.Combine(Directory, name + ".json")));
+        return ScenarioParser.Parse(File.ReadAllText(Path.Combine(Directory, name + ".json")), limits);
     }
 }

@@ -170,6 +170,68 @@ public sealed class ScenarioEndpointsTests(ScenarioEndpointsTests.Server server)
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
     }
 
+    [Theory]
+    [InlineData("runs", """{"definition":{"kind":"rainfall","duration":"P7D","rainfall":{"totalMm":10,"duration":"P365D","interval":"PT0.0000001S"}}}""", "$.definition.rainfall.interval")]
+    [InlineData("runs", """{"definition":{"kind":"rainfall","duration":"P7D","rainfall":{"totalMm":10,"duration":"P365D","interval":"PT1H"}}}""", "$.definition.rainfall.duration")]
+    [InlineData("runs", """{"definition":{"kind":"rainfall","duration":"P365D","rainfall":{"totalMm":10,"duration":"PT1H"}}}""", "$.definition.duration")]
+    [InlineData("runs", """{"definition":{"kind":"rainfall","duration":"PT6H","rainfall":{"totalMm":10,"duration":"PT1H","peakRatio":1}}}""", "$.definition.rainfall.peakRatio")]
+    [InlineData("runs", """{"definition":{"kind":"rainfall","start":"0001-01-01T00:00:00Z","duration":"PT6H","rainfall":{"totalMm":10,"duration":"PT1H"}}}""", "$.definition.start")]
+    [InlineData("replays", """{"from":"2024-07-09T00:00:00Z","to":"2024-07-09T01:00:00Z","speed":1e-300}""", "speed")]
+    [InlineData("replays", """{"from":"0001-01-01T00:00:00Z","to":"0001-01-01T01:00:00Z"}""", "from")]
+    [InlineData("replays", """{"from":"2199-01-01T00:00:00Z","to":"2199-01-02T00:00:00Z"}""", "from")]
+    [InlineData("replays", """{"from":"2024-07-01T00:00:00Z","to":"2024-09-01T00:00:00Z"}""", "to")]
+    public async Task A_parameter_out_of_its_bounds_is_refused_before_a_run_is_accepted(string endpoint, string body, string field)
+    {
+        using HttpClient planner = server.CreateClient(TwinServerFixture.PlannerKey);
+        int runsBefore = server.Runs.List().Count;
+
+        HttpResponseMessage response = await planner.PostAsync($"api/scenarios/{endpoint}", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        JsonElement problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
+        Assert.StartsWith($"{field}: must ", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(runsBefore, server.Runs.List().Count);
+    }
+
+    [Fact]
+    public async Task A_replay_of_a_range_with_nothing_recorded_fails_with_a_message_for_the_user()
+    {
+        using HttpClient planner = server.CreateClient(TwinServerFixture.PlannerKey);
+        DateTimeOffset from = DateTimeOffset.UtcNow.AddDays(-300);
+        HttpResponseMessage accepted = await planner.PostAsJsonAsync("api/scenarios/replays", new { from, to = from.AddDays(20), speed = 0 });
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        string id = (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runId").GetString()!;
+
+        JsonElement run = await WaitFinishedAsync(planner, id);
+
+        Assert.Equal("failed", run.GetProperty("status").GetString());
+        Assert.StartsWith("Nothing was recorded between", run.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, server.Runs.ActiveForks);
+    }
+
+    [Fact]
+    public async Task Delete_stops_a_paced_replay_while_it_waits_for_its_next_input()
+    {
+        using HttpClient planner = server.CreateClient(TwinServerFixture.PlannerKey);
+        DateTimeOffset from = DateTimeOffset.UtcNow.AddDays(-5);
+        var readings = new[] { new { sensorId = "gauge-1", value = 500.0, unit = "m", at = from.AddMinutes(1) }, new { sensorId = "gauge-1", value = 501.0, unit = "m", at = from.AddHours(9) } };
+        Assert.True((await server.CreateClient(TwinServerFixture.OperatorKey).PostAsJsonAsync("api/telemetry", readings)).IsSuccessStatusCode);
+
+        // Ten hours at 20x: the second input is due 27 minutes after the start.
+        HttpResponseMessage accepted = await planner.PostAsJsonAsync("api/scenarios/replays", new { from, to = from.AddHours(10), speed = 20 });
+        string id = (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runId").GetString()!;
+        await TestWait.UntilAsync(() => server.Runs.Get(id)!.ToView(false).Progress > 0, TimeSpan.FromSeconds(60), "the replay to make progress");
+
+        Assert.Equal(HttpStatusCode.Accepted, (await planner.DeleteAsync($"api/scenarios/runs/{id}")).StatusCode);
+        JsonElement run = await WaitFinishedAsync(planner, id);
+
+        Assert.Equal("cancelled", run.GetProperty("status").GetString());
+        Assert.True(run.GetProperty("progress").GetDouble() < 0.5);
+        Assert.Equal(0, server.Runs.ActiveForks);
+    }
+
     private static async Task<JsonElement> WaitFinishedAsync(HttpClient client, string id)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);

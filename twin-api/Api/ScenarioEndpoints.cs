@@ -5,9 +5,11 @@ using CityTwin.Scenarios.Forks;
 using CityTwin.Scenarios.Replay;
 using CityTwin.Scenarios.Runs;
 using CityTwin.TwinApi.Auth;
+using CityTwin.Silo;
 using CityTwin.Silo.EventLog;
 using CityTwin.Silo.Feed;
 using CityTwin.TwinApi.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace CityTwin.TwinApi.Api;
 
@@ -18,27 +20,38 @@ namespace CityTwin.TwinApi.Api;
 /// </summary>
 public static class ScenarioEndpoints
 {
+    /// <summary>How long a client refused for a full run queue is asked to wait before retrying.</summary>
+    public const int QueueFullRetryAfterSeconds = 30;
+
     /// <summary>
-    /// Registers the run registry (Scenarios:MaxConcurrentRuns, default 2; Scenarios:KeepFinishedRuns, default 100) and the
-    /// scenario-progress feed it publishes on (the hub pushes it). Needs the silo's services (Orleans on the same host).
+    /// Registers the run registry with its slots, queue and budgets (the <c>Scenarios</c> section,
+    /// <see cref="ScenarioRunOptions"/>; a value out of range stops the server at start), the scenario-progress feed it
+    /// publishes on (the hub pushes it), and the stop that cancels every run when the server stops. Needs the silo's
+    /// services (Orleans on the same host).
     /// </summary>
     public static IServiceCollection AddScenarioRuns(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<ScenarioRunOptions>().BindConfiguration(ScenarioRunOptions.Section)
+            .Validate(o =>
+            {
+                o.Validate();
+                return true;
+            })
+            .ValidateOnStart();
         services.AddSingleton(sp => sp.GetRequiredService<ChangeFeeds>().Create<ScenarioProgress>("scenario-progress"));
         services.AddSingleton(sp =>
         {
             // Resolved on the first request, when the live silo is running: a fork copies the live twin's services and store.
             SiloHost host = sp.GetRequiredService<SiloHost>();
-            IConfiguration config = sp.GetRequiredService<IConfiguration>();
             return new ScenarioRunRegistry(
                 (start, ct) => TwinFork.CreateAsync(sp, host.Store, start, null, ct),
                 sp.GetRequiredService<ChangeFeed<ScenarioProgress>>(),
                 sp.GetRequiredService<IEventLog>(),
-                config.GetValue("Scenarios:MaxConcurrentRuns", 2),
-                config.GetValue("Scenarios:KeepFinishedRuns", 100),
+                sp.GetRequiredService<IOptions<ScenarioRunOptions>>().Value,
                 sp.GetRequiredService<ILoggerFactory>().CreateLogger("CityTwin.Scenarios"));
         });
+        services.AddHostedService<ScenarioRunsShutdown>();
         return services;
     }
 
@@ -48,7 +61,8 @@ public static class ScenarioEndpoints
         ArgumentNullException.ThrowIfNull(app);
         RouteGroupBuilder group = app.MapGroup("/api/scenarios").WithTags("Scenarios").RequireRole(Role.Planner);
         group.MapGet("/stock", () => Results.Ok(new { stock = StockScenarios.Names() })).WithName("ListStockScenarios");
-        group.MapPost("/runs", StartRunAsync).WithName("StartScenarioRun").Produces<RunAccepted>(StatusCodes.Status202Accepted).ProducesValidationProblem();
+        group.MapPost("/runs", StartRunAsync).WithName("StartScenarioRun").Produces<RunAccepted>(StatusCodes.Status202Accepted).ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         group.MapGet("/runs", (ScenarioRunRegistry runs) => Results.Ok(new { runs = runs.List().Select(r => r.ToView(includeResult: false)) })).WithName("ListScenarioRuns");
         group.MapGet("/runs/{id}", (string id, ScenarioRunRegistry runs) =>
             runs.Get(id) is { } run ? Results.Ok(run.ToView()) : ApiProblems.NotFound($"No scenario run '{id}'."))
@@ -65,7 +79,8 @@ public static class ScenarioEndpoints
                 ? Results.Accepted($"/api/scenarios/runs/{id}", new RunAccepted(id, "cancelling"))
                 : Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Run finished", detail: $"Run '{id}' has already {run.ToView(false).Status}.");
         }).WithName("CancelScenarioRun");
-        group.MapPost("/replays", StartReplayAsync).WithName("StartReplay").Produces<RunAccepted>(StatusCodes.Status202Accepted).ProducesValidationProblem();
+        group.MapPost("/replays", StartReplayAsync).WithName("StartReplay").Produces<RunAccepted>(StatusCodes.Status202Accepted).ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         return app;
     }
 
@@ -100,11 +115,11 @@ public static class ScenarioEndpoints
                     return ApiProblems.BadRequest($"must name a stock scenario: {string.Join(", ", StockScenarios.Names())}", "$.stock");
                 }
 
-                definition = StockScenarios.Load(stock.GetString()!);
+                definition = StockScenarios.Load(stock.GetString()!, runs.Options);
             }
             else
             {
-                definition = ScenarioParser.Parse(definitionJson);
+                definition = ScenarioParser.Parse(definitionJson, runs.Options);
             }
         }
         catch (ScenarioValidationException e)
@@ -122,16 +137,15 @@ public static class ScenarioEndpoints
                 return ApiProblems.BadRequest($"must name a saved snapshot (a district file in {SnapshotDirectory(config)}): {string.Join(", ", SnapshotNames(config))}", "$.snapshot");
             }
 
-            ScenarioRun fromSnapshot = runs.Start(definition, async (start, ct) =>
+            return Accept(request.HttpContext.Response, () => runs.Start(definition, async (start, ct) =>
             {
                 District district = await DistrictFile.ReadAsync(file, ct);
                 await using TwinSandbox sandbox = await TwinSandbox.CreateAsync(district, null, ct);
                 return await sandbox.ForkAsync(start, ct);
-            });
-            return Accepted(fromSnapshot);
+            }));
         }
 
-        return Accepted(runs.Start(definition));
+        return Accept(request.HttpContext.Response, () => runs.Start(definition));
     }
 
     private static async Task<IResult> StartReplayAsync(HttpRequest request, ScenarioRunRegistry runs, CancellationToken cancellationToken)
@@ -166,20 +180,33 @@ public static class ScenarioEndpoints
         }
 
         var replay = new ReplayRequest(from.Value, to.Value, speed);
-        if (replay.Validate() is { } bad)
+        if (replay.Validate(request.HttpContext.RequestServices.GetGrainTimeProvider().GetUtcNow(), runs.Options) is { } bad)
         {
-            return ApiProblems.BadRequest(bad.Reason, bad.Field);
+            return ApiProblems.BadRequest($"{bad.Field}: {bad.Reason}", bad.Field);
         }
 
-        return Accepted(runs.StartReplay(replay));
+        return Accept(request.HttpContext.Response, () => runs.StartReplay(replay));
     }
 
-    private static IResult Accepted(ScenarioRun run) =>
-        Results.Accepted($"/api/scenarios/runs/{run.Id}", new RunAccepted(run.Id, run.ToView(false).Status));
+    // 202 with the run's address, or 429 with Retry-After when as many runs as allowed already wait.
+    private static IResult Accept(HttpResponse response, Func<ScenarioRun> start)
+    {
+        ScenarioRun run;
+        try
+        {
+            run = start();
+        }
+        catch (ScenarioQueueFullException e)
+        {
+            response.Headers.RetryAfter = QueueFullRetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+            return Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many runs waiting", detail: e.Message);
+        }
+
+        return Results.Accepted($"/api/scenarios/runs/{run.Id}", new RunAccepted(run.Id, run.ToView(false).Status));
+    }
 
     private static DateTimeOffset? Time(JsonElement root, string name) =>
-        root.TryGetProperty(name, out JsonElement v) && v.ValueKind == JsonValueKind.String
-        && DateTimeOffset.TryParse(v.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset t) ? t.ToUniversalTime() : null;
+        root.TryGetProperty(name, out JsonElement v) && v.ValueKind == JsonValueKind.String && ScenarioParser.TryParseTime(v.GetString(), out DateTimeOffset t) ? t : null;
 
     private static string SnapshotDirectory(IConfiguration config) => Path.GetFullPath(config["Scenarios:SnapshotDirectory"] ?? "snapshots");
 

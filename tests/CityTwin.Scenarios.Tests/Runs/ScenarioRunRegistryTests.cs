@@ -13,7 +13,8 @@ public sealed class ScenarioRunRegistryTests(SandboxTwinFixture twin) : IClassFi
             {"name":"long","kind":"rainfall","duration":"P7D","stepSeconds":1,"reportEvery":"PT1M",
              "rainfall":{"totalMm":500,"duration":"P7D","pattern":"uniform","interval":"PT1H"}}
             """);
-        await using var registry = new ScenarioRunRegistry((start, ct) => twin.Twin.ForkAsync(start, ct));
+        CityTwin.Scenarios.Forks.TwinFork? fork = null;
+        await using var registry = new ScenarioRunRegistry(async (start, ct) => fork = await twin.Twin.ForkAsync(start, ct));
         ScenarioRun run = registry.Start(week);
         await TestWait.UntilAsync(() => run.ToView(false).Progress > 0, TimeSpan.FromSeconds(60), "the run to make progress");
         Assert.Equal(1, registry.ActiveForks);
@@ -26,12 +27,15 @@ public sealed class ScenarioRunRegistryTests(SandboxTwinFixture twin) : IClassFi
         Assert.True(run.ToView().Progress < 1);
         Assert.Contains(run.Result.Timeline, e => e.Kind == "cancelled");
         Assert.False(registry.Cancel(run.Id));
+
+        // The run's loop has let go of its fork (released above) with the fork's clock short of the week.
+        Assert.True(fork!.Clock.GetUtcNow() < SandboxTwinFixture.Now.AddDays(7));
     }
 
     [Fact]
     public async Task Several_runs_proceed_at_once_and_each_fork_is_released()
     {
-        await using var registry = new ScenarioRunRegistry((start, ct) => twin.Twin.ForkAsync(start, ct), maxConcurrent: 3);
+        await using var registry = new ScenarioRunRegistry((start, ct) => twin.Twin.ForkAsync(start, ct), options: new ScenarioRunOptions { MaxConcurrentRuns = 3 });
         ScenarioRun[] runs = [registry.Start(StockScenarios.Load("gas-leak")), registry.Start(StockScenarios.Load("muck-truck-violation")), registry.Start(StockScenarios.Load("gas-leak"))];
 
         await Task.WhenAll(runs.Select(r => r.Completion)).WaitAsync(TimeSpan.FromMinutes(2));
