@@ -8,6 +8,7 @@ using CityTwin.TwinApi.Auth;
 using CityTwin.Silo.EventLog;
 using CityTwin.Silo.Feed;
 using CityTwin.TwinApi.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace CityTwin.TwinApi.Api;
 
@@ -30,13 +31,13 @@ public static class ScenarioEndpoints
         {
             // Resolved on the first request, when the live silo is running: a fork copies the live twin's services and store.
             SiloHost host = sp.GetRequiredService<SiloHost>();
-            IConfiguration config = sp.GetRequiredService<IConfiguration>();
+            ScenarioRunOptions options = sp.GetRequiredService<IOptions<ScenarioRunOptions>>().Value;
             return new ScenarioRunRegistry(
                 (start, ct) => TwinFork.CreateAsync(sp, host.Store, start, null, ct),
                 sp.GetRequiredService<ChangeFeed<ScenarioProgress>>(),
                 sp.GetRequiredService<IEventLog>(),
-                config.GetValue("Scenarios:MaxConcurrentRuns", 2),
-                config.GetValue("Scenarios:KeepFinishedRuns", 100),
+                options.MaxConcurrentRuns,
+                options.KeepFinishedRuns,
                 sp.GetRequiredService<ILoggerFactory>().CreateLogger("CityTwin.Scenarios"));
         });
         return services;
@@ -71,10 +72,11 @@ public static class ScenarioEndpoints
 
     private static async Task<IResult> StartRunAsync(HttpRequest request, ScenarioRunRegistry runs, IConfiguration config, CancellationToken cancellationToken)
     {
-        using JsonDocument? body = await ApiProblems.ReadJsonAsync(request, cancellationToken);
+        (JsonDocument? read, IResult? unreadable) = await ApiProblems.ReadJsonAsync(request, cancellationToken);
+        using JsonDocument? body = read;
         if (body is null)
         {
-            return ApiProblems.MalformedJson();
+            return unreadable!;
         }
 
         JsonElement root = body.RootElement;
@@ -136,10 +138,11 @@ public static class ScenarioEndpoints
 
     private static async Task<IResult> StartReplayAsync(HttpRequest request, ScenarioRunRegistry runs, CancellationToken cancellationToken)
     {
-        using JsonDocument? body = await ApiProblems.ReadJsonAsync(request, cancellationToken);
+        (JsonDocument? read, IResult? unreadable) = await ApiProblems.ReadJsonAsync(request, cancellationToken);
+        using JsonDocument? body = read;
         if (body is null)
         {
-            return ApiProblems.MalformedJson();
+            return unreadable!;
         }
 
         JsonElement root = body.RootElement;
