@@ -1,4 +1,3 @@
-using CityTwin.Scenarios.District;
 using CityTwin.TwinApi.Hosting;
 
 namespace CityTwin.TwinApi.Cli;
@@ -45,17 +44,7 @@ public static class CityTwinCli
                         return 1;
                     }
 
-                    try
-                    {
-                        await app.RunAsync();
-                    }
-                    catch (DistrictFileException e)
-                    {
-                        // --district names a file that is not a district (bad JSON, missing parts): say so, no stack trace.
-                        await Console.Error.WriteLineAsync($"citytwin: {e.Message}");
-                        return 2;
-                    }
-
+                    await app.RunAsync();
                     return 0;
                 case "generate":
                     return await GenerateCommand.RunAsync(rest);

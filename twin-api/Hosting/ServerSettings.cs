@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using CityTwin.Scenarios.District;
 using CityTwin.Silo;
 using CityTwin.TwinApi.Auth;
 using CityTwin.TwinApi.Hubs;
@@ -102,6 +103,25 @@ public static class ServerSettings
         {
             // A value that does not convert ("maybe" for a bool) or a key the section does not have.
             throw new CommandLineException($"invalid setting: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// Reads the district file named by District:File (--district), if any, so that a file that is missing or not a
+    /// district stops the server at start with its message (exit code 2) rather than failing the silo's startup.
+    /// </summary>
+    public static void CheckDistrictFile(IConfiguration configuration)
+    {
+        if (configuration[$"{DistrictSourceOptions.Section}:File"] is { Length: > 0 } file)
+        {
+            try
+            {
+                DistrictFile.Read(file);
+            }
+            catch (DistrictFileException e)
+            {
+                throw new CommandLineException(e.Message);
+            }
         }
     }
 

@@ -34,6 +34,7 @@ public static class TwinServer
 
         StoreOptions storeOptions = StoreConfiguration.Read(builder.Configuration);
         SiloOptions siloOptions = ServerSettings.Check(builder.Configuration);
+        ServerSettings.CheckDistrictFile(builder.Configuration);
         builder.Services.AddServerSettings();
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
         {
