@@ -9,6 +9,9 @@ public sealed class ScenarioRunOptions
     /// <summary>The configuration section these options are read from.</summary>
     public const string Section = "Scenarios";
 
+    /// <summary>Where saved snapshots (district files) for runs are looked up; unset: ./snapshots (read by the scenario endpoints).</summary>
+    public string? SnapshotDirectory { get; set; }
+
     /// <summary>Runs that may execute at once. Default 2.</summary>
     public int MaxConcurrentRuns { get; set; } = 2;
 

@@ -71,6 +71,58 @@ public sealed class CliTests
         Assert.Contains("usage: citytwin", output);
     }
 
+    [Theory]
+    [InlineData("--stroe|memory", "unknown option '--stroe'")]
+    [InlineData("--store|memory|--Scenaros:MaxConcurrentRuns|3", "unknown option '--Scenaros:MaxConcurrentRuns'")]
+    [InlineData("--store|memory|-v", "unknown option '-v'")]
+    [InlineData("--store|memory|extra", "unknown option 'extra'")]
+    [InlineData("--store", "option '--store' needs a value")]
+    [InlineData("--store|memory|--Silo:MaxQueLength|3", "MaxQueLength")]
+    public async Task Serve_refuses_an_unknown_option_with_exit_code_2_and_opens_nothing(string args, string message)
+    {
+        using var dir = new TempDirectory();
+        (int code, string output) = await RunAsync(["serve", .. args.Split('|'), "--urls", "http://127.0.0.1:0"], dir.Path);
+
+        Assert.Equal(2, code);
+        Assert.Contains(message, output);
+        Assert.DoesNotContain("   at ", output);
+        Assert.Empty(Directory.GetFileSystemEntries(dir.Path));
+    }
+
+    [Theory]
+    [InlineData("--Auth:AllowAnonymousRead|maybe", "'maybe' at 'Auth:AllowAnonymousRead'")]
+    [InlineData("--Silo:ResponseTimeout|soon", "Silo:ResponseTimeout")]
+    [InlineData("--District:Buildings|many", "District:Buildings")]
+    [InlineData("--Scenarios:MaxConcurrentRuns|0", "Scenarios:MaxConcurrentRuns is 0")]
+    [InlineData("--Api:MaxBatchSize|-1", "section Api")]
+    [InlineData("--Silo:MaxQueueLengthPerGrain|0", "section Silo")]
+    [InlineData("--Hub:ConnectionQueue|0", "Hub:ConnectionQueue")]
+    public async Task Serve_refuses_a_malformed_or_out_of_range_setting_with_exit_code_2_before_opening_the_store(string args, string message)
+    {
+        using var dir = new TempDirectory();
+        string[] setting = args.Split('|');
+        (int code, string output) = await RunAsync(["serve", .. setting, "--urls", "http://127.0.0.1:0"], dir.Path);
+
+        Assert.Equal(2, code);
+        Assert.Contains(message, output);
+        Assert.Contains(setting[0][2..].Split(':')[1], output);
+        Assert.DoesNotContain("   at ", output);
+        // The default SQLite store under ./data was never created.
+        Assert.Empty(Directory.GetFileSystemEntries(dir.Path));
+    }
+
+    [Fact]
+    public async Task Serve_with_a_malformed_district_file_exits_with_code_2_and_a_message()
+    {
+        using var dir = new TempDirectory();
+        await File.WriteAllTextAsync(dir.Combine("district.json"), """{"buildings": 3""");
+        (int code, string output) = await RunAsync(["serve", "--store", "memory", "--district", "district.json", "--urls", "http://127.0.0.1:0"], dir.Path);
+
+        Assert.Equal(2, code);
+        Assert.Contains("District file 'district.json' is malformed", output);
+        Assert.DoesNotContain("   at ", output);
+    }
+
     private static Task<(int Code, string Output)> RunAsync(params string[] args) => RunAsync(args, Path.GetTempPath());
 
     private static async Task<(int Code, string Output)> RunAsync(string[] args, string workingDirectory)

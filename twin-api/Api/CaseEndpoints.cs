@@ -21,9 +21,6 @@ public static class CaseEndpoints
     public const string TravelDistanceNote =
         "Dispatch picks the nearest available able unit by travel distance, estimated as straight-line distance times the catalogue's network factor (no street routing yet).";
 
-    private const int MaxText = 4000;
-    private const int MaxPhotos = 20;
-
     /// <summary>Maps the case endpoints.</summary>
     public static IEndpointRouteBuilder MapCaseEndpoints(this IEndpointRouteBuilder app)
     {
@@ -42,10 +39,11 @@ public static class CaseEndpoints
 
     private static async Task<IResult> Report(HttpRequest request, CaseCatalogue catalogue, IEventLog eventLog, IGrainFactory grains, TimeProvider time, CancellationToken ct)
     {
-        using JsonDocument? doc = await ApiProblems.ReadJsonAsync(request, ct);
+        (JsonDocument? read, IResult? unreadable) = await ApiProblems.ReadJsonAsync(request, ct);
+        using JsonDocument? doc = read;
         if (doc is null)
         {
-            return ApiProblems.MalformedJson();
+            return unreadable!;
         }
 
         JsonElement body = doc.RootElement;
@@ -96,31 +94,30 @@ public static class CaseEndpoints
             return ApiProblems.BadRequest("location {lon, lat} is required.", "location");
         }
 
-        string? description = String(body, "description");
-        if (description?.Length > MaxText)
+        string? description = String(body, "description"), reporter = String(body, "reporter");
+        string? externalRef = String(body, "externalRef"), buildingId = String(body, "buildingId");
+        JsonElement c = body.TryGetProperty("contact", out JsonElement contactJson) && contactJson.ValueKind == JsonValueKind.Object ? contactJson : default;
+        string? contactName = c.ValueKind == JsonValueKind.Object ? String(c, "name") : null, phone = c.ValueKind == JsonValueKind.Object ? String(c, "phone") : null;
+        if (TextLimits.Check(
+            ("description", description, TextLimits.Text), ("reporter", reporter, TextLimits.Name), ("externalRef", externalRef, TextLimits.Id),
+            ("buildingId", buildingId, TextLimits.Id), ("contact.name", contactName, TextLimits.Name), ("contact.phone", phone, TextLimits.Phone)) is { } tooLong)
         {
-            return ApiProblems.BadRequest($"description is limited to {MaxText} characters.", "description");
+            return tooLong;
         }
 
-        if (!TryReadStrings(body, "photoUrls", MaxPhotos, out string[] photos, out string? photoError))
+        if (!TryReadUrls(body, "photoUrls", out string[] photos, out string? photoError))
         {
             return ApiProblems.BadRequest(photoError!, "photoUrls");
-        }
-
-        Contact? contact = null;
-        if (body.TryGetProperty("contact", out JsonElement c) && c.ValueKind == JsonValueKind.Object)
-        {
-            contact = new Contact(String(c, "name") ?? "", "reporter", String(c, "phone") ?? "");
         }
 
         var report = new CaseReport(source, category.Id, location, description)
         {
             Area = area,
             PhotoUrls = photos,
-            Contact = contact,
-            Reporter = String(body, "reporter"),
-            ExternalRef = String(body, "externalRef"),
-            BuildingId = String(body, "buildingId"),
+            Contact = c.ValueKind == JsonValueKind.Object ? new Contact(contactName ?? "", "reporter", phone ?? "") : null,
+            Reporter = reporter,
+            ExternalRef = externalRef,
+            BuildingId = buildingId,
         };
         CaseView view = await CaseReportIngest.ReportAsync(eventLog, grains, time, report, ct);
         return Results.Created($"/api/cases/{view.Id}", view);
@@ -128,10 +125,11 @@ public static class CaseEndpoints
 
     private static async Task<IResult> Transition(string id, HttpRequest request, CaseIndex cases, IEventLog eventLog, IGrainFactory grains, TimeProvider time, CancellationToken ct)
     {
-        using JsonDocument? doc = await ApiProblems.ReadJsonAsync(request, ct);
+        (JsonDocument? read, IResult? unreadable) = await ApiProblems.ReadJsonAsync(request, ct);
+        using JsonDocument? doc = read;
         if (doc is null)
         {
-            return ApiProblems.MalformedJson();
+            return unreadable!;
         }
 
         JsonElement body = doc.RootElement;
@@ -151,13 +149,13 @@ public static class CaseEndpoints
             return ApiProblems.BadRequest("actor (who does it) is required.", "actor");
         }
 
-        string? note = String(body, "note");
-        if (note?.Length > MaxText)
+        string? note = String(body, "note"), assignee = String(body, "assignee");
+        if (TextLimits.Check(("actor", actor, TextLimits.Name), ("note", note, TextLimits.Text), ("assignee", assignee, TextLimits.Id)) is { } tooLong)
         {
-            return ApiProblems.BadRequest($"note is limited to {MaxText} characters.", "note");
+            return tooLong;
         }
 
-        if (!TryReadStrings(body, "evidence", MaxPhotos, out string[] evidence, out string? evidenceError))
+        if (!TryReadUrls(body, "evidence", out string[] evidence, out string? evidenceError))
         {
             return ApiProblems.BadRequest(evidenceError!, "evidence");
         }
@@ -179,7 +177,7 @@ public static class CaseEndpoints
             return ApiProblems.NotFound($"No case '{id}'.");
         }
 
-        var transition = new CaseTransitionRequest(action, actor, note) { Evidence = evidence, Assignee = String(body, "assignee"), ExpectedSequence = expected };
+        var transition = new CaseTransitionRequest(action, actor, note) { Evidence = evidence, Assignee = assignee, ExpectedSequence = expected };
         DateTimeOffset now = time.GetUtcNow();
         await eventLog.AppendAsync(new EventAppend(now, "case-transition", id, JsonSerializer.SerializeToUtf8Bytes(
             new { action = CaseNames.Of(action), actor, note, evidence, assignee = transition.Assignee, expectedSequence = expected }, JsonSerializerOptions.Web)), ct);
@@ -327,7 +325,7 @@ public static class CaseEndpoints
         return true;
     }
 
-    private static bool TryReadStrings(JsonElement obj, string name, int max, out string[] values, out string? error)
+    private static bool TryReadUrls(JsonElement obj, string name, out string[] values, out string? error)
     {
         values = [];
         error = null;
@@ -336,9 +334,10 @@ public static class CaseEndpoints
             return true;
         }
 
-        if (arr.ValueKind != JsonValueKind.Array || arr.GetArrayLength() > max || arr.EnumerateArray().Any(v => v.ValueKind != JsonValueKind.String || !Uri.TryCreate(v.GetString(), UriKind.Absolute, out _)))
+        if (arr.ValueKind != JsonValueKind.Array || arr.GetArrayLength() > TextLimits.Urls
+            || arr.EnumerateArray().Any(v => v.ValueKind != JsonValueKind.String || !TextLimits.IsWebUrl(v.GetString())))
         {
-            error = $"{name} must be an array of at most {max} absolute URLs.";
+            error = $"{name} must be an array of at most {TextLimits.Urls} absolute http or https URLs of at most {TextLimits.Url} characters each.";
             return false;
         }
 

@@ -19,6 +19,7 @@ public static class ModelEndpoints
     private static readonly JsonSerializerOptions _json = new(JsonSerializerDefaults.Web)
     {
         NumberHandling = JsonNumberHandling.AllowReadingFromString | JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        AllowDuplicateProperties = false,
     };
 
     /// <summary>Maps POST /api/models/gaussian-plume and POST /api/models/scs-runoff.</summary>
@@ -153,9 +154,16 @@ public static class ModelEndpoints
     private static async Task<(T? Body, IResult? Failure)> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken)
         where T : class
     {
+        (JsonDocument? read, IResult? unreadable) = await ApiProblems.ReadJsonAsync(request, cancellationToken);
+        using JsonDocument? document = read;
+        if (document is null)
+        {
+            return (null, unreadable);
+        }
+
         try
         {
-            T? body = await JsonSerializer.DeserializeAsync<T>(request.Body, _json, cancellationToken);
+            T? body = document.Deserialize<T>(_json);
             return body is null
                 ? (null, Results.Problem(title: "Request body is required", detail: "Send a JSON object.", statusCode: StatusCodes.Status400BadRequest))
                 : (body, null);
@@ -163,14 +171,13 @@ public static class ModelEndpoints
         catch (JsonException ex)
         {
             // A value of the wrong type has a path (e.g. $.receptors[0].downwindM); name that field like other errors.
-            // Syntax errors come from the reader, wrapped as the inner exception: those are malformed JSON.
-            string? field = ex.InnerException is JsonException ? null : FieldFromPath(ex.Path);
+            string? field = FieldFromPath(ex.Path);
             if (field is not null)
             {
                 return (null, Results.ValidationProblem(new Dictionary<string, string[]> { [field] = ["could not be read as the expected type"] }));
             }
 
-            return (null, Results.Problem(title: "Malformed JSON", detail: "The request body is not valid JSON.", statusCode: StatusCodes.Status400BadRequest));
+            return (null, Results.Problem(title: "Malformed JSON", detail: "The request body is not a JSON object of the expected shape.", statusCode: StatusCodes.Status400BadRequest));
         }
     }
 

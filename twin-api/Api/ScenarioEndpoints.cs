@@ -32,13 +32,6 @@ public static class ScenarioEndpoints
     public static IServiceCollection AddScenarioRuns(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.AddOptions<ScenarioRunOptions>().BindConfiguration(ScenarioRunOptions.Section)
-            .Validate(o =>
-            {
-                o.Validate();
-                return true;
-            })
-            .ValidateOnStart();
         services.AddSingleton(sp => sp.GetRequiredService<ChangeFeeds>().Create<ScenarioProgress>("scenario-progress"));
         services.AddSingleton(sp =>
         {
@@ -86,10 +79,11 @@ public static class ScenarioEndpoints
 
     private static async Task<IResult> StartRunAsync(HttpRequest request, ScenarioRunRegistry runs, IConfiguration config, CancellationToken cancellationToken)
     {
-        using JsonDocument? body = await ApiProblems.ReadJsonAsync(request, cancellationToken);
+        (JsonDocument? read, IResult? unreadable) = await ApiProblems.ReadJsonAsync(request, cancellationToken);
+        using JsonDocument? body = read;
         if (body is null)
         {
-            return ApiProblems.MalformedJson();
+            return unreadable!;
         }
 
         JsonElement root = body.RootElement;
@@ -150,10 +144,11 @@ public static class ScenarioEndpoints
 
     private static async Task<IResult> StartReplayAsync(HttpRequest request, ScenarioRunRegistry runs, CancellationToken cancellationToken)
     {
-        using JsonDocument? body = await ApiProblems.ReadJsonAsync(request, cancellationToken);
+        (JsonDocument? read, IResult? unreadable) = await ApiProblems.ReadJsonAsync(request, cancellationToken);
+        using JsonDocument? body = read;
         if (body is null)
         {
-            return ApiProblems.MalformedJson();
+            return unreadable!;
         }
 
         JsonElement root = body.RootElement;

@@ -15,9 +15,9 @@ public static class TelemetryEndpoints
     /// <summary>Maps the telemetry and event-log endpoints.</summary>
     public static IEndpointRouteBuilder MapTelemetryEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/telemetry", async (HttpRequest request, TelemetryIngest ingest, IConfiguration config, CancellationToken ct) =>
+        app.MapPost("/api/telemetry", async (HttpRequest request, TelemetryIngest ingest, CancellationToken ct) =>
         {
-            (JsonDocument? doc, JsonElement batch, IResult? problem) = await ApiProblems.ReadBatchAsync(request, config, "readings", "readings {sensorId, value, unit?, at}", ct);
+            (JsonDocument? doc, JsonElement batch, IResult? problem) = await ApiProblems.ReadBatchAsync(request, "readings", "readings {sensorId, value, unit?, at}", ct);
             if (problem is not null)
             {
                 return problem;

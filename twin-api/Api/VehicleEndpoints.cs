@@ -23,9 +23,9 @@ public static class VehicleEndpoints
         return app;
     }
 
-    private static async Task<IResult> PostPositionsAsync(HttpRequest request, TwinDirectory directory, IGrainFactory grains, IEventLog eventLog, DeliveryWatermark watermark, IConfiguration config, CancellationToken ct)
+    private static async Task<IResult> PostPositionsAsync(HttpRequest request, TwinDirectory directory, IGrainFactory grains, IEventLog eventLog, DeliveryWatermark watermark, CancellationToken ct)
     {
-        (JsonDocument? doc, JsonElement batch, IResult? problem) = await ApiProblems.ReadBatchAsync(request, config, "positions", "positions {vehicleId, lon, lat, at, speedKmh?, covered?, loadTonnes?}", ct);
+        (JsonDocument? doc, JsonElement batch, IResult? problem) = await ApiProblems.ReadBatchAsync(request, "positions", "positions {vehicleId, lon, lat, at, speedKmh?, covered?, loadTonnes?}", ct);
         if (problem is not null)
         {
             return problem;

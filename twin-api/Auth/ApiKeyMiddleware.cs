@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace CityTwin.TwinApi.Auth;
 
 /// <summary>
@@ -6,13 +8,13 @@ namespace CityTwin.TwinApi.Auth;
 /// <c>Auth:AllowAnonymousRead</c> is true; writes need operator unless the endpoint asks for more. Missing or unknown
 /// key: 401; too low a role: 403; both as problem details.
 /// </summary>
-public sealed class ApiKeyMiddleware(RequestDelegate next, IConfiguration configuration)
+public sealed class ApiKeyMiddleware(RequestDelegate next, IOptions<AuthOptions> options)
 {
     /// <summary>The header carrying the key.</summary>
     public const string Header = "X-Api-Key";
 
-    private readonly Dictionary<string, Role> _keys = ReadKeys(configuration);
-    private readonly bool _anonymousRead = configuration.GetValue("Auth:AllowAnonymousRead", false);
+    private readonly Dictionary<string, Role> _keys = ReadKeys(options.Value);
+    private readonly bool _anonymousRead = options.Value.AllowAnonymousRead;
 
     /// <summary>Checks the caller's role against the endpoint's requirement.</summary>
     public async Task InvokeAsync(HttpContext context)
@@ -52,10 +54,10 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, IConfiguration config
         await next(context);
     }
 
-    private static Dictionary<string, Role> ReadKeys(IConfiguration configuration)
+    private static Dictionary<string, Role> ReadKeys(AuthOptions options)
     {
         var keys = new Dictionary<string, Role>(StringComparer.Ordinal);
-        foreach (IConfigurationSection entry in configuration.GetSection("Auth:Keys").GetChildren())
+        foreach (KeyValuePair<string, string> entry in options.Keys)
         {
             if (!Enum.TryParse(entry.Value, ignoreCase: true, out Role role) || !Enum.IsDefined(role))
             {

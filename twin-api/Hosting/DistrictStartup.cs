@@ -1,6 +1,7 @@
 using CityTwin.Scenarios.District;
 using CityTwin.Scenarios.Loading;
 using CityTwin.Silo.Storage;
+using Microsoft.Extensions.Options;
 
 namespace CityTwin.TwinApi.Hosting;
 
@@ -8,7 +9,7 @@ namespace CityTwin.TwinApi.Hosting;
 /// On the first start, generates the demo district (or reads District:File) and loads it into the live silo; on later
 /// starts, rebuilds the read model from storage. Settings: District:Seed (7), District:Buildings (2,000), District:File.
 /// </summary>
-public sealed class DistrictStartup(IConfiguration configuration, ILogger<DistrictStartup> logger) : ISiloStartupTask
+public sealed class DistrictStartup(IOptions<DistrictSourceOptions> options, ILogger<DistrictStartup> logger) : ISiloStartupTask
 {
     /// <inheritdoc />
     public async Task RunAsync(IServiceProvider services, SiloStore store, CancellationToken cancellationToken)
@@ -34,7 +35,7 @@ public sealed class DistrictStartup(IConfiguration configuration, ILogger<Distri
 
     private async Task<District> ReadOrGenerateAsync(CancellationToken cancellationToken)
     {
-        string? file = configuration["District:File"];
+        string? file = options.Value.File;
         if (!string.IsNullOrWhiteSpace(file))
         {
             if (!File.Exists(file))
@@ -45,12 +46,8 @@ public sealed class DistrictStartup(IConfiguration configuration, ILogger<Distri
             return await DistrictFile.ReadAsync(file, cancellationToken);
         }
 
-        var options = new DistrictOptions
-        {
-            Seed = configuration.GetValue("District:Seed", 7),
-            Buildings = configuration.GetValue("District:Buildings", 2000),
-        };
-        logger.LogInformation("Generating district: {Buildings} buildings, seed {Seed}", options.Buildings, options.Seed);
-        return DistrictGenerator.Generate(options);
+        var generate = new DistrictOptions { Seed = options.Value.Seed, Buildings = options.Value.Buildings };
+        logger.LogInformation("Generating district: {Buildings} buildings, seed {Seed}", generate.Buildings, generate.Seed);
+        return DistrictGenerator.Generate(generate);
     }
 }

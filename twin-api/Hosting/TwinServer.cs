@@ -17,29 +17,25 @@ public static class TwinServer
     /// <summary>The address the server listens on unless configured otherwise (loopback: the demo profile is open to reads).</summary>
     public const string DefaultUrl = "http://127.0.0.1:5080";
 
-    private static readonly Dictionary<string, string> SwitchMappings = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["--store"] = "Store:Kind",
-        ["--connection"] = "Store:ConnectionString",
-        ["--district"] = "District:File",
-    };
-
     /// <summary>
-    /// Opens the store (creating or migrating its schema) and creates the application; <paramref name="configure"/> lets
-    /// tests and the CLI adjust services first. A store that cannot be opened fails here, with a message that says why.
+    /// Checks the settings, opens the store (creating or migrating its schema) and creates the application;
+    /// <paramref name="configure"/> lets tests and the CLI adjust services first. A setting that is unknown, does not parse
+    /// or is out of range fails here with <see cref="CommandLineException"/>, before anything is opened; a store that
+    /// cannot be opened fails here too, with a message that says why.
     /// </summary>
     public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-        builder.Configuration.AddCommandLine(args, SwitchMappings);
+        builder.Configuration.AddCommandLine(args, ServerSettings.Switches);
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
         {
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
         StoreOptions storeOptions = StoreConfiguration.Read(builder.Configuration);
-        var siloOptions = new SiloOptions();
-        builder.Configuration.GetSection("Silo").Bind(siloOptions);
+        SiloOptions siloOptions = ServerSettings.Check(builder.Configuration);
+        ServerSettings.CheckDistrictFile(builder.Configuration);
+        builder.Services.AddServerSettings();
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
         {
             // Overload and an unavailable silo are passing states: tell the client when to retry.
@@ -48,7 +44,11 @@ public static class TwinServer
                 context.HttpContext.Response.Headers.RetryAfter = "1";
             }
         });
-        builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict);
+        builder.Services.Configure<JsonOptions>(o =>
+        {
+            o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
+            o.SerializerOptions.AllowDuplicateProperties = false;
+        });
         builder.Services.AddSingleton<Ingest.TelemetryIngest>();
         builder.Services.AddSingleton(sp => new Load.StateWriteCounter(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
         builder.Services.AddSingleton<ISiloStartupTask, DistrictStartup>();

@@ -4,6 +4,7 @@ using System.Text.Json;
 using CityTwin.Grains.Model;
 using CityTwin.Grains.Twin;
 using CityTwin.Silo.EventLog;
+using CityTwin.TwinApi.Api;
 using Orleans.Runtime;
 
 namespace CityTwin.TwinApi.Ingest;
@@ -362,9 +363,9 @@ public sealed class TelemetryIngest(
             return "sensorId is required and must be a non-empty string";
         }
 
-        if (id.Length > 200)
+        if (TextLimits.TooLong("sensorId", id, TextLimits.Id) is { } idTooLong)
         {
-            return "sensorId is longer than 200 characters";
+            return idTooLong;
         }
 
         if (!item.TryGetProperty("value", out JsonElement v) || v.ValueKind != JsonValueKind.Number || !v.TryGetDouble(out double value) || !double.IsFinite(value))
@@ -381,6 +382,10 @@ public sealed class TelemetryIngest(
             }
 
             unit = u.GetString();
+            if (TextLimits.TooLong("unit", unit, TextLimits.Unit) is { } unitTooLong)
+            {
+                return unitTooLong;
+            }
         }
 
         if (!item.TryGetProperty("at", out JsonElement a) || a.ValueKind != JsonValueKind.String
