@@ -38,8 +38,12 @@ public sealed class TelemetryIngest(
 
     private readonly int _overloadRetries = configuration?.GetValue<int?>("Api:TelemetryOverloadRetries") ?? DefaultOverloadRetries;
     private readonly long _backlogLimit = configuration?.GetValue<long?>("Api:TelemetryBacklogLimit") ?? DefaultBacklogLimit;
+    private long _accepted;
     private long _backlog;
     private long _dropped;
+
+    /// <summary>Readings accepted (durably logged) since the server started, deferred ones included.</summary>
+    public long Accepted => Interlocked.Read(ref _accepted);
 
     /// <summary>Accepted readings waiting for background delivery now.</summary>
     public long Backlog => Interlocked.Read(ref _backlog);
@@ -103,6 +107,7 @@ public sealed class TelemetryIngest(
         }
 
         await eventLog.AppendBatchAsync(ToEntries(readings), cancellationToken);
+        Interlocked.Add(ref _accepted, readings.Count);
 
         // Logged means accepted: from here on nothing may fail the batch, neither overload nor the caller going away.
         (List<Delivery> left, int failed) = await DeliverAsync(readings);
