@@ -25,7 +25,7 @@ public static class ServerSettings
 
     // Settings given as --Section:Key value must be in a section the server reads; ASP.NET Core's own are included.
     private static readonly FrozenSet<string> Sections = FrozenSet.Create(StringComparer.OrdinalIgnoreCase,
-        "Store", "District", "Api", "Auth", "Silo", "Hub", "Scenarios", "Logging", "Kestrel");
+        "Store", "District", "Api", "Auth", "Silo", "Hub", "Scenarios", "Metrics", "Logging", "Kestrel");
 
     private static readonly FrozenDictionary<Type, string> SectionOf = new Dictionary<Type, string>
     {

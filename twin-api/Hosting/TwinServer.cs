@@ -3,8 +3,10 @@ using CityTwin.Silo;
 using CityTwin.Silo.Storage;
 using CityTwin.TwinApi.Api;
 using CityTwin.TwinApi.Auth;
+using CityTwin.TwinApi.Metrics;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Json;
+using Orleans.Dashboard;
 
 namespace CityTwin.TwinApi.Hosting;
 
@@ -16,6 +18,9 @@ public static class TwinServer
 {
     /// <summary>The address the server listens on unless configured otherwise (loopback: the demo profile is open to reads).</summary>
     public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    /// <summary>Where Orleans' dashboard is mounted.</summary>
+    public const string DashboardPath = "/dashboard";
 
     /// <summary>
     /// Checks the settings, opens the store (creating or migrating its schema) and creates the application;
@@ -35,6 +40,7 @@ public static class TwinServer
         StoreOptions storeOptions = StoreConfiguration.Read(builder.Configuration);
         SiloOptions siloOptions = ServerSettings.Check(builder.Configuration);
         ServerSettings.CheckDistrictFile(builder.Configuration);
+        MetricsAccess metricsAccess = MetricsEndpoint.ReadAccess(builder.Configuration);
         builder.Services.AddServerSettings();
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
         {
@@ -55,6 +61,7 @@ public static class TwinServer
         builder.Services.AddOpenApi();
         builder.Services.AddTwinHub();
         builder.Services.AddScenarioRuns();
+        builder.Services.AddTwinMetrics();
         configure?.Invoke(builder);
 
         SiloStore store = await SiloStore.OpenAsync(storeOptions);
@@ -62,7 +69,7 @@ public static class TwinServer
         {
             // Registered before the silo so that it stops after it: the last state writes land before the store closes.
             builder.Services.AddHostedService(_ => new StoreLifetime(store));
-            builder.UseOrleans(silo => silo.UseCityTwin(store, siloOptions).AddTwin());
+            builder.UseOrleans(silo => silo.UseCityTwin(store, siloOptions).AddTwin().AddDashboard());
             builder.Services.AddSingleton<SiloHost>();
             builder.Services.AddHostedService(sp => sp.GetRequiredService<SiloHost>());
         }
@@ -77,7 +84,12 @@ public static class TwinServer
         app.UseStatusCodePages();
         app.UseRouting();
         app.UseMiddleware<ApiKeyMiddleware>();
+        app.UseMiddleware<QueryTimingMiddleware>();
         app.MapOpenApi().AllowAnonymousAccess();
+        app.MapMetricsEndpoint(metricsAccess);
+
+        // Orleans' dashboard, for admins only; its page's own requests carry no key, so a browser is asked for it once.
+        app.MapOrleansDashboard(DashboardPath).RequireRole(Role.Admin).WithMetadata(new BrowserSignIn());
         app.MapHealthEndpoints();
         app.MapEntityEndpoints();
         app.MapVehicleEndpoints();

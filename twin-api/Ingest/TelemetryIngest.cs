@@ -41,8 +41,12 @@ public sealed class TelemetryIngest(
     private readonly int _overloadRetries = configuration?.GetValue<int?>("Api:TelemetryOverloadRetries") ?? DefaultOverloadRetries;
     private readonly long _backlogLimit = configuration?.GetValue<long?>("Api:TelemetryBacklogLimit") ?? DefaultBacklogLimit;
     private readonly DeliveryWatermark _watermark = watermark ?? new DeliveryWatermark();
+    private long _accepted;
     private long _backlog;
     private long _dropped;
+
+    /// <summary>Readings accepted (durably logged) since the server started, deferred ones included.</summary>
+    public long Accepted => Interlocked.Read(ref _accepted);
 
     /// <summary>Accepted readings waiting for background delivery now.</summary>
     public long Backlog => Interlocked.Read(ref _backlog);
@@ -118,6 +122,8 @@ public sealed class TelemetryIngest(
             _watermark.End(token, 0);
             throw;
         }
+
+        Interlocked.Add(ref _accepted, readings.Count);
 
         // Logged means accepted: from here on nothing may fail the batch, neither overload nor the caller going away.
         (List<Delivery> left, int failed) = await DeliverAsync(readings, sequences, _watermark.Low);
