@@ -121,19 +121,10 @@ public sealed class EmbeddedSilo : IAsyncDisposable
 
         try
         {
-            await _host.StopAsync();
+            await _host.StopAndDisposeAsync();
         }
         finally
         {
-            if (_host is IAsyncDisposable asyncDisposable)
-            {
-                await asyncDisposable.DisposeAsync();
-            }
-            else
-            {
-                _host.Dispose();
-            }
-
             if (_ownsStore)
             {
                 await Store.DisposeAsync();

@@ -108,21 +108,7 @@ public sealed class RuntimeBenchSilo : IAsyncDisposable
 
         if (_host is not null)
         {
-            try
-            {
-                await _host.StopAsync();
-            }
-            finally
-            {
-                if (_host is IAsyncDisposable asyncDisposable)
-                {
-                    await asyncDisposable.DisposeAsync();
-                }
-                else
-                {
-                    _host.Dispose();
-                }
-            }
+            await _host.StopAndDisposeAsync();
         }
     }
 

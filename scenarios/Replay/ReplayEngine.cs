@@ -71,7 +71,7 @@ public static class ReplayEngine
                 continue;
             }
 
-            if (e.Kind == "reading" && TryReadValue(e.Payload, out double value, out string? unit))
+            if (e.Kind == SensorReading.LogKind && TryReadValue(e.Payload, out double value, out string? unit))
             {
                 var reading = new SensorReading(value, unit ?? target.Unit, e.At);
                 if (target.Type == EntityType.Gauge)
@@ -95,7 +95,7 @@ public static class ReplayEngine
                     points.Add(new ReplayPoint(e.At, value, forecasts.TryGetValue(target.Id, out Trend? t) ? Math.Round(t.At(e.At), 4) : null));
                 }
             }
-            else if (e.Kind == "position" && target.Type == EntityType.Vehicle && TryReadPosition(e.Payload, e.At, out VehiclePosition? position))
+            else if (e.Kind == VehiclePosition.LogKind && target.Type == EntityType.Vehicle && TryReadPosition(e.Payload, e.At, out VehiclePosition? position))
             {
                 await fork.Silo.GrainFactory.GetGrain<IVehicleGrain>(target.Id).RecordPositionAsync(position!);
                 positions++;
@@ -135,7 +135,7 @@ public static class ReplayEngine
         // Readings and positions are read per kind and merged by time (then log sequence), so inputs of both kinds are
         // applied in the order they happened. They are held in memory, hence the cap.
         var all = new List<EventRecord>();
-        foreach (string kind in new[] { "reading", "position" })
+        foreach (string kind in new[] { SensorReading.LogKind, VehiclePosition.LogKind })
         {
             await foreach (EventRecord e in log.ReadAsync(request.From, request.To, kind, null, cancellationToken))
             {
@@ -161,7 +161,7 @@ public static class ReplayEngine
     private static async Task<Dictionary<string, Trend>> ForecastAsync(IEventLog log, ReplayRequest request, CancellationToken cancellationToken)
     {
         var samples = new Dictionary<string, List<(double T, double V)>>(StringComparer.Ordinal);
-        await foreach (EventRecord e in log.ReadAsync(request.From - request.ForecastBasis, request.From, "reading", null, cancellationToken))
+        await foreach (EventRecord e in log.ReadAsync(request.From - request.ForecastBasis, request.From, SensorReading.LogKind, null, cancellationToken))
         {
             if (TryReadValue(e.Payload, out double v, out _))
             {

@@ -75,7 +75,7 @@ internal sealed class RunContext(TwinFork fork, ScenarioDefinition definition, S
     public async Task RecordReadingAsync(EntitySummary target, double value, string? unit, CancellationToken cancellationToken)
     {
         var reading = new SensorReading(value, unit ?? target.Unit, Fork.Clock.GetUtcNow());
-        await LogInputAsync("reading", target.Id, new { value, unit = reading.Unit }, cancellationToken);
+        await LogInputAsync(SensorReading.LogKind, target.Id, new { value, unit = reading.Unit }, cancellationToken);
         if (target.Type == EntityType.Gauge)
         {
             await Fork.Silo.GrainFactory.GetGrain<IGaugeGrain>(target.Id).RecordAsync(reading);
@@ -136,7 +136,7 @@ internal sealed class RunContext(TwinFork fork, ScenarioDefinition definition, S
                 }
 
                 var position = new VehiclePosition(point.Value, Fork.Clock.GetUtcNow(), e.SpeedKmh, e.Covered, e.LoadTonnes);
-                await LogInputAsync("position", target.Id, position, cancellationToken);
+                await LogInputAsync(VehiclePosition.LogKind, target.Id, position, cancellationToken);
                 await Fork.Silo.GrainFactory.GetGrain<IVehicleGrain>(target.Id).RecordPositionAsync(position);
                 Note(e.At, "injected", $"{target.Id} at {point.Value.Lon:0.#####}, {point.Value.Lat:0.#####}" +
                     (e.Covered is { } c ? (c ? ", covered" : ", uncovered") : "") + (e.LoadTonnes is { } t ? $", {t:0.#} t" : ""), target.Id);
