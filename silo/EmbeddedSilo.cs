@@ -103,7 +103,7 @@ public sealed class EmbeddedSilo : IAsyncDisposable
             : throw new InvalidOperationException($"Silo '{Options.Name}' runs on system time; only a silo on a VirtualTimeProvider can be advanced.");
 
     /// <summary>Writes the changed state of every active write-behind grain; returns how many were written.</summary>
-    public Task<int> CheckpointAsync(CancellationToken cancellationToken = default) => SiloCheckpoint.RunAsync(Services, cancellationToken);
+    public Task<int> CheckpointAsync(CancellationToken cancellationToken = default) => SiloCheckpoint.RunAsync(Services, SiloCheckpoint.AllAtOnce, cancellationToken);
 
     /// <summary>Statistics as Orleans reports them.</summary>
     public Task<SiloStatistics> GetStatisticsAsync() => Services.GetRequiredService<SiloStatisticsReader>().ReadAsync();

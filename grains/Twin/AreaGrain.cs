@@ -19,13 +19,7 @@ public sealed class AreaGrain([PersistentState("entity", SiloStore.StorageName)]
     public Task InitializeAsync(AreaDefinition definition)
     {
         ArgumentNullException.ThrowIfNull(definition);
-        return TwinEntityStates.InitializeOnceAsync(State, directory, s =>
-        {
-            DateTimeOffset now = TimeProvider.GetUtcNow();
-            s.Definition = definition;
-            s.InitializedAt = now;
-            s.UpdatedAt = now;
-        }, WriteStateAsync);
+        return TwinEntityStates.InitializeOnceAsync(State, directory, s => s.Initialize(definition, TimeProvider.GetUtcNow()), WriteStateAsync);
     }
 
     /// <inheritdoc />

@@ -9,6 +9,15 @@ public sealed class AreaState : ITwinEntityState
     /// <summary>The static description; null until initialised.</summary>
     public AreaDefinition? Definition { get; set; }
 
+    /// <summary>Makes this the first state of the area <paramref name="definition"/> describes.</summary>
+    public void Initialize(AreaDefinition definition, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        Definition = definition;
+        InitializedAt = at;
+        UpdatedAt = at;
+    }
+
     /// <summary>When the area was initialised.</summary>
     public DateTimeOffset InitializedAt { get; set; }
 

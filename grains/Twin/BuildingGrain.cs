@@ -24,18 +24,8 @@ public sealed class BuildingGrain(
     public Task InitializeAsync(BuildingDefinition definition)
     {
         ArgumentNullException.ThrowIfNull(definition);
-        return TwinEntityStates.InitializeOnceAsync(State, directory, s =>
-        {
-            s.Definition = definition with
-            {
-                Id = TwinEntityStates.SharedId(definition.Id, this.GetPrimaryKeyString()),
-                CellId = TwinEntityStates.SharedId(directory, definition.CellId)!,
-                GridId = TwinEntityStates.SharedId(directory, definition.GridId)!,
-                CommunityId = TwinEntityStates.SharedId(directory, definition.CommunityId)!,
-                StreetId = TwinEntityStates.SharedId(directory, definition.StreetId)!,
-            };
-            s.UpdatedAt = TimeProvider.GetUtcNow();
-        }, WriteStateAsync);
+        return TwinEntityStates.InitializeOnceAsync(State, directory,
+            s => s.Initialize(definition, this.GetPrimaryKeyString(), directory, TimeProvider.GetUtcNow()), WriteStateAsync);
     }
 
     /// <inheritdoc />

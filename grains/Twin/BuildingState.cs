@@ -8,6 +8,21 @@ public sealed class BuildingState : ITwinEntityState
     /// <summary>The static description; null until initialised.</summary>
     public BuildingDefinition? Definition { get; set; }
 
+    /// <summary>Makes this the first state of building <paramref name="key"/>; ids the read model already holds are shared.</summary>
+    public void Initialize(BuildingDefinition definition, string key, TwinDirectory directory, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        Definition = definition with
+        {
+            Id = TwinEntityStates.SharedId(definition.Id, key),
+            CellId = TwinEntityStates.SharedId(directory, definition.CellId)!,
+            GridId = TwinEntityStates.SharedId(directory, definition.GridId)!,
+            CommunityId = TwinEntityStates.SharedId(directory, definition.CommunityId)!,
+            StreetId = TwinEntityStates.SharedId(directory, definition.StreetId)!,
+        };
+        UpdatedAt = at;
+    }
+
     /// <summary>When the building's live state last changed.</summary>
     public DateTimeOffset UpdatedAt { get; set; }
 

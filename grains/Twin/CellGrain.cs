@@ -18,15 +18,8 @@ public sealed class CellGrain([PersistentState("entity", SiloStore.StorageName)]
     public Task InitializeAsync(CellDefinition definition)
     {
         ArgumentNullException.ThrowIfNull(definition);
-        return TwinEntityStates.InitializeOnceAsync(State, directory, s =>
-        {
-            s.Definition = definition with
-            {
-                Id = TwinEntityStates.SharedId(definition.Id, this.GetPrimaryKeyString()),
-                GridId = TwinEntityStates.SharedId(directory, definition.GridId),
-            };
-            s.UpdatedAt = TimeProvider.GetUtcNow();
-        }, WriteStateAsync);
+        return TwinEntityStates.InitializeOnceAsync(State, directory,
+            s => s.Initialize(definition, this.GetPrimaryKeyString(), directory, TimeProvider.GetUtcNow()), WriteStateAsync);
     }
 
     /// <inheritdoc />

@@ -11,6 +11,18 @@ public sealed class CellState : ITwinEntityState
     /// <summary>The static description; null until initialised.</summary>
     public CellDefinition? Definition { get; set; }
 
+    /// <summary>Makes this the first state of cell <paramref name="key"/>; ids the read model already holds are shared.</summary>
+    public void Initialize(CellDefinition definition, string key, TwinDirectory directory, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        Definition = definition with
+        {
+            Id = TwinEntityStates.SharedId(definition.Id, key),
+            GridId = TwinEntityStates.SharedId(directory, definition.GridId),
+        };
+        UpdatedAt = at;
+    }
+
     /// <summary>When the live fields last changed (or the cell was initialised).</summary>
     public DateTimeOffset UpdatedAt { get; set; }
 

@@ -29,8 +29,7 @@ public sealed class GaugeGrain(
         ArgumentNullException.ThrowIfNull(definition);
         if (!S.IsInitialized)
         {
-            S.Definition = definition;
-            S.InitializedAt = TimeProvider.GetUtcNow();
+            S.Initialize(definition, TimeProvider.GetUtcNow());
             directory.Upsert(S.ToSummary());
             await WriteStateAsync();
             return;

@@ -13,6 +13,14 @@ public sealed class GaugeState : ITwinEntityState
     /// <summary>The static description; null until initialised.</summary>
     public GaugeDefinition? Definition { get; set; }
 
+    /// <summary>Makes this the first state of the gauge <paramref name="definition"/> describes.</summary>
+    public void Initialize(GaugeDefinition definition, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        Definition = definition;
+        InitializedAt = at;
+    }
+
     /// <summary>When the gauge was initialised.</summary>
     public DateTimeOffset InitializedAt { get; set; }
 

@@ -24,6 +24,10 @@ internal sealed partial class LiveCheckpoint(IServiceProvider services, SiloOpti
     public void Participate(ISiloLifecycle lifecycle) =>
         lifecycle.Subscribe(nameof(LiveCheckpoint), ServiceLifecycleStage.Active, StartAsync, StopAsync);
 
+    // Checkpoint calls queued at once. All at once (1,000), a 32,000-sensor checkpoint beside 2,000 readings/s and
+    // 1,000 radius queries/s raised the queries' p99 from 31 to 85 ms (HTTP, memory store, this machine kind).
+    private const int InFlight = 16;
+
     private bool Enabled => options.CheckpointInterval > TimeSpan.Zero && services.GetService<VirtualTimeProvider>() is null;
 
     private Task StartAsync(CancellationToken cancellationToken)
@@ -82,7 +86,7 @@ internal sealed partial class LiveCheckpoint(IServiceProvider services, SiloOpti
     private async Task RunOnceAsync(CancellationToken cancellationToken)
     {
         long low = watermark.Low;
-        int written = await SiloCheckpoint.RunAsync(services, cancellationToken);
+        int written = await SiloCheckpoint.RunAsync(services, InFlight, cancellationToken);
         await services.GetRequiredService<IGrainFactory>().GetGrain<IReplayMarkGrain>(IReplayMarkGrain.Live).AdvanceAsync(low);
         if (written > 0)
         {

@@ -32,8 +32,7 @@ public sealed class ResponderGrain(
     {
         if (!State.IsInitialized)
         {
-            State.Definition = definition;
-            State.Position = definition.Position;
+            State.Initialize(definition, TimeProvider.GetUtcNow());
         }
         else
         {

@@ -10,6 +10,15 @@ public sealed class ResponderState : ITwinEntityState
     /// <summary>The static description; null until initialised.</summary>
     public ResponderDefinition? Definition { get; set; }
 
+    /// <summary>Makes this the first state of the responder <paramref name="definition"/> describes, at its start position.</summary>
+    public void Initialize(ResponderDefinition definition, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        Definition = definition;
+        Position = definition.Position;
+        UpdatedAt = at;
+    }
+
     /// <summary>The last known position.</summary>
     public GeoPoint Position { get; set; }
 

@@ -33,16 +33,7 @@ public sealed class SensorGrain(
         ArgumentNullException.ThrowIfNull(definition);
         if (!S.IsInitialized)
         {
-            S.Definition = definition with
-            {
-                Id = TwinEntityStates.SharedId(definition.Id, this.GetPrimaryKeyString()),
-                BuildingId = TwinEntityStates.SharedId(directory, definition.BuildingId),
-                CellId = TwinEntityStates.SharedId(directory, definition.CellId),
-                GridId = TwinEntityStates.SharedId(directory, definition.GridId),
-                CommunityId = TwinEntityStates.SharedId(directory, definition.CommunityId),
-                StreetId = TwinEntityStates.SharedId(directory, definition.StreetId),
-            };
-            S.InitializedAt = TimeProvider.GetUtcNow();
+            S.Initialize(definition, this.GetPrimaryKeyString(), directory, TimeProvider.GetUtcNow());
             _properties = null;
             Publish();
             await WriteStateAsync();

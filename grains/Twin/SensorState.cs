@@ -35,6 +35,22 @@ public sealed class SensorState : ITwinEntityState
     /// <summary>The static description; null until initialised.</summary>
     public SensorDefinition? Definition { get; set; }
 
+    /// <summary>Makes this the first state of sensor <paramref name="key"/>; ids the read model already holds are shared.</summary>
+    public void Initialize(SensorDefinition definition, string key, TwinDirectory directory, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        Definition = definition with
+        {
+            Id = TwinEntityStates.SharedId(definition.Id, key),
+            BuildingId = TwinEntityStates.SharedId(directory, definition.BuildingId),
+            CellId = TwinEntityStates.SharedId(directory, definition.CellId),
+            GridId = TwinEntityStates.SharedId(directory, definition.GridId),
+            CommunityId = TwinEntityStates.SharedId(directory, definition.CommunityId),
+            StreetId = TwinEntityStates.SharedId(directory, definition.StreetId),
+        };
+        InitializedAt = at;
+    }
+
     /// <summary>When the sensor was initialised (UTC).</summary>
     public DateTimeOffset InitializedAt { get => UtcTicks.ToTime(_initializedAt) ?? default; set => _initializedAt = UtcTicks.From(value); }
 

@@ -50,9 +50,7 @@ public sealed class VehicleGrain(
         VehicleState s = State;
         if (!s.IsInitialized)
         {
-            s.Position = definition.Position;
-            s.UpdatedAt = TimeProvider.GetUtcNow();
-            s.Status = "available";
+            s.Initialize(definition, TimeProvider.GetUtcNow());
         }
 
         s.Definition = definition;

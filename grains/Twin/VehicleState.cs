@@ -19,6 +19,16 @@ public sealed class VehicleState : ITwinEntityState
     /// <summary>The vehicle's static description; null until initialised.</summary>
     public VehicleDefinition? Definition { get; set; }
 
+    /// <summary>Makes this the first state of the vehicle <paramref name="definition"/> describes: available at its start position.</summary>
+    public void Initialize(VehicleDefinition definition, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        Definition = definition;
+        Position = definition.Position;
+        UpdatedAt = at;
+        Status = "available";
+    }
+
     /// <inheritdoc />
     [JsonIgnore]
     public bool IsInitialized => Definition is not null;

@@ -63,7 +63,7 @@ public sealed class TwinFork : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(live);
         ArgumentNullException.ThrowIfNull(liveStore);
         string id = Guid.NewGuid().ToString("N")[..12];
-        await SiloCheckpoint.RunAsync(live, cancellationToken);
+        await SiloCheckpoint.RunAsync(live, SiloCheckpoint.AllAtOnce, cancellationToken);
         var storage = new MemoryGrainStorage();
         foreach (string grainType in GrainTypes(live))
         {

@@ -10,6 +10,7 @@ public sealed class ScenarioRun
     private DateTimeOffset? _startedAt;
     private DateTimeOffset? _finishedAt;
     private string? _error;
+    private double? _forkSeconds;
     private Action? _onProgress;
 
     internal ScenarioRun(string id, string name, string kind, ScenarioResult result, DateTimeOffset createdAt)
@@ -71,7 +72,18 @@ public sealed class ScenarioRun
         lock (_lock)
         {
             return new ScenarioRunView(Id, Name, Kind, ScenarioParser.Kebab(_status.ToString()), Math.Round(_progress, 4), _simulatedTime,
-                CreatedAt, _startedAt, _finishedAt, _error, includeResult && _status != ScenarioRunStatus.Running ? Result : null);
+                CreatedAt, _startedAt, _finishedAt, _error, includeResult && _status != ScenarioRunStatus.Running ? Result : null)
+            {
+                ForkSeconds = _forkSeconds,
+            };
+        }
+    }
+
+    internal void MarkForked(TimeSpan took)
+    {
+        lock (_lock)
+        {
+            _forkSeconds = Math.Round(took.TotalSeconds, 3);
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using CityTwin.Grains.Twin;
 using CityTwin.Scenarios.Forks;
 using CityTwin.Scenarios.Replay;
@@ -194,7 +195,9 @@ public sealed class ScenarioRunRegistry : IAsyncDisposable
             deadline.Change(_options.MaxRunTime, Timeout.InfiniteTimeSpan);
             run.OnProgress = () => stall.Change(_options.StallTimeout, Timeout.InfiniteTimeSpan);
             Publish(run, new ScenarioProgress(run.Id, run.Name, ScenarioRunStatus.Running, 0, null, "forking the twin"));
+            long forking = Stopwatch.GetTimestamp();
             TwinFork fork = await forkFactory(start, ct);
+            run.MarkForked(Stopwatch.GetElapsedTime(forking));
             Interlocked.Increment(ref _activeForks);
             try
             {

@@ -6,4 +6,8 @@ namespace CityTwin.Scenarios.Runs;
 /// </summary>
 public sealed record ScenarioRunView(
     string Id, string Name, string Kind, string Status, double Progress, DateTimeOffset? SimulatedTime, DateTimeOffset CreatedAt,
-    DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, string? Error, ScenarioResult? Result);
+    DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, string? Error, ScenarioResult? Result)
+{
+    /// <summary>Real seconds from starting the run to its fork being ready (checkpoint, copy, silo start, restore); null before.</summary>
+    public double? ForkSeconds { get; init; }
+}

@@ -11,10 +11,18 @@ namespace CityTwin.Silo.WriteBehind;
 /// </summary>
 public static class SiloCheckpoint
 {
-    /// <summary>Checkpoints every active write-behind grain of the silo whose services are <paramref name="services"/>; returns the states written.</summary>
-    public static async Task<int> RunAsync(IServiceProvider services, CancellationToken cancellationToken = default)
+    /// <summary>The calls in flight a fork's checkpoint uses: as fast as the silo can write.</summary>
+    public const int AllAtOnce = 1_000;
+
+    /// <summary>
+    /// Checkpoints every active write-behind grain of the silo whose services are <paramref name="services"/>, with at most
+    /// <paramref name="inFlight"/> checkpoint calls queued at once; returns the states written. A live silo passes a small
+    /// number, so requests arriving meanwhile queue behind a few checkpoint turns rather than a thousand.
+    /// </summary>
+    public static async Task<int> RunAsync(IServiceProvider services, int inFlight = AllAtOnce, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(services);
+        ArgumentOutOfRangeException.ThrowIfLessThan(inFlight, 1);
         IGrainFactory grains = services.GetRequiredService<IGrainFactory>();
         GrainClassMap classes = services.GetRequiredService<GrainClassMap>();
         IClusterManifestProvider manifest = services.GetRequiredService<IClusterManifestProvider>();
@@ -28,7 +36,7 @@ public static class SiloCheckpoint
             }
 
             List<GrainId> active = await management.GetActiveGrains(type);
-            foreach (GrainId[] chunk in active.Chunk(1_000))
+            foreach (GrainId[] chunk in active.Chunk(inFlight))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 bool[] results = await Task.WhenAll(chunk.Select(id => grains.GetGrain<ICheckpointGrain>(id).CheckpointAsync()));

@@ -199,6 +199,13 @@ public sealed class EntityQueryTests(TwinServerFixture server) : IClassFixture<T
     [Fact]
     public async Task Health_reports_the_store_and_the_silo()
     {
+        // Entity grains activate on first use (loading activates none): reading one entity activates its grain.
+        string sensorId = server.Directory.OfType(EntityType.Sensor).First().Id;
+        using (HttpResponseMessage entity = await server.Client.GetAsync($"api/entities/sensor/{sensorId}"))
+        {
+            Assert.Equal(HttpStatusCode.OK, entity.StatusCode);
+        }
+
         JsonElement health = await server.Anonymous.GetFromJsonAsync<JsonElement>("health");
         Assert.Equal("ok", health.GetProperty("status").GetString());
         Assert.Equal("memory", health.GetProperty("store").GetProperty("kind").GetString());
@@ -206,7 +213,7 @@ public sealed class EntityQueryTests(TwinServerFixture server) : IClassFixture<T
         Assert.Equal("live", silo.GetProperty("name").GetString());
         Assert.False(string.IsNullOrEmpty(silo.GetProperty("address").GetString()));
         Assert.False(silo.GetProperty("isOverloaded").GetBoolean());
-        Assert.True(silo.GetProperty("activations").GetInt32() > 300);
+        Assert.True(silo.GetProperty("activations").GetInt32() >= 1);
         Assert.Equal(0, silo.GetProperty("eventLogFailures").GetInt64());
     }
 

@@ -96,6 +96,8 @@ public sealed class LoadHarnessTests(TwinServerFixture server) : IClassFixture<T
             // every connection the shared test server allows while other tests run.
             Connection = database.ConnectionString + ";Maximum Pool Size=20",
             BaselineDuration = TimeSpan.FromSeconds(1),
+            // The per-reading baseline recreates the same tables; LoadHarnessTests checks it on its own.
+            PerReadingBaseline = false,
             Interactive = false,
         };
 
@@ -121,6 +123,35 @@ public sealed class LoadHarnessTests(TwinServerFixture server) : IClassFixture<T
         Assert.Equal(report.District!.Sensors, await CountAsync(database, "SELECT count(*) FROM load_baseline_sensors"));
         Assert.True(await CountAsync(database, "SELECT count(*) FROM load_baseline_sensors WHERE value IS NOT NULL") > 0);
         Assert.NotNull(baseline.Ratio);
+    }
+
+    [Fact]
+    public async Task The_per_reading_baseline_commits_each_reading_on_its_own()
+    {
+        await using PostgresDatabase database = await PostgresDatabase.CreateAsync();
+        var options = new LoadOptions
+        {
+            Buildings = 100,
+            Rate = 2_000,
+            Duration = TimeSpan.FromSeconds(1),
+            Warmup = TimeSpan.Zero,
+            BatchSize = 100,
+            Concurrency = 2,
+            BaselineConnection = database.ConnectionString,
+            BaselineDuration = TimeSpan.FromSeconds(1),
+            BatchedBaseline = false,
+            Interactive = false,
+        };
+
+        LoadRunReport report = await LoadRunner.RunAsync(options, new LoadConsoleView(new StringWriter(), interactive: false));
+
+        Assert.False(report.Baseline.Ran);
+        BaselineFigures perReading = Assert.IsType<BaselineFigures>(report.PerReadingBaseline);
+        Assert.True(perReading.Ran, perReading.Note);
+        Assert.True(perReading.Readings > 0);
+        Assert.Equal(perReading.Readings, await CountAsync(database, "SELECT count(*) FROM load_baseline_readings"));
+        Assert.Equal(perReading.Readings, perReading.BatchLatency.Count);
+        Assert.NotNull(perReading.Ratio);
     }
 
     [Fact]

@@ -18,6 +18,7 @@ public static class LoadCommand
                              [--store memory|sqlite|postgres] [--connection <string>] [--target http://host:port]
                              [--query-rate 0] [--baseline-connection <npgsql string>] [--no-baseline] [--report out.json]
                              [--batch-size 1000] [--concurrency 8] [--seed 7] [--size-km 5] [--baseline-duration <d>]
+                             [--baseline both|batched|per-reading]
                              [--query-radius 500] [--api-key demo-operator-key] [--warmup 10s] [--plain]
                              [--positions-per-1000 20] [--reports-per-1000 0.1]
 
@@ -29,7 +30,9 @@ public static class LoadCommand
           --target        drive a running server over HTTP (POST /api/telemetry, /api/vehicles/positions, /api/cases)
                           instead of an in-process one
           --query-rate    500 m radius queries/s (GET /api/entities?type=sensor&near=…) issued during the load
-          --baseline-connection  PostgreSQL for the plain-database baseline (default: --connection with --store postgres)
+          --baseline-connection  PostgreSQL for the plain-database baselines, run after the twin with the same readings: batched
+                          (one transaction per batch), then one committed upsert per reading (default: --connection with --store postgres)
+          --baseline      which baselines run: both (default), batched or per-reading
           --plain         plain progress lines instead of live bars (automatic when output is redirected)
         exit codes: 0 done, 1 the run failed or its counts did not add up (inputs lost or double-counted), 2 bad arguments
         """;
@@ -37,7 +40,7 @@ public static class LoadCommand
     private static readonly string[] Known =
     [
         "buildings", "sensors-per-building", "rate", "duration", "store", "connection", "report", "target", "query-rate", "query-radius",
-        "baseline-connection", "baseline-duration", "warmup", "batch-size", "concurrency", "seed", "size-km", "api-key",
+        "baseline", "baseline-connection", "baseline-duration", "warmup", "batch-size", "concurrency", "seed", "size-km", "api-key",
         "positions-per-1000", "reports-per-1000",
     ];
 
@@ -110,6 +113,12 @@ public static class LoadCommand
             throw new CommandLineException($"load: unexpected argument '{a.Positional[0]}'.");
         }
 
+        string baselines = a.Get("baseline") ?? "both";
+        if (baselines is not ("both" or "batched" or "per-reading"))
+        {
+            throw new CommandLineException($"--baseline must be both, batched or per-reading; got '{baselines}'.");
+        }
+
         string storeText = a.Get("store") ?? "memory";
         if (!Enum.TryParse(storeText, ignoreCase: true, out StoreKind store) || !Enum.IsDefined(store))
         {
@@ -159,6 +168,8 @@ public static class LoadCommand
             BaselineConnection = a.Get("baseline-connection"),
             BaselineDuration = ParseDuration("baseline-duration", a.Get("baseline-duration")),
             NoBaseline = a.Has("no-baseline"),
+            BatchedBaseline = baselines is "both" or "batched",
+            PerReadingBaseline = baselines is "both" or "per-reading",
             ReportPath = a.Get("report"),
             Interactive = interactive && !a.Has("plain"),
         };

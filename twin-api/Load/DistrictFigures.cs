@@ -1,6 +1,6 @@
 namespace CityTwin.TwinApi.Load;
 
-/// <summary>What generating and activating the district took: entity counts, time, activations/s and memory after it.</summary>
+/// <summary>What generating and loading the district took: entity counts, time, grains active after it, and memory after it.</summary>
 public sealed record DistrictFigures(
     int Buildings,
     int Sensors,

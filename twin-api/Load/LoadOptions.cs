@@ -71,6 +71,12 @@ public sealed record LoadOptions
     /// <summary>Skips the baseline even when a PostgreSQL connection is known.</summary>
     public bool NoBaseline { get; init; }
 
+    /// <summary>Runs the batched baseline (one transaction per batch).</summary>
+    public bool BatchedBaseline { get; init; } = true;
+
+    /// <summary>Runs the per-reading baseline (one committed upsert per reading) after the batched one.</summary>
+    public bool PerReadingBaseline { get; init; } = true;
+
     /// <summary>Where the JSON report is written; null for none.</summary>
     public string? ReportPath { get; init; }
 

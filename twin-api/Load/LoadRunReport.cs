@@ -11,4 +11,8 @@ public sealed record LoadRunReport(
     MemoryFigures Memory,
     QueryFigures? Queries,
     BaselineFigures Baseline,
-    IReadOnlyList<string> Notes);
+    IReadOnlyList<string> Notes)
+{
+    /// <summary>The per-reading baseline (one committed upsert per reading, as per-update stores write), run after <see cref="Baseline"/>.</summary>
+    public BaselineFigures? PerReadingBaseline { get; init; }
+}

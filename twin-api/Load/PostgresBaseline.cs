@@ -47,14 +47,25 @@ public sealed class PostgresBaseline(string connectionString)
         WHERE load_baseline_sensors.at IS NULL OR load_baseline_sensors.at <= excluded.at
         """;
 
+    // One reading, one round trip, one commit: the per-update store (an Orion or Ditto update lands as one write).
+    private const string UpsertOneSql = """
+        INSERT INTO load_baseline_sensors (id, value, unit, at, updated_at) VALUES ($1, $2, $3, $4, now())
+        ON CONFLICT (id) DO UPDATE SET value = excluded.value, unit = excluded.unit, at = excluded.at, updated_at = excluded.updated_at
+        WHERE load_baseline_sensors.at IS NULL OR load_baseline_sensors.at <= excluded.at
+        """;
+
+    private const string InsertOneSql = "INSERT INTO load_baseline_readings (sensor_id, at, value, unit) VALUES ($1, $2, $3, $4)";
+
     private const string CopySql = "COPY load_baseline_readings (sensor_id, at, value, unit) FROM STDIN (FORMAT BINARY)";
 
     /// <summary>
     /// Creates the tables (dropping earlier ones), registers every sensor, then drives batches from
-    /// <paramref name="generator"/> as fast as commits allow for <paramref name="duration"/>.
+    /// <paramref name="generator"/> as fast as commits allow for <paramref name="duration"/>. With
+    /// <paramref name="perReading"/> every reading is its own committed transaction (upsert and append in one round trip),
+    /// and the latency figures are per reading.
     /// </summary>
     public async Task<BaselineFigures> RunAsync(TelemetryGenerator generator, int batchSize, int concurrency, TimeSpan duration,
-        Action<long>? progress, CancellationToken cancellationToken)
+        Action<long>? progress, CancellationToken cancellationToken, bool perReading = false)
     {
         NpgsqlConnectionStringBuilder builder = new(connectionString) { MaxPoolSize = Math.Max(concurrency + 2, 10) };
         await using NpgsqlDataSource dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
@@ -75,6 +86,20 @@ public sealed class PostgresBaseline(string connectionString)
                     batch = generator.NextBatch(batchSize);
                 }
 
+                if (perReading)
+                {
+                    foreach (ReadingInput reading in batch)
+                    {
+                        long one = Stopwatch.GetTimestamp();
+                        await WriteOneAsync(connection, reading, cancellationToken);
+                        latency.RecordSince(one);
+                        progress?.Invoke(Interlocked.Increment(ref readings));
+                    }
+
+                    Interlocked.Increment(ref batches);
+                    continue;
+                }
+
                 long start = Stopwatch.GetTimestamp();
                 await WriteBatchAsync(connection, batch, cancellationToken);
                 latency.RecordSince(start);
@@ -92,7 +117,10 @@ public sealed class PostgresBaseline(string connectionString)
             throw new InvalidOperationException($"The baseline committed {readings} readings but its table holds {logged}.");
         }
 
-        return new BaselineFigures(true, $"PostgreSQL upsert (unnest, ON CONFLICT) + binary COPY, one transaction per {batchSize}-reading batch, {concurrency} connections",
+        string how = perReading
+            ? $"PostgreSQL upsert (ON CONFLICT) + insert per reading, one committed transaction (one round trip) per reading, {concurrency} connections"
+            : $"PostgreSQL upsert (unnest, ON CONFLICT) + binary COPY, one transaction per {batchSize}-reading batch, {concurrency} connections";
+        return new BaselineFigures(true, how,
             Math.Round(elapsed.TotalSeconds, 3), batches, readings, Math.Round(readings / elapsed.TotalSeconds, 1), latency.Summarize(), null);
     }
 
@@ -144,6 +172,27 @@ public sealed class PostgresBaseline(string connectionString)
         }
 
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Writes one reading as its own committed transaction: the last-value upsert and the history row, one round trip.</summary>
+    public static async Task WriteOneAsync(NpgsqlConnection connection, ReadingInput reading, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reading);
+        // A batch of two statements without an explicit transaction runs as one implicit transaction, committed at its end.
+        await using var batch = new NpgsqlBatch(connection);
+        var upsert = new NpgsqlBatchCommand(UpsertOneSql);
+        upsert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = reading.SensorId });
+        upsert.Parameters.Add(new NpgsqlParameter<double> { TypedValue = reading.Value });
+        upsert.Parameters.Add(new NpgsqlParameter { Value = (object?)reading.Unit ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        upsert.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = reading.At.UtcDateTime });
+        var insert = new NpgsqlBatchCommand(InsertOneSql);
+        insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = reading.SensorId });
+        insert.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = reading.At.UtcDateTime });
+        insert.Parameters.Add(new NpgsqlParameter<double> { TypedValue = reading.Value });
+        insert.Parameters.Add(new NpgsqlParameter { Value = (object?)reading.Unit ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        batch.BatchCommands.Add(upsert);
+        batch.BatchCommands.Add(insert);
+        await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static async Task PrepareAsync(NpgsqlDataSource dataSource, IReadOnlyList<string> sensorIds, CancellationToken cancellationToken)
