@@ -12,7 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CityTwin.Bench;
 
 /// <summary>
-/// The case loop (issue 4). <see cref="Transitions"/>: 2,000 reported cases, each driven through the seven steps
+/// The case loop. <see cref="Transitions"/>: 2,000 reported cases, each driven through the seven steps
 /// verify, dispatch (to one of 64 responders), accept, start, resolve, check, close, all cases at once; reported per
 /// transition, so transitions/s = 1e9 / Mean[ns] (target: at least 10,000/s). Each transition is written to memory
 /// storage, mirrored to the case list, published, counted by four area aggregates and re-arms the SLA reminder.
@@ -34,7 +34,7 @@ public class CaseBenchmarks
 
     private static readonly GeoPoint Centre = new(104.0657, 30.6595);
 
-    private EmbeddedSilo? _silo;
+    private TwinSilo? _silo;
     private string[] _ids = [];
     private int _round;
 
@@ -78,7 +78,7 @@ public class CaseBenchmarks
         }
     }
 
-    private static Task<EmbeddedSilo> StartSiloAsync()
+    private static Task<TwinSilo> StartSiloAsync()
     {
         string name = $"case-bench-{Guid.NewGuid():N}"[..23];
         var clock = new VirtualTimeProvider(DateTimeOffset.UtcNow, new WorkTracker());
@@ -107,7 +107,7 @@ public class CaseBenchmarks
     private async Task SetupTransitionsAsync()
     {
         _silo = await StartSiloAsync();
-        TwinDirectory directory = _silo.Services.GetRequiredService<TwinDirectory>();
+        TwinDirectory directory = _silo.Directory;
         directory.Initialize(UtmProjection.ForCentre(Centre));
         for (int i = 0; i < Responders; i++)
         {

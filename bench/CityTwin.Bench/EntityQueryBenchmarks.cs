@@ -24,7 +24,7 @@ public class EntityQueryBenchmarks
     private const double RadiusMetres = 500;
 
     private readonly ArrayBufferWriter<byte> _output = new(256 * 1024);
-    private EmbeddedSilo? _silo;
+    private TwinSilo? _silo;
     private TwinDirectory? _directory;
     private GeoPoint[] _centres = [];
     private EntitySummary[] _sensors = [];
@@ -38,7 +38,7 @@ public class EntityQueryBenchmarks
         string name = $"entity-bench-{Guid.NewGuid():N}"[..25];
         _silo = TwinSilo.StartAsync(SiloStore.CreateMemory(), new SiloOptions { Name = name, ClusterId = name }).GetAwaiter().GetResult();
         DistrictLoader.LoadAsync(_silo.Services, district).GetAwaiter().GetResult();
-        _directory = _silo.Services.GetRequiredService<TwinDirectory>();
+        _directory = _silo.Directory;
         var random = new Random(42);
         _centres = Enumerable.Range(0, 256).Select(_ => district.Sensors[random.Next(district.Sensors.Length)].Position).ToArray();
         _sensors = _directory.OfType(EntityType.Sensor).Take(256).ToArray();

@@ -15,7 +15,7 @@ public enum BenchSiloKind
 {
     /// <summary>
     /// A bare Orleans silo: localhost clustering on a free port, no gateway, memory grain storage as default, Orleans'
-    /// defaults for everything else. The reference the target is measured against.
+    /// defaults for everything else. The reference the runtime's throughput target is measured against.
     /// </summary>
     Bare,
 

@@ -4,7 +4,7 @@ using BenchmarkDotNet.Configs;
 namespace CityTwin.Bench;
 
 /// <summary>
-/// Grain runtime throughput (issue 2): the same <see cref="RuntimeBenchGrain"/> on a bare Orleans silo (the baseline of
+/// Grain runtime throughput: the same <see cref="RuntimeBenchGrain"/> on a bare Orleans silo (the baseline of
 /// each category) and on CityTwin's configured silo (see <see cref="BenchSiloKind"/>), measured in the same run. Each
 /// benchmark case starts only its own silo, activates <see cref="Grains"/> grains in setup, then
 /// <see cref="Concurrency"/> callers spread over the grains. Every benchmark reports per call or message

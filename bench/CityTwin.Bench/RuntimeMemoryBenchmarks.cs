@@ -3,7 +3,7 @@ using BenchmarkDotNet.Attributes;
 namespace CityTwin.Bench;
 
 /// <summary>
-/// Runtime memory per idle activation (issue 2): the same <see cref="RuntimeBenchGrain"/> activated on a bare Orleans
+/// Runtime memory per idle activation: the same <see cref="RuntimeBenchGrain"/> activated on a bare Orleans
 /// silo (baseline) and on CityTwin's configured silo (see <see cref="BenchSiloKind"/>). Each invocation activates 100,000
 /// grains in a fresh silo with one awaited call each (at most 5,000 in flight). Allocated (per activation, via
 /// OperationsPerInvoke) is everything allocated to get there: reference, message, tasks, activation; an upper bound.

@@ -14,7 +14,9 @@ namespace CityTwin.Grains.Cases;
 /// refused when it no longer applies. Every change is written before it is acknowledged, recorded in the timeline with
 /// actor, grain time, note and evidence, mirrored to the case list, published on the case-changes feed and counted by
 /// the area and cell aggregates. The SLA of the current stage is a durable Orleans reminder on the reminders' clock, so
-/// it fires in virtual time in drills and survives restarts.
+/// it fires in virtual time in drills and survives restarts. The grain runs the state machine; its parts are
+/// <see cref="CaseDispatch"/> (units), <see cref="CaseSla"/> (SLA and escalation), <see cref="CaseAudit"/> (timeline and
+/// its mirrors), <see cref="CaseAggregates"/> (counts) and <see cref="CaseViews"/> (what readers get).
 /// </summary>
 [GrainType(GrainTypeName)]
 public sealed class CaseGrain(
@@ -33,10 +35,22 @@ public sealed class CaseGrain(
     /// <summary>The name of the case's persistent state.</summary>
     public const string StateName = "case";
 
-    private const string SlaReminder = "sla";
     private const string SystemActor = "system";
 
+    private CaseDispatch? _dispatch;
+    private CaseSla? _sla;
+    private CaseAudit? _audit;
+    private CaseAggregates? _aggregates;
+
     private CaseRecord R => State;
+
+    private CaseDispatch Dispatch => _dispatch ??= new CaseDispatch(PersistentState, GrainFactory, planner, catalogue, logger);
+
+    private CaseSla Sla => _sla ??= new CaseSla(this, PersistentState, TimeProvider);
+
+    private CaseAudit Audit => _audit ??= new CaseAudit(PersistentState, index, feeds);
+
+    private CaseAggregates Aggregates => _aggregates ??= new CaseAggregates(PersistentState, GrainFactory, logger);
 
     private DateTimeOffset Now => TimeProvider.GetUtcNow();
 
@@ -85,18 +99,8 @@ public sealed class CaseGrain(
         CaseTimelineEntry entry = Append("report", CaseStatus.Reported, CaseStatus.Reported, report.Reporter ?? CaseNames.Of(report.Source), now,
             report.Description, report.PhotoUrls, new Dictionary<string, string> { ["source"] = CaseNames.Of(report.Source), ["category"] = category.Id });
         await PersistAsync("created", entry);
-        var reported = new CaseReportedEvent(R.Id, now, CaseNames.Of(R.Source), R.Category, R.CellId);
-        foreach (string area in Areas())
-        {
-            await CountAsync(GrainFactory.GetGrain<ICaseAreaStatsGrain>(area).RecordReportedAsync(reported));
-        }
-
-        if (R.CellId is not null)
-        {
-            await CountAsync(GrainFactory.GetGrain<ICaseCellStatsGrain>(R.CellId).RecordReportedAsync(reported));
-        }
-
-        await ArmSlaAsync(category);
+        await Aggregates.ReportedAsync(new CaseReportedEvent(R.Id, now, CaseNames.Of(R.Source), R.Category, R.CellId));
+        await Sla.ArmSlaAsync(category);
         if (category.AutoVerifySources.Contains(CaseNames.Of(report.Source), StringComparer.OrdinalIgnoreCase))
         {
             await ApplyAsync(new CaseTransitionRequest(CaseAction.Verify, $"{SystemActor}:auto-verify", $"A {CaseNames.Of(report.Source)} report of this category counts as verified."), category);
@@ -144,7 +148,7 @@ public sealed class CaseGrain(
     /// <inheritdoc />
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (reminderName != SlaReminder)
+        if (reminderName != CaseSla.SlaReminder)
         {
             return;
         }
@@ -153,7 +157,7 @@ public sealed class CaseGrain(
         DateTimeOffset now = Now;
         if (!R.Created || CaseStateMachine.IsTerminal(R.Status) || R.NextEscalationAt is not { } due || category?.SlaFor(R.Status) is not { } sla)
         {
-            await DisarmSlaAsync();
+            await Sla.DisarmSlaAsync();
             return;
         }
 
@@ -167,53 +171,19 @@ public sealed class CaseGrain(
         {
             R.Overdue = true;
             R.EverOverdue = true;
-            var overdue = new CaseOverdueEvent(R.ReportedAt, first);
-            foreach (string area in Areas())
-            {
-                await CountAsync(GrainFactory.GetGrain<ICaseAreaStatsGrain>(area).RecordOverdueAsync(overdue));
-            }
+            await Aggregates.OverdueAsync(new CaseOverdueEvent(R.ReportedAt, first));
         }
 
-        AreaKind from = R.Level;
-        R.Level = from == AreaKind.District ? AreaKind.District : from - 1;
-        R.NextEscalationAt = R.Level == AreaKind.District ? null : now + sla;
-        string stage = CaseNames.Of(R.Status);
-        string level = LevelName(R.Level);
-        string note = from == R.Level
-            ? $"Stage '{stage}' is overdue (SLA {sla}); already at district level."
-            : $"Stage '{stage}' is overdue (SLA {sla}); escalated from {LevelName(from)} to {level}.";
-        CaseTimelineEntry entry = Append("escalate", R.Status, R.Status, $"{SystemActor}:sla", now, note, [], new Dictionary<string, string>
-        {
-            ["stage"] = stage,
-            ["dueAt"] = (R.DueAt ?? due).ToString("O", CultureInfo.InvariantCulture),
-            ["fromLevel"] = LevelName(from),
-            ["level"] = level,
-        });
+        (string note, Dictionary<string, string> details) = Sla.Escalate(sla, due, now);
+        CaseTimelineEntry entry = Append("escalate", R.Status, R.Status, $"{SystemActor}:sla", now, note, [], details);
         await PersistAsync("escalated", entry);
 
         // The notice goes to the staff of the area now responsible (the community's, the street's, ...).
-        string? responsibleArea = R.Level switch
-        {
-            AreaKind.Grid => R.GridId,
-            AreaKind.Community => R.CommunityId,
-            AreaKind.Street => R.StreetId,
-            _ => R.DistrictId,
-        };
+        string? responsibleArea = Sla.ResponsibleArea();
         Contact[] staff = string.IsNullOrEmpty(responsibleArea) ? [] : await GrainFactory.GetGrain<IAreaGrain>(responsibleArea).GetStaffAsync();
-        await alerts.PublishAsync(new Alert(
-            $"{R.Id}-escalation-{entry.Sequence}", "alert", "caseOverdue", R.Severity == "critical" ? AlertSeverity.Critical : AlertSeverity.Warning,
-            $"Case {R.Id} ({R.Category}) is overdue in stage '{stage}'; now handled at {level} level.", EntityType.Case, R.Id, R.Location, now,
-            R.BuildingId, R.GridId, R.CommunityId, R.StreetId, staff,
-            new Dictionary<string, string> { ["caseId"] = R.Id, ["stage"] = stage, ["level"] = level, ["category"] = R.Category }));
-        await ArmSlaAsync(category);
+        await alerts.PublishAsync(Sla.OverdueAlert(entry, staff, now));
+        await Sla.ArmSlaAsync(category);
     }
-
-    /// <summary>The list summary of a stored case.</summary>
-    public static CaseSummary Summarize(CaseRecord r) => new(
-        r.Id, r.Status, r.Source, r.Category, r.Severity, r.Location, r.GridId, r.CommunityId, r.StreetId, r.DistrictId, r.CellId,
-        r.Primary?.Id, LevelName(r.Level), r.Overdue, r.ReportedAt, r.UpdatedAt);
-
-    private static string LevelName(AreaKind level) => level.ToString().ToLowerInvariant();
 
     private async Task<CaseTransitionResult> ApplyAsync(CaseTransitionRequest request, CaseCategory? category)
     {
@@ -252,13 +222,13 @@ public sealed class CaseGrain(
         List<CaseUnit>? units = null;
         if (request.Action == CaseAction.Dispatch)
         {
-            (units, string? error, CaseOutcome outcome) = await AssignUnitsAsync(request.Assignee, category, now);
+            (units, string? error, CaseOutcome outcome) = await Dispatch.AssignUnitsAsync(request.Assignee, category, now);
             if (units is null)
             {
                 return new CaseTransitionResult(outcome, View(), error, Allowed(onSpot)) { Field = outcome == CaseOutcome.Invalid ? "assignee" : null };
             }
 
-            details = DescribeUnits(units);
+            details = Dispatch.DescribeUnits(units);
         }
 
         CaseStatus from = R.Status;
@@ -281,19 +251,15 @@ public sealed class CaseGrain(
         await PersistAsync("transition", entry);
         var stageEvent = new CaseStageEvent(R.ReportedAt, fromName, CaseNames.Of(next), stageSeconds,
             next == CaseStatus.Closed ? (now - R.ReportedAt).TotalSeconds : null, stageWasOverdue);
-        foreach (string area in Areas())
-        {
-            await CountAsync(GrainFactory.GetGrain<ICaseAreaStatsGrain>(area).RecordStageAsync(stageEvent));
-        }
-
-        await FollowWithUnitsAsync(request.Action);
+        await Aggregates.StageAsync(stageEvent);
+        await Dispatch.FollowWithUnitsAsync(request.Action);
         if (category is not null)
         {
-            await ArmSlaAsync(category);
+            await Sla.ArmSlaAsync(category);
         }
         else
         {
-            await DisarmSlaAsync();
+            await Sla.DisarmSlaAsync();
         }
 
         if (next == CaseStatus.Verified && request.Action == CaseAction.Verify && category is { AutoDispatch: true, Dispatch.Length: > 0 })
@@ -304,143 +270,6 @@ public sealed class CaseGrain(
 
         CaseView view = View();
         return new CaseTransitionResult(CaseOutcome.Ok, view, null, view.AllowedActions);
-    }
-
-    private async Task<(List<CaseUnit>? Units, string? Error, CaseOutcome Outcome)> AssignUnitsAsync(string? assignee, CaseCategory? category, DateTimeOffset now)
-    {
-        var units = new List<CaseUnit>();
-        if (!string.IsNullOrWhiteSpace(assignee))
-        {
-            if (planner.Named(assignee, R.Location) is not { } named)
-            {
-                return (null, $"No responder or vehicle '{assignee}'.", CaseOutcome.Invalid);
-            }
-
-            if (!await ClaimAsync(named, force: true))
-            {
-                return (null, $"'{assignee}' cannot take cases.", CaseOutcome.Invalid);
-            }
-
-            units.Add(Unit(named, "primary", category?.Department, now));
-            return (units, null, CaseOutcome.Ok);
-        }
-
-        if (category is not { Dispatch.Length: > 0 })
-        {
-            return (null, $"Category '{R.Category}' has no dispatch plan; name an assignee.", CaseOutcome.Invalid);
-        }
-
-        var taken = new HashSet<string>(StringComparer.Ordinal);
-        for (int i = 0; i < category.Dispatch.Length; i++)
-        {
-            DispatchUnitSpec spec = category.Dispatch[i];
-            CaseUnit? chosen = null;
-            foreach (DispatchCandidate candidate in planner.Candidates(spec, R.Location, exclude: taken))
-            {
-                if (await ClaimAsync(candidate, force: false))
-                {
-                    chosen = Unit(candidate, i == 0 ? "primary" : "support", spec.Department ?? category.Department, now);
-                    break;
-                }
-            }
-
-            if (chosen is null && i == 0)
-            {
-                string what = spec.Type == "vehicle" ? $"vehicle ({string.Join('/', spec.Kinds)})" : $"responder{(spec.Skill is null ? "" : $" with skill '{spec.Skill}'")}";
-                return (null, $"No available {what} within {catalogue.SearchRadiiM.Max() / 1000:0.#} km.", CaseOutcome.NoUnit);
-            }
-
-            if (chosen is not null)
-            {
-                taken.Add(chosen.Id);
-                units.Add(chosen);
-            }
-        }
-
-        return (units, null, CaseOutcome.Ok);
-    }
-
-    private static CaseUnit Unit(DispatchCandidate c, string role, string? department, DateTimeOffset now) => new(
-        c.Type, c.Id, role, department, double.IsFinite(c.DistanceM) ? Math.Round(c.DistanceM, 1) : null,
-        double.IsFinite(c.TravelDistanceM) ? Math.Round(c.TravelDistanceM, 1) : null, now);
-
-    private Dictionary<string, string> DescribeUnits(List<CaseUnit> units)
-    {
-        var d = new Dictionary<string, string> { ["networkFactor"] = catalogue.NetworkFactor.ToString(CultureInfo.InvariantCulture) };
-        foreach (CaseUnit u in units)
-        {
-            string key = u.Role == "primary" ? "assignee" : $"support:{u.Id}";
-            d[key] = u.Role == "primary" ? u.Id : u.Type;
-            if (u.TravelDistanceM is { } travel)
-            {
-                d[$"travelDistanceM:{u.Id}"] = travel.ToString(CultureInfo.InvariantCulture);
-            }
-        }
-
-        return d;
-    }
-
-    private async Task<bool> ClaimAsync(DispatchCandidate unit, bool force)
-    {
-        if (unit.Type == "responder")
-        {
-            return await GrainFactory.GetGrain<IResponderGrain>(unit.Id).AssignAsync(R.Id, R.Category, force);
-        }
-
-        return await GrainFactory.GetGrain<IVehicleGrain>(unit.Id).ClaimAsync(R.Id, force);
-    }
-
-    // Units' statuses follow the case. A failure here must not undo a recorded transition, so it is logged.
-    private async Task FollowWithUnitsAsync(CaseAction action)
-    {
-        (string? status, bool release) = action switch
-        {
-            CaseAction.Accept => ("en-route", false),
-            CaseAction.Start => ("on-scene", false),
-            CaseAction.FailCheck => ("dispatched", false),
-            CaseAction.Resolve or CaseAction.Close or CaseAction.CloseOnSpot or CaseAction.Reject or CaseAction.Decline => (null, true),
-            _ => (null, false),
-        };
-        if (status is null && !release)
-        {
-            return;
-        }
-
-        foreach (CaseUnit u in R.Units)
-        {
-            try
-            {
-                if (u.Type == "responder")
-                {
-                    IResponderGrain responder = GrainFactory.GetGrain<IResponderGrain>(u.Id);
-                    if (release)
-                    {
-                        await responder.ReleaseAsync(R.Id);
-                    }
-                    else if (action == CaseAction.FailCheck)
-                    {
-                        await responder.AssignAsync(R.Id, R.Category, force: true);
-                    }
-                    else
-                    {
-                        await responder.UpdateTaskAsync(R.Id, status!);
-                    }
-                }
-                else
-                {
-                    await GrainFactory.GetGrain<IVehicleGrain>(u.Id).SetDispatchAsync(release ? null : R.Id, release ? "available" : status!);
-                }
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogWarning(e, "Case {Case}: could not update {Type} {Unit} after '{Action}'", R.Id, u.Type, u.Id, CaseNames.Of(action));
-            }
-        }
-
-        if (action == CaseAction.Decline)
-        {
-            R.Units = [];
-        }
     }
 
     private void EnterStage(CaseStatus status, CaseCategory? category, DateTimeOffset now)
@@ -454,13 +283,8 @@ public sealed class CaseGrain(
         R.NextEscalationAt = R.DueAt;
     }
 
-    private CaseTimelineEntry Append(string action, CaseStatus from, CaseStatus to, string actor, DateTimeOffset at, string? note, string[] evidence, Dictionary<string, string>? details)
-    {
-        var entry = new CaseTimelineEntry(R.Timeline.Count + 1, action, CaseNames.Of(from), CaseNames.Of(to), actor, at, note, [.. evidence]) { Details = details };
-        R.Timeline.Add(entry);
-        R.UpdatedAt = at;
-        return entry;
-    }
+    private CaseTimelineEntry Append(string action, CaseStatus from, CaseStatus to, string actor, DateTimeOffset at, string? note, string[] evidence, Dictionary<string, string>? details) =>
+        Audit.Append(action, from, to, actor, at, note, evidence, details);
 
     private async Task PersistAsync(string kind, CaseTimelineEntry entry)
     {
@@ -475,55 +299,7 @@ public sealed class CaseGrain(
             throw;
         }
 
-        index.Upsert(Summarize(R));
-        feeds.CaseChanges.Publish(new CaseChange(
-            R.Id, kind, CaseNames.Of(R.Status), R.Category, CaseNames.Of(R.Source), R.Severity, R.Location, R.GridId, R.CommunityId,
-            R.StreetId, R.DistrictId, R.Primary?.Id, LevelName(R.Level), R.Overdue, entry.At, entry));
-    }
-
-    // The aggregates are fed one-way after the case was stored; an overloaded aggregate must not fail an
-    // acknowledged transition, so the miss is logged (the aggregates can be rebuilt from the cases).
-    private async Task CountAsync(Task send)
-    {
-        try
-        {
-            await send;
-        }
-        catch (Exception e) when (e is LimitExceededException or SiloUnavailableException)
-        {
-            logger.LogWarning(e, "Case {Case}: an aggregate missed an update", R.Id);
-        }
-    }
-
-    private async Task ArmSlaAsync(CaseCategory category)
-    {
-        if (CaseStateMachine.IsTerminal(R.Status) || R.NextEscalationAt is not { } next || category.SlaFor(R.Status) is not { } sla)
-        {
-            await DisarmSlaAsync();
-            return;
-        }
-
-        TimeSpan due = next - Now;
-        await this.RegisterOrUpdateReminder(SlaReminder, due < TimeSpan.Zero ? TimeSpan.Zero : due, sla);
-    }
-
-    private async Task DisarmSlaAsync()
-    {
-        if (await this.GetReminder(SlaReminder) is { } reminder)
-        {
-            await this.UnregisterReminder(reminder);
-        }
-    }
-
-    private IEnumerable<string> Areas()
-    {
-        foreach (string? id in (string?[])[R.GridId, R.CommunityId, R.StreetId, R.DistrictId])
-        {
-            if (!string.IsNullOrEmpty(id))
-            {
-                yield return id;
-            }
-        }
+        Audit.Publish(kind, entry);
     }
 
     private string[] Allowed(bool onSpot) => CaseStateMachine.Allowed(R.Status, onSpot).Select(CaseNames.Of).ToArray();
@@ -531,40 +307,5 @@ public sealed class CaseGrain(
     private CaseTransitionResult Invalid(string error, string field, string[] allowed) =>
         new(CaseOutcome.Invalid, View(), error, allowed) { Field = field };
 
-    // Callers get copies: the live record keeps changing in later turns.
-    private CaseView View() => new()
-    {
-        Id = R.Id,
-        Status = CaseNames.Of(R.Status),
-        Source = CaseNames.Of(R.Source),
-        Category = R.Category,
-        Department = R.Department,
-        Severity = R.Severity,
-        Location = R.Location,
-        Area = R.Area,
-        Description = R.Description,
-        PhotoUrls = R.PhotoUrls,
-        Contact = R.Contact,
-        Reporter = R.Reporter,
-        ExternalRef = R.ExternalRef,
-        BuildingId = R.BuildingId,
-        GridId = R.GridId,
-        CommunityId = R.CommunityId,
-        StreetId = R.StreetId,
-        DistrictId = R.DistrictId,
-        CellId = R.CellId,
-        ReportedAt = R.ReportedAt,
-        UpdatedAt = R.UpdatedAt,
-        Level = LevelName(R.Level),
-        DueAt = R.DueAt,
-        Overdue = R.Overdue,
-        Assignee = R.Primary?.Id,
-        Units = [.. R.Units],
-        StageTimes = new Dictionary<string, DateTimeOffset>(R.StageTimes),
-        StageSeconds = new Dictionary<string, double>(R.StageSeconds),
-        AlertIds = [.. R.AlertIds],
-        AllowedActions = Allowed(catalogue.Find(R.Category)?.OnSpot == true),
-        Details = R.Details is null ? null : new Dictionary<string, string>(R.Details),
-        Timeline = [.. R.Timeline],
-    };
+    private CaseView View() => CaseViews.View(R, Allowed(catalogue.Find(R.Category)?.OnSpot == true));
 }

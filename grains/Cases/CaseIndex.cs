@@ -52,7 +52,7 @@ public sealed class CaseIndex
             if (stored.StateName == CaseGrain.StateName
                 && JsonSerializer.Deserialize<CaseRecord>(stored.Payload.Span, JsonSerializerOptions.Web) is { Created: true } record)
             {
-                Upsert(CaseGrain.Summarize(record));
+                Upsert(CaseViews.Summarize(record));
                 restored++;
             }
         }

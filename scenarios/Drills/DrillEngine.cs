@@ -5,7 +5,6 @@ using CityTwin.Grains.Model;
 using CityTwin.Grains.Twin;
 using CityTwin.Scenarios.Runs;
 using CityTwin.Silo;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace CityTwin.Scenarios.Drills;
 
@@ -31,7 +30,7 @@ internal static class DrillEngine
         DrillSpec drill = ctx.Definition.Drill!;
         TwinDirectory directory = ctx.Fork.Directory;
         UtmProjection projection = directory.Projection;
-        AlertBus alerts = ctx.Fork.Silo.Services.GetRequiredService<AlertBus>();
+        AlertBus alerts = ctx.Fork.Silo.Alerts;
         var active = new List<IncidentRun>();
         var trips = new List<Movement>();
         var results = new List<DrillIncidentResult>();
@@ -156,13 +155,13 @@ internal static class DrillEngine
     private static async Task<CaseView?> CaseOfAsync(RunContext ctx, DrillIncidentSpec incident, EntitySummary building, Alert? alert, CancellationToken cancellationToken)
     {
         IGrainFactory grains = ctx.Fork.Silo.GrainFactory;
-        if (alert is not null && await ctx.Fork.Silo.Services.GetRequiredService<CaseIntake>().OnAlertAsync(alert) is { } fromAlert)
+        if (alert is not null && await ctx.Fork.Silo.Intake.OnAlertAsync(alert) is { } fromAlert)
         {
             await ctx.Fork.Silo.WaitForQuiescenceAsync(cancellationToken);
             return await grains.GetGrain<ICaseGrain>(fromAlert).GetAsync();
         }
 
-        CaseCatalogue catalogue = ctx.Fork.Silo.Services.GetRequiredService<CaseCatalogue>();
+        CaseCatalogue catalogue = ctx.Fork.Silo.Catalogue;
         if ((catalogue.Find(incident.Category) ?? catalogue.ForAlertKind(incident.SensorKind)) is not { } category)
         {
             return null;

@@ -23,27 +23,26 @@ namespace CityTwin.Scenarios.Forks;
 /// </summary>
 public sealed class TwinFork : IAsyncDisposable
 {
-    private TwinFork(string id, EmbeddedSilo silo, VirtualTimeProvider clock, MemoryGrainStorage storage)
+    private TwinFork(string id, TwinSilo silo, VirtualTimeProvider clock, MemoryGrainStorage storage)
     {
         Id = id;
         Silo = silo;
         Clock = clock;
         Storage = storage;
-        Directory = silo.Services.GetRequiredService<TwinDirectory>();
         EventLog = silo.Store.EventLog;
     }
 
     /// <summary>The fork's id.</summary>
     public string Id { get; }
 
-    /// <summary>The fork's silo.</summary>
-    public EmbeddedSilo Silo { get; }
+    /// <summary>The fork's silo, with the fork's read model, alerts, case list and intake.</summary>
+    public TwinSilo Silo { get; }
 
     /// <summary>The fork's simulated clock.</summary>
     public VirtualTimeProvider Clock { get; }
 
     /// <summary>The fork's read model.</summary>
-    public TwinDirectory Directory { get; }
+    public TwinDirectory Directory => Silo.Directory;
 
     /// <summary>The fork's grain storage (memory, seeded from the live twin).</summary>
     public MemoryGrainStorage Storage { get; }
@@ -86,7 +85,7 @@ public sealed class TwinFork : IAsyncDisposable
             // A fork's state is dropped with it, so stopping it need not wait for grains to write anything.
             ShutdownTimeout = TimeSpan.FromSeconds(5),
         };
-        EmbeddedSilo silo = await TwinSilo.StartAsync(SiloStore.CreateMemory(storage), options, clock, configure, cancellationToken: cancellationToken);
+        TwinSilo silo = await TwinSilo.StartAsync(SiloStore.CreateMemory(storage), options, clock, configure, cancellationToken: cancellationToken);
         var fork = new TwinFork(id, silo, clock, storage);
         try
         {

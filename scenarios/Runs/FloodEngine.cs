@@ -38,7 +38,7 @@ internal static class FloodEngine
         var grainWork = new GrainWorkTimes();
         var reading = Stopwatch.StartNew();
         var sinceReport = Stopwatch.StartNew();
-        ForkCells cells = await ForkCells.ReadAsync(ctx.Fork.Silo, ctx.Fork.Directory, cancellationToken);
+        ForkCells cells = await ForkCells.ReadAsync(ctx.Fork.Silo.GrainFactory, ctx.Fork.Directory, cancellationToken);
         var model = new CellularFloodModel(cells.Grid, new FloodModelOptions { OpenBoundary = true, DepthThresholdsM = _thresholds });
         Hyetograph? storm = def.Rainfall?.ToHyetograph();
         int[] riverCells = Enumerable.Range(0, cells.IsRiver.Length).Where(i => cells.IsRiver[i]).ToArray();

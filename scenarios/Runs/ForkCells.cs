@@ -45,7 +45,7 @@ internal sealed class ForkCells
     public int IndexOf(string? cellId) => cellId is not null && _indexById.TryGetValue(cellId, out int i) ? i : -1;
 
     /// <summary>Reads every cell of the fork.</summary>
-    public static async Task<ForkCells> ReadAsync(CityTwin.Silo.EmbeddedSilo silo, TwinDirectory directory, CancellationToken cancellationToken)
+    public static async Task<ForkCells> ReadAsync(IGrainFactory grains, TwinDirectory directory, CancellationToken cancellationToken)
     {
         EntitySummary[] summaries = directory.OfType(EntityType.Cell).ToArray();
         if (summaries.Length == 0)
@@ -65,7 +65,7 @@ internal sealed class ForkCells
                 // Cell summaries usually carry the terrain; the grain is asked only when they do not.
                 tasks[i - start] = SummaryFields.Number(summaries[i], "elevationM") is not null && SummaryFields.Number(summaries[i], "curveNumber") is not null
                     ? Task.FromResult<EntityDetails?>(null)
-                    : silo.GrainFactory.GetGrain<ICellGrain>(summaries[i].Id).GetDetailsAsync();
+                    : grains.GetGrain<ICellGrain>(summaries[i].Id).GetDetailsAsync();
             }
 
             EntityDetails?[] details = await Task.WhenAll(tasks);

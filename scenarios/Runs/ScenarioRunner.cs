@@ -2,7 +2,6 @@ using CityTwin.Grains.Model;
 using CityTwin.Grains.Twin;
 using CityTwin.Scenarios.Drills;
 using CityTwin.Scenarios.Forks;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace CityTwin.Scenarios.Runs;
 
@@ -67,7 +66,7 @@ public static class ScenarioRunner
     private static void CollectAlerts(TwinFork fork, RunContext ctx)
     {
         // The fork's own alert bus: everything its rules raised (river tiers, gas alarms, muck-truck violations).
-        IReadOnlyList<Alert> alerts = fork.Silo.Services.GetRequiredService<AlertBus>().Recent(limit: 10_000);
+        IReadOnlyList<Alert> alerts = fork.Silo.Alerts.Recent(limit: 10_000);
         ScenarioResult result = ctx.Result;
         lock (result.Timeline)
         {

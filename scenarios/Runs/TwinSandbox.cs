@@ -1,3 +1,4 @@
+using CityTwin.Grains.Twin;
 using CityTwin.Scenarios.Forks;
 using CityTwin.Scenarios.Loading;
 using CityTwin.Silo;
@@ -11,17 +12,17 @@ namespace CityTwin.Scenarios.Runs;
 /// </summary>
 public sealed class TwinSandbox : IAsyncDisposable
 {
-    private TwinSandbox(EmbeddedSilo silo) => Silo = silo;
+    private TwinSandbox(TwinSilo silo) => Silo = silo;
 
-    /// <summary>The sandbox's silo.</summary>
-    public EmbeddedSilo Silo { get; }
+    /// <summary>The sandbox's silo, with its read model, alerts and case list.</summary>
+    public TwinSilo Silo { get; }
 
     /// <summary>Loads <paramref name="district"/> into a new in-memory silo (on <paramref name="clock"/> when given).</summary>
     public static async Task<TwinSandbox> CreateAsync(District.District district, VirtualTimeProvider? clock = null, CancellationToken cancellationToken = default)
     {
         var options = new SiloOptions { Name = $"sandbox-{Guid.NewGuid():N}"[..20] };
         options.ClusterId = options.Name;
-        EmbeddedSilo silo = await TwinSilo.StartAsync(SiloStore.CreateMemory(), options, clock, cancellationToken: cancellationToken);
+        TwinSilo silo = await TwinSilo.StartAsync(SiloStore.CreateMemory(), options, clock, cancellationToken: cancellationToken);
         var sandbox = new TwinSandbox(silo);
         try
         {

@@ -6,8 +6,8 @@ namespace CityTwin.Silo.Storage;
 /// <summary>
 /// Puts the grain type into the row key of Orleans' ADO.NET grain storage. Orleans 10.4.2 passes that provider the state
 /// name and keys the row by the grain key alone, so a sensor and a building with the same key and state name would share
-/// one row (dotnet/orleans#8746, #9737), and a key that parses as hexadecimal ("abc", "0123") is stored as an integer
-/// (#9706). This decorator hands the provider a grain id whose key is the whole id ("sensor/abc"), which always takes
+/// one row (dotnet/orleans#8746, dotnet/orleans#9737), and a key that parses as hexadecimal ("abc", "0123") is stored as an integer
+/// (dotnet/orleans#9706). This decorator hands the provider a grain id whose key is the whole id ("sensor/abc"), which always takes
 /// the provider's string-key path. It forwards the provider's lifecycle participation (its initialization).
 /// </summary>
 internal sealed class TypeQualifiedGrainStorage(IGrainStorage inner) : IGrainStorage, ILifecycleParticipant<ISiloLifecycle>

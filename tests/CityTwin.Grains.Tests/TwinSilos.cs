@@ -21,22 +21,11 @@ internal static class TwinSilos
     /// Starts a twin silo on <paramref name="clock"/>. Without a <paramref name="store"/> it gets a memory store of its own,
     /// disposed with it; <paramref name="services"/> adds or replaces services (rule options, a catalogue).
     /// </summary>
-    public static Task<EmbeddedSilo> StartAsync(VirtualTimeProvider clock, SiloStore? store = null, Action<IServiceCollection>? services = null) =>
-        EmbeddedSilo.StartAsync(
+    public static Task<TwinSilo> StartAsync(VirtualTimeProvider clock, SiloStore? store = null, Action<IServiceCollection>? services = null) =>
+        TwinSilo.StartAsync(
             store ?? SiloStore.CreateMemory(),
             new SiloOptions { Name = "grains-test", ClusterId = "grains-test-" + Guid.NewGuid().ToString("N"), ResponseTimeout = TimeSpan.FromSeconds(20) },
-            silo =>
-            {
-                silo.AddTwin();
-
-                // Orleans runs system-target timers on the grains' clock too: the load publisher's 1 s timer would tick
-                // 3,600 times per virtual hour (each settled). One silo has no peers to publish its load to.
-                silo.Configure<Orleans.Configuration.DeploymentLoadPublisherOptions>(o => o.DeploymentLoadPublisherRefreshTime = TimeSpan.Zero);
-                if (services is not null)
-                {
-                    silo.ConfigureServices(services);
-                }
-            },
             clock,
+            services is null ? null : silo => silo.ConfigureServices(services),
             ownsStore: store is null);
 }

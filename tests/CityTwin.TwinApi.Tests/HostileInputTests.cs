@@ -239,7 +239,7 @@ public sealed class HostileInputTests(TwinServerFixture server) : IClassFixture<
         return (await EventsAsync(), runs.GetProperty("runs").GetArrayLength(), c.GetProperty("timeline").GetArrayLength());
     }
 
-    private Task<long> EventsAsync() => server.Services.GetRequiredService<IEventLog>().CountAsync();
+    private Task<long> EventsAsync() => server.EventLog.CountAsync();
 
     private Grains.Geo.GeoPoint AnyBuilding() =>
         server.Directory.OfType(EntityType.Building).OrderBy(b => b.Id, StringComparer.Ordinal).First().Position;

@@ -35,7 +35,7 @@ public sealed class HubSlowClientTests(TwinServerFixture server, ITestOutputHelp
         await live.SubscribeAsync(new { channels = new[] { "alert" } });
         slow.PauseReading();
 
-        AlertBus bus = server.Services.GetRequiredService<AlertBus>();
+        AlertBus bus = server.Alerts;
         string run = Guid.NewGuid().ToString("N");
         var elapsed = Stopwatch.StartNew();
         for (int i = 0; i < Published; i++)

@@ -229,7 +229,7 @@ public sealed class HubSubscriptionTests(TwinServerFixture server) : IClassFixtu
 
     private Task<SignalRTestClient> ConnectAsync() => SignalRTestClient.ConnectAsync(HubUrl, TwinServerFixture.ViewerKey);
 
-    private Task PublishAsync(Alert alert) => server.Services.GetRequiredService<AlertBus>().PublishAsync(alert);
+    private Task PublishAsync(Alert alert) => server.Alerts.PublishAsync(alert);
 
     // Straight onto the change feed rather than through the directory, so the shared district's read model stays as loaded.
     private Task PublishAsync(EntitySummary summary)

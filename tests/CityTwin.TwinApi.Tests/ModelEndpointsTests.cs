@@ -41,11 +41,12 @@ public sealed class ModelEndpointsTests : IAsyncLifetime
         }
     }
 
-    // The issue's example, checked against the ISC3 hand computation (EPA-454/B-95-003b vol. II Tables 1-1/1-2):
+    // A worked case (Q = 0.37 g/s, H = 40 m, u = 2 m/s, class B, receptor 280 m downwind on the ground), checked
+    // against the ISC3 hand computation (EPA-454/B-95-003b vol. II Tables 1-1/1-2):
     // class B at 0.28 km: sigma-y = 465.11628 * 0.28 * tan(0.017453293 (18.3330 - 1.8096 ln 0.28)) = 49.046 m,
     // sigma-z = 98.483 * 0.28^0.98332 = 28.167 m, C = Q/(2 pi u sy sz) * 2 exp(-H^2 / 2 sz^2) = 1.5551e-5 g/m^3.
     [Fact]
-    public async Task Gaussian_plume_answers_the_issue_example()
+    public async Task Gaussian_plume_answers_the_worked_ISC3_case()
     {
         const string body = """{"sourceRateGps":0.37,"sourceHeightM":40,"windSpeedMps":2,"stability":"B","dispersion":"pasquill-gifford","receptors":[{"downwindM":280,"crosswindM":0,"heightM":0}]}""";
         using HttpResponseMessage response = await PostAsync("/api/models/gaussian-plume", body);

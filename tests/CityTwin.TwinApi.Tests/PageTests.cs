@@ -85,7 +85,7 @@ public sealed class PageTests(TwinServerFixture server) : IClassFixture<TwinServ
             Assert.True(first == subscribed.Task, $"The page did not subscribe.\n{Diagnostics()}");
 
             // Out of the area first: pushes keep their order, so once the newest is shown this one would be too.
-            AlertBus bus = server.Services.GetRequiredService<AlertBus>();
+            AlertBus bus = server.Alerts;
             await bus.PublishAsync(outside);
             await bus.PublishAsync(older);
             await bus.PublishAsync(newer);

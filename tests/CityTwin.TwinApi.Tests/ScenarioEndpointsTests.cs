@@ -4,14 +4,7 @@ using System.Text.Json;
 using CityTwin.Scenarios.District;
 using CityTwin.Scenarios.Runs;
 using CityTwin.TestSupport;
-using CityTwin.TwinApi.Api;
-using CityTwin.TwinApi.Hosting;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace CityTwin.TwinApi.Tests;
 
@@ -249,14 +242,13 @@ public sealed class ScenarioEndpointsTests(ScenarioEndpointsTests.Server server)
         }
     }
 
-    /// <summary>The real server with the scenario endpoints (added here until the server maps them itself).</summary>
-    public sealed class Server : IAsyncLifetime
+    /// <summary>The real server with a saved snapshot runs can fork instead of the live twin.</summary>
+    public sealed class Server : TwinServerFixture
     {
         /// <summary>The name of the saved snapshot runs can fork.</summary>
         public const string SnapshotName = "shanghai-small";
 
         private readonly TempDirectory _snapshots = new();
-        private WebApplication? _app;
 
         /// <summary>The district saved as <see cref="SnapshotName"/>: another city and size than the live twin.</summary>
         public CityTwin.Scenarios.District.District Snapshot { get; } = DistrictGenerator.Generate(new DistrictOptions
@@ -264,58 +256,23 @@ public sealed class ScenarioEndpointsTests(ScenarioEndpointsTests.Server server)
             Seed = 11, Name = "Snapshot district", CentreLon = 121.4737, CentreLat = 31.2304, SizeKm = 3, Buildings = 150,
         });
 
-        /// <summary>The server's base address.</summary>
-        public Uri BaseAddress { get; private set; } = null!;
-
         /// <summary>The run registry.</summary>
-        public ScenarioRunRegistry Runs => _app!.Services.GetRequiredService<ScenarioRunRegistry>();
-
-        /// <summary>A client with a key.</summary>
-        public HttpClient CreateClient(string key)
-        {
-            var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
-            client.DefaultRequestHeaders.Add("X-Api-Key", key);
-            return client;
-        }
+        public ScenarioRunRegistry Runs => Services.GetRequiredService<ScenarioRunRegistry>();
 
         /// <inheritdoc />
-        public async Task InitializeAsync()
+        protected override string[] ExtraArgs => ["--Scenarios:SnapshotDirectory", _snapshots.Path];
+
+        /// <inheritdoc />
+        public override async Task InitializeAsync()
         {
             await DistrictFile.WriteAsync(Snapshot, _snapshots.Combine(SnapshotName + ".json"));
-            string[] args =
-            [
-                "--store", "memory", "--urls", "http://127.0.0.1:0", "--District:Buildings", "300", "--District:Seed", "7",
-                "--Scenarios:SnapshotDirectory", _snapshots.Path,
-                "--Auth:AllowAnonymousRead", "false",
-                $"--Auth:Keys:{TwinServerFixture.OperatorKey}", "operator", $"--Auth:Keys:{TwinServerFixture.PlannerKey}", "planner",
-            ];
-            _app = await TwinServer.BuildAsync(args, b =>
-            {
-                b.Logging.SetMinimumLevel(LogLevel.Warning);
-                if (!b.Services.Any(d => d.ServiceType == typeof(ScenarioRunRegistry)))
-                {
-                    b.Services.AddScenarioRuns();
-                }
-            });
-            if (!((IEndpointRouteBuilder)_app).DataSources.SelectMany(d => d.Endpoints).OfType<RouteEndpoint>().Any(e => e.RoutePattern.RawText?.StartsWith("/api/scenarios", StringComparison.Ordinal) == true))
-            {
-                _app.MapScenarioEndpoints();
-            }
-
-            await _app.StartAsync();
-            string address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            BaseAddress = new Uri(address.EndsWith('/') ? address : address + "/");
+            await base.InitializeAsync();
         }
 
         /// <inheritdoc />
-        public async Task DisposeAsync()
+        public override async Task DisposeAsync()
         {
-            if (_app is not null)
-            {
-                await _app.StopAsync();
-                await _app.DisposeAsync();
-            }
-
+            await base.DisposeAsync();
             _snapshots.Dispose();
         }
     }

@@ -67,7 +67,7 @@ public sealed class TelemetryDeliveryTests(BusyGrainServerFixture server) : ICla
         Assert.Equal(0, server.Gate.Refusals(server.Grains.GetGrain<ISensorGrain>(sensor.Id), nameof(ISensorGrain.RecordAsync)));
         Assert.Equal(loggedBefore + 1, await LoggedAsync(sensor.Id));
         Assert.Equal(countBefore + 1, await StatisticsCountAsync(sensor.Id));
-        Assert.Equal(0, server.Services.GetRequiredService<TelemetryIngest>().Backlog);
+        Assert.Equal(0, server.Ingest.Backlog);
     }
 
     [Fact]
@@ -92,7 +92,7 @@ public sealed class TelemetryDeliveryTests(BusyGrainServerFixture server) : ICla
 
         // Resent in the request, or deferred to the background when the request's retries ran out before the release
         // (a stalled machine): applied exactly once either way.
-        TelemetryIngest ingest = server.Services.GetRequiredService<TelemetryIngest>();
+        TelemetryIngest ingest = server.Ingest;
         await TestWait.UntilAsync(() => ingest.Backlog == 0, TimeSpan.FromSeconds(30), "the deferred reading delivered");
         Assert.Equal(loggedBefore + 1, await LoggedAsync(sensor.Id));
         Assert.Equal(countBefore + 1, await StatisticsCountAsync(sensor.Id));

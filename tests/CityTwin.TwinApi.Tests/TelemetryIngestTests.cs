@@ -86,7 +86,7 @@ public sealed class TelemetryIngestTests(TwinServerFixture server) : IClassFixtu
     {
         EntitySummary sensor = server.Directory.OfType(EntityType.Sensor).First(s => s.Kind == nameof(SensorKind.SoilMoisture));
         // The server's own ingest: the load driver's path, beside the HTTP one.
-        TelemetryIngest ingest = server.Services.GetRequiredService<TelemetryIngest>();
+        TelemetryIngest ingest = server.Ingest;
         DateTimeOffset at = DateTimeOffset.UtcNow;
 
         IngestResult result = await ingest.IngestAsync(

@@ -83,7 +83,7 @@ public sealed class TelemetryOverloadTests(OverloadedServerFixture server) : ICl
         IngestResult retried = await PostRetryingAsync(second);
         Assert.Equal((2, 0, 0), (retried.Accepted, retried.Deferred, retried.Unapplied));
 
-        TelemetryIngest ingest = server.Services.GetRequiredService<TelemetryIngest>();
+        TelemetryIngest ingest = server.Ingest;
         await TestWait.UntilAsync(() => ingest.Backlog == 0, RetryFor, "the deferred reading delivered");
         Assert.Equal(loggedBefore + 4, await server.Host.Store.EventLog.CountAsync(TelemetryIngest.ReadingKind));
         Assert.Equal(0, ingest.Dropped);
@@ -116,7 +116,7 @@ public sealed class TelemetryOverloadTests(OverloadedServerFixture server) : ICl
             Task<IngestResult>[] clients = Enumerable.Range(0, Clients)
                 .Select(_ => PostRetryingAsync(sensors.Select(Reading).ToArray()))
                 .ToArray();
-            await TestWait.UntilAsync(() => server.Gate.Refusals(busy, nameof(ISensorGrain.RecordAsync)) > 0 && server.Services.GetRequiredService<TelemetryIngest>().Backlog > 0,
+            await TestWait.UntilAsync(() => server.Gate.Refusals(busy, nameof(ISensorGrain.RecordAsync)) > 0 && server.Ingest.Backlog > 0,
                 RetryFor, "a deferred reading of the busy sensor");
             await hold.DisposeAsync();
             results = await Task.WhenAll(clients);
@@ -132,7 +132,7 @@ public sealed class TelemetryOverloadTests(OverloadedServerFixture server) : ICl
         Assert.Equal(loggedBefore + (Clients * (long)sensors.Length), await server.Host.Store.EventLog.CountAsync(TelemetryIngest.ReadingKind));
 
         // Deferred readings reach their grains in the background: each sensor ends up with every accepted reading once.
-        TelemetryIngest ingest = server.Services.GetRequiredService<TelemetryIngest>();
+        TelemetryIngest ingest = server.Ingest;
         await TestWait.UntilAsync(() => ingest.Backlog == 0, RetryFor, "the deferred readings delivered");
         Assert.Equal(0, ingest.Dropped);
         foreach (EntitySummary s in sensors)

@@ -1,4 +1,6 @@
 using CityTwin.Grains.Twin;
+using CityTwin.Silo.EventLog;
+using CityTwin.TwinApi.Ingest;
 using CityTwin.TwinApi.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -51,6 +53,18 @@ public class TwinServerFixture : IAsyncLifetime
 
     /// <summary>The live silo's change feeds.</summary>
     public TwinFeeds Feeds => Services.GetRequiredService<TwinFeeds>();
+
+    /// <summary>The live silo's alerts and warnings.</summary>
+    public AlertBus Alerts => Services.GetRequiredService<AlertBus>();
+
+    /// <summary>The live silo's geofences.</summary>
+    public GeofenceRegistry Geofences => Services.GetRequiredService<GeofenceRegistry>();
+
+    /// <summary>The live twin's event log.</summary>
+    public IEventLog EventLog => Services.GetRequiredService<IEventLog>();
+
+    /// <summary>The telemetry ingest path (its backlog of deferred readings).</summary>
+    public TelemetryIngest Ingest => Services.GetRequiredService<TelemetryIngest>();
 
     /// <summary>A client sending <paramref name="key"/>.</summary>
     public HttpClient CreateClient(string? key)

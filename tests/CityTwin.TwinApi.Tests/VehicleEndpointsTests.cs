@@ -9,13 +9,8 @@ using CityTwin.Silo.EventLog;
 using CityTwin.TwinApi.Api;
 using CityTwin.TwinApi.Hosting;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
-using Orleans;
 
 namespace CityTwin.TwinApi.Tests;
 
@@ -23,66 +18,33 @@ namespace CityTwin.TwinApi.Tests;
 // lays out a few vehicles and geofences in metres around central Chengdu, so every expectation is exact.
 public sealed class VehicleEndpointsTests : IAsyncLifetime
 {
-    private const string OperatorKey = "op-key", ViewerKey = "viewer-key";
     private const int MaxBatch = 10;
     private static readonly DateTimeOffset T0 = new(2026, 5, 1, 8, 0, 0, TimeSpan.Zero);
     private static readonly GeoPoint Origin = new(104.0657, 30.6595);
 
     private readonly UtmProjection _projection = UtmProjection.ForCentre(Origin);
-    private WebApplication? _app;
+    private readonly Server _server = new();
     private HttpClient _client = null!;
 
-    private IServiceProvider Services => _app!.Services;
-
-    private TwinDirectory Directory => Services.GetRequiredService<TwinDirectory>();
+    private TwinDirectory Directory => _server.Directory;
 
     public async Task InitializeAsync()
     {
-        string[] args =
-        [
-            "--store", "memory", "--urls", "http://127.0.0.1:0", "--Api:MaxBatchSize", $"{MaxBatch}",
-            "--Auth:AllowAnonymousRead", "false", $"--Auth:Keys:{OperatorKey}", "operator", $"--Auth:Keys:{ViewerKey}", "viewer",
-        ];
-        _app = await TwinServer.BuildAsync(args, b =>
-        {
-            b.Logging.SetMinimumLevel(LogLevel.Warning);
-            b.Services.RemoveAll<ISiloStartupTask>();
-        });
-
-        // Until TwinServer maps the vehicle endpoints itself, the test maps them (never twice).
-        bool mapped = ((IEndpointRouteBuilder)_app).DataSources.SelectMany(d => d.Endpoints)
-            .Any(e => e.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName == "PostVehiclePositions");
-        if (!mapped)
-        {
-            _app.MapVehicleEndpoints();
-        }
-
-        await _app.StartAsync();
-        string address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        _client = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(60) };
-        _client.DefaultRequestHeaders.Add("X-Api-Key", OperatorKey);
-
+        await _server.InitializeAsync();
+        _client = _server.Client;
         Directory.Initialize(_projection);
-        Services.GetRequiredService<GeofenceRegistry>().Load(
+        _server.Geofences.Load(
         [
             new GeofenceDefinition("site-1", GeofenceKind.ConstructionSite, "Site", At(0, 0), [At(-50, -50), At(50, -50), At(50, 50), At(-50, 50)], 0),
             new GeofenceDefinition("checkpoint-1", GeofenceKind.Checkpoint, "Checkpoint", At(1000, 0), null, 30),
         ], _projection);
         foreach ((string id, VehicleKind kind) in new[] { ("muck-1", VehicleKind.MuckTruck), ("patrol-1", VehicleKind.PatrolCar), ("patrol-2", VehicleKind.PatrolCar) })
         {
-            await Services.GetRequiredService<IGrainFactory>().GetGrain<IVehicleGrain>(id).InitializeAsync(new VehicleDefinition(id, kind, $"川A{id}", At(-500, 0), "depot-1", null));
+            await _server.Grains.GetGrain<IVehicleGrain>(id).InitializeAsync(new VehicleDefinition(id, kind, $"川A{id}", At(-500, 0), "depot-1", null));
         }
     }
 
-    public async Task DisposeAsync()
-    {
-        _client?.Dispose();
-        if (_app is not null)
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
-    }
+    public Task DisposeAsync() => _server.DisposeAsync();
 
     [Fact]
     public async Task Accepted_positions_are_in_the_event_log_and_visible_to_the_next_query()
@@ -170,8 +132,7 @@ public sealed class VehicleEndpointsTests : IAsyncLifetime
     [Fact]
     public async Task A_viewer_may_read_trajectories_but_not_post_positions()
     {
-        using var viewer = new HttpClient { BaseAddress = _client.BaseAddress };
-        viewer.DefaultRequestHeaders.Add("X-Api-Key", ViewerKey);
+        using HttpClient viewer = _server.CreateClient(TwinServerFixture.ViewerKey);
 
         using HttpResponseMessage post = await viewer.PostAsync("api/vehicles/positions", new StringContent($"[{Item("patrol-1", 0, 0, 0)}]", Encoding.UTF8, "application/json"));
         using HttpResponseMessage get = await viewer.GetAsync("api/vehicles/patrol-1/trajectory");
@@ -224,7 +185,7 @@ public sealed class VehicleEndpointsTests : IAsyncLifetime
         {
         }
 
-        Alert violation = Assert.Single(Services.GetRequiredService<AlertBus>().Recent(a => a.Kind == MuckTruckRules.ViolationKind));
+        Alert violation = Assert.Single(_server.Alerts.Recent(a => a.Kind == MuckTruckRules.ViolationKind));
         Assert.Equal("muck-1", violation.EntityId);
         Assert.Equal("site-1", violation.Details!["siteId"]);
         Assert.Equal("3", violation.Details["trajectoryPoints"]);
@@ -272,11 +233,19 @@ public sealed class VehicleEndpointsTests : IAsyncLifetime
     private async Task<List<EventRecord>> ReadLogAsync(string vehicleId)
     {
         var records = new List<EventRecord>();
-        await foreach (EventRecord e in _app!.Services.GetRequiredService<SiloHost>().Store.EventLog.ReadAsync(DateTimeOffset.MinValue, DateTimeOffset.MaxValue, "position", vehicleId))
+        await foreach (EventRecord e in _server.EventLog.ReadAsync(DateTimeOffset.MinValue, DateTimeOffset.MaxValue, "position", vehicleId))
         {
             records.Add(e);
         }
 
         return records;
+    }
+
+    /// <summary>The real server without the generated district (the test lays out its own), batches of at most <see cref="MaxBatch"/>.</summary>
+    private sealed class Server : TwinServerFixture
+    {
+        protected override string[] ExtraArgs => ["--Api:MaxBatchSize", $"{MaxBatch}"];
+
+        protected override void Configure(WebApplicationBuilder builder) => builder.Services.RemoveAll<ISiloStartupTask>();
     }
 }

@@ -27,7 +27,7 @@ public sealed class LoadDistrictStartup(District district, MemorySampler memory,
         int buildings = district.Buildings.Length, sensors = district.Sensors.Length;
         SiloStatisticsReader statistics = services.GetRequiredService<SiloStatisticsReader>();
 
-        // Made here, before the load, when the run registered one (a singleton: the run reads it afterwards).
+        // Made here, before the load, so it counts the load's writes (a singleton: the run reads it afterwards).
         StateWriteCounter? stateWrites = services.GetService<StateWriteCounter>();
 
         // As the live server does, the case list is restored (a store may hold cases) and the intake started before the

@@ -178,9 +178,6 @@ public static class LoadRunner
 
         WebApplication app = await TwinServer.BuildAsync(args.ToArray(), builder =>
         {
-            // Orleans' storage metric, counted from the district load on (LoadDistrictStartup resolves it first).
-            builder.Services.AddSingleton(sp => new StateWriteCounter(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
-
             // Only the demo-district startup is replaced; any other startup task keeps its place in the order.
             for (int i = 0; i < builder.Services.Count; i++)
             {

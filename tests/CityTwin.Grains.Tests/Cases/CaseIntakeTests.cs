@@ -67,7 +67,7 @@ public sealed class CaseIntakeTests
     {
         await using CaseLoopSilo loop = await CaseLoopSilo.StartAsync();
         Alert warning = CaseDispatchTests.GasAlert(loop, "w1", "b-1", CaseLoopSilo.Start) with { Kind = "riverTier", Channel = "warning" };
-        CaseIntake intake = (CaseIntake)loop.Silo.Services.GetService(typeof(CaseIntake))!;
+        CaseIntake intake = loop.Silo.Intake;
 
         await loop.Alerts.PublishAsync(warning);
         await loop.Silo.WaitForQuiescenceAsync();

@@ -20,31 +20,31 @@ internal sealed class CaseLoopSilo : IAsyncDisposable
     public static readonly DateTimeOffset Start = new(2026, 5, 4, 8, 0, 0, TimeSpan.Zero);
     public static readonly GeoPoint Centre = new(104.0657, 30.6595);
 
-    private CaseLoopSilo(EmbeddedSilo silo, VirtualTimeProvider clock)
+    private CaseLoopSilo(TwinSilo silo, VirtualTimeProvider clock)
     {
         Silo = silo;
         Clock = clock;
     }
 
-    public EmbeddedSilo Silo { get; }
+    public TwinSilo Silo { get; }
 
     public VirtualTimeProvider Clock { get; }
 
     public IGrainFactory Grains => Silo.GrainFactory;
 
-    public TwinDirectory Directory => Silo.Services.GetRequiredService<TwinDirectory>();
+    public TwinDirectory Directory => Silo.Directory;
 
-    public CaseIndex Index => Silo.Services.GetRequiredService<CaseIndex>();
+    public CaseIndex Index => Silo.Cases;
 
-    public AlertBus Alerts => Silo.Services.GetRequiredService<AlertBus>();
+    public AlertBus Alerts => Silo.Alerts;
 
-    public TwinFeeds Feeds => Silo.Services.GetRequiredService<TwinFeeds>();
+    public TwinFeeds Feeds => Silo.Feeds;
 
     /// <summary>Starts a silo (on <paramref name="store"/> when given, so a test can read what it stored) and loads the district.</summary>
     public static async Task<CaseLoopSilo> StartAsync(SiloStore? store = null)
     {
         VirtualTimeProvider clock = TwinSilos.Clock(Start);
-        EmbeddedSilo silo = await TwinSilos.StartAsync(
+        TwinSilo silo = await TwinSilos.StartAsync(
             clock, store, s => s.AddSingleton(CaseCatalogue.LoadFile(RepositoryRoot.Combine("grains", "Cases", "catalogue.json"))));
         var loop = new CaseLoopSilo(silo, clock);
         await loop.LoadDistrictAsync();

@@ -5,7 +5,7 @@ namespace CityTwin.Grains.Tests.Cases;
 /// <summary>Every action in every status, on a real case grain: legal ones move the case, illegal ones change nothing and list what is allowed.</summary>
 public sealed class CaseTransitionTests
 {
-    // The expected machine, written out by hand from the issue: reported -> verified | rejected -> dispatched ->
+    // The expected machine, written out by hand from the product's case loop: reported -> verified | rejected -> dispatched ->
     // accepted -> in progress -> resolved -> checked -> closed; a failed check reopens; grid workers close on the spot.
     private static readonly Dictionary<(CaseStatus, CaseAction), CaseStatus> Legal = new()
     {

@@ -25,19 +25,19 @@ internal sealed class TwinTestSilo : IAsyncDisposable
 
     private static readonly GeoPoint Centre = new(104.0657, 30.6595);
 
-    private TwinTestSilo(EmbeddedSilo silo, VirtualTimeProvider clock)
+    private TwinTestSilo(TwinSilo silo, VirtualTimeProvider clock)
     {
         Silo = silo;
         Clock = clock;
     }
 
-    public EmbeddedSilo Silo { get; }
+    public TwinSilo Silo { get; }
 
     public VirtualTimeProvider Clock { get; }
 
-    public TwinDirectory Directory => Silo.Services.GetRequiredService<TwinDirectory>();
+    public TwinDirectory Directory => Silo.Directory;
 
-    public AlertBus Alerts => Silo.Services.GetRequiredService<AlertBus>();
+    public AlertBus Alerts => Silo.Alerts;
 
     public IGrainFactory Grains => Silo.GrainFactory;
 
@@ -47,7 +47,7 @@ internal sealed class TwinTestSilo : IAsyncDisposable
     public static async Task<TwinTestSilo> StartAsync(TelemetryRuleOptions? options = null, SiloStore? store = null, DateTimeOffset? start = null)
     {
         VirtualTimeProvider clock = TwinSilos.Clock(start ?? Start);
-        EmbeddedSilo silo = await TwinSilos.StartAsync(clock, store, options is null ? null : s => s.AddSingleton(options));
+        TwinSilo silo = await TwinSilos.StartAsync(clock, store, options is null ? null : s => s.AddSingleton(options));
         var twin = new TwinTestSilo(silo, clock);
         twin.Directory.Initialize(new UtmProjection(48, true));
         await twin.LoadAsync();

@@ -22,21 +22,21 @@ internal sealed class VehicleWorld : IAsyncDisposable
 
     private static readonly GeoPoint Origin = new(104.0657, 30.6595);
 
-    private VehicleWorld(EmbeddedSilo silo, UtmProjection projection)
+    private VehicleWorld(TwinSilo silo, UtmProjection projection)
     {
         Silo = silo;
         Projection = projection;
     }
 
-    public EmbeddedSilo Silo { get; }
+    public TwinSilo Silo { get; }
 
     public UtmProjection Projection { get; }
 
-    public TwinDirectory Directory => Silo.Services.GetRequiredService<TwinDirectory>();
+    public TwinDirectory Directory => Silo.Directory;
 
-    public AlertBus Alerts => Silo.Services.GetRequiredService<AlertBus>();
+    public AlertBus Alerts => Silo.Alerts;
 
-    public GeofenceRegistry Geofences => Silo.Services.GetRequiredService<GeofenceRegistry>();
+    public GeofenceRegistry Geofences => Silo.Geofences;
 
     public static UtmProjection DistrictProjection => UtmProjection.ForCentre(Origin);
 
@@ -54,7 +54,7 @@ internal sealed class VehicleWorld : IAsyncDisposable
     /// </summary>
     public static async Task<VehicleWorld> StartAsync(MuckTruckOptions? options = null, SiloStore? store = null, bool loadGeofences = true)
     {
-        EmbeddedSilo silo = await TwinSilos.StartAsync(TwinSilos.Clock(T0), store, options is null ? null : s => s.AddSingleton(options));
+        TwinSilo silo = await TwinSilos.StartAsync(TwinSilos.Clock(T0), store, options is null ? null : s => s.AddSingleton(options));
         UtmProjection projection = DistrictProjection;
         var world = new VehicleWorld(silo, projection);
         world.Directory.Initialize(projection);

@@ -7,7 +7,6 @@ using CityTwin.Scenarios.Drills;
 using CityTwin.Scenarios.Forks;
 using CityTwin.Scenarios.Runs;
 using CityTwin.Scenarios.Tests.Runs;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace CityTwin.Scenarios.Tests.Drills;
 
@@ -64,7 +63,7 @@ public sealed class DrillScoringTests(SandboxTwinFixture twin) : IClassFixture<S
         Assert.Contains(firstTrips, t => t.Unit.Kind != "responder");
         foreach ((DrillIncidentResult incident, DrillUnitResult unit) in firstTrips)
         {
-            GeoPoint start = twin.Twin.Silo.Services.GetRequiredService<TwinDirectory>().Get(unit.UnitId)!.Position;
+            GeoPoint start = twin.Twin.Silo.Directory.Get(unit.UnitId)!.Position;
             GeoPoint scene = fork.Directory.Get(incident.BuildingId)!.Position;
             var history = seen.Where(s => s.Id == unit.UnitId).ToList();
 
@@ -132,7 +131,7 @@ public sealed class DrillScoringTests(SandboxTwinFixture twin) : IClassFixture<S
 
         // No unit was sent twice: no case of the fork other than the drill's holds a unit, and all are free again.
         string[] drillCases = [.. report.Results.Select(r => r.CaseId!)];
-        CaseIndex cases = fork.Silo.Services.GetRequiredService<CaseIndex>();
+        CaseIndex cases = fork.Silo.Cases;
         foreach (CaseSummary c in cases.Query(new CaseQuery(), 1, 1000).Page.Where(c => !drillCases.Contains(c.Id)))
         {
             CaseView other = (await fork.Silo.GrainFactory.GetGrain<ICaseGrain>(c.Id).GetAsync())!;

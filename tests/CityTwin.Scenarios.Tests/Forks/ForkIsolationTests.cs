@@ -3,9 +3,7 @@ using CityTwin.Grains.Twin;
 using CityTwin.Scenarios.Forks;
 using CityTwin.Scenarios.Runs;
 using CityTwin.Scenarios.Tests.Runs;
-using CityTwin.Silo;
 using CityTwin.Silo.Storage;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace CityTwin.Scenarios.Tests.Forks;
 
@@ -14,12 +12,12 @@ public sealed class ForkIsolationTests(SandboxTwinFixture twin) : IClassFixture<
     [Fact]
     public async Task Runs_that_change_many_states_in_their_fork_leave_live_storage_and_the_live_read_model_unchanged()
     {
-        EmbeddedSilo live = twin.Twin.Silo;
-        TwinDirectory liveDirectory = live.Services.GetRequiredService<TwinDirectory>();
+        TwinSilo live = twin.Twin.Silo;
+        TwinDirectory liveDirectory = live.Directory;
         await live.CheckpointAsync();
         Dictionary<string, string> storedBefore = await StoredStatesAsync(live.Services, live.Store.States);
         Dictionary<string, EntitySummary> summariesBefore = Summaries(liveDirectory);
-        long liveAlerts = live.Services.GetRequiredService<AlertBus>().Published;
+        long liveAlerts = live.Alerts.Published;
         long liveEvents = await live.Store.EventLog.CountAsync();
 
         await using TwinFork fork = await twin.Twin.ForkAsync();
@@ -39,7 +37,7 @@ public sealed class ForkIsolationTests(SandboxTwinFixture twin) : IClassFixture<
         Dictionary<string, EntitySummary> summariesAfter = Summaries(liveDirectory);
         Assert.Equal(summariesBefore.Count, summariesAfter.Count);
         Assert.All(summariesBefore, kv => Assert.Same(kv.Value, summariesAfter[kv.Key]));
-        Assert.Equal(liveAlerts, live.Services.GetRequiredService<AlertBus>().Published);
+        Assert.Equal(liveAlerts, live.Alerts.Published);
         Assert.Equal(liveEvents, await live.Store.EventLog.CountAsync());
     }
 

@@ -4,7 +4,7 @@ namespace CityTwin.Scenarios.Tests.Models;
 
 public sealed class GaussianPlumeTests
 {
-    // The case (Q = 0.37 g/s, H = 40 m, u = 2 m/s, class B, receptor 280 m downwind on the ground), worked by
+    // A worked case (Q = 0.37 g/s, H = 40 m, u = 2 m/s, class B, receptor 280 m downwind on the ground), worked by
     // hand with the ISC3 fits (EPA-454/B-95-003b vol. II, Tables 1-1/1-2), x = 0.28 km:
     //   sigma-y = 465.11628 * 0.28 * tan(0.017453293 * (18.3330 - 1.8096 ln 0.28)) = 49.046 m
     //   sigma-z = 98.483 * 0.28^0.98332 = 28.167 m            (class B, 0.21-0.40 km)

@@ -25,7 +25,7 @@ public sealed class ReplayTests(SandboxTwinFixture twin) : IClassFixture<Sandbox
             entries.Add(new EventAppend(from.AddMinutes(m), "reading", "gauge-1", JsonSerializer.SerializeToUtf8Bytes(new { value = level, unit = "m" })));
         }
 
-        EntitySummary truck = EntitySelectors.Resolve("@muck-truck", ForkDirectory())!;
+        EntitySummary truck = EntitySelectors.Resolve("@muck-truck", twin.Twin.Silo.Directory)!;
         entries.Add(new EventAppend(from.AddMinutes(30), "position", truck.Id, JsonSerializer.SerializeToUtf8Bytes(new { position = new[] { truck.Position.Lon + 0.001, truck.Position.Lat } })));
         await log.AppendBatchAsync(entries);
 
@@ -51,7 +51,4 @@ public sealed class ReplayTests(SandboxTwinFixture twin) : IClassFixture<Sandbox
         Assert.Equal(baseLevel + (0.5 * 110 / 60.0), forkGauge.Value!.Value, 6);
         Assert.Equal(truck.Position.Lon + 0.001, fork.Directory.Get(truck.Id)!.Position.Lon, 9);
     }
-
-    private CityTwin.Grains.Twin.TwinDirectory ForkDirectory() =>
-        Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<CityTwin.Grains.Twin.TwinDirectory>(twin.Twin.Silo.Services);
 }

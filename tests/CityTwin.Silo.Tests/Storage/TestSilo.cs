@@ -1,81 +1,45 @@
-using System.Net;
-using System.Net.Sockets;
 using CityTwin.Silo.Storage;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Orleans.Hosting;
 
 namespace CityTwin.Silo.Tests.Storage;
 
 /// <summary>
-/// A real Orleans silo over a <see cref="SiloStore"/> on free loopback ports, as the brief of these tests asks:
-/// <c>UseLocalhostClustering(..., serviceId: SiloStore.ServiceId)</c> plus <see cref="SiloStore.ConfigureSilo"/>.
-/// Reminders may run every second.
+/// A real Orleans silo over a <see cref="SiloStore"/> on free loopback ports, started the way every CityTwin silo is
+/// (<see cref="EmbeddedSilo"/>, configured by <see cref="SiloSetup.UseCityTwin"/>: the store's grain storage and
+/// reminders under <see cref="SiloStore.ServiceId"/>). Reminders may run every second. The store stays the caller's, so
+/// a test can restart a silo on the same data.
 /// </summary>
 public sealed class TestSilo : IAsyncDisposable
 {
-    private readonly IHost _host;
+    private readonly EmbeddedSilo _silo;
 
-    private TestSilo(IHost host)
+    private TestSilo(EmbeddedSilo silo)
     {
-        _host = host;
+        _silo = silo;
     }
 
     /// <summary>The silo's services.</summary>
-    public IServiceProvider Services => _host.Services;
+    public IServiceProvider Services => _silo.Services;
 
-    /// <summary>The hosted client's grain factory.</summary>
-    public IGrainFactory Grains => _host.Services.GetRequiredService<IGrainFactory>();
+    /// <summary>The silo's grain factory.</summary>
+    public IGrainFactory Grains => _silo.GrainFactory;
 
     /// <summary>Reminder ticks received in this silo.</summary>
-    public ReminderLog Reminders => _host.Services.GetRequiredService<ReminderLog>();
+    public ReminderLog Reminders { get; private init; } = null!;
 
     /// <summary>Starts a silo over <paramref name="store"/>.</summary>
     public static async Task<TestSilo> StartAsync(SiloStore store)
     {
-        int siloPort = FreeLoopbackPort();
-        int gatewayPort = FreeLoopbackPort();
-        IHost host = Host.CreateDefaultBuilder()
-            .ConfigureLogging(logging => logging.ClearProviders())
-            .UseOrleans(silo =>
-            {
-                silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: SiloStore.ServiceId);
-                store.ConfigureSilo(silo);
-                silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
-                silo.ConfigureServices(services => services.AddSingleton<ReminderLog>());
-            })
-            .Build();
-        try
+        var options = new SiloOptions { Name = "storage-test", ClusterId = $"storage-test-{Guid.NewGuid():N}", ShutdownTimeout = TimeSpan.FromSeconds(20) };
+        EmbeddedSilo silo = await EmbeddedSilo.StartAsync(store, options, builder =>
         {
-            await host.StartAsync();
-        }
-        catch
-        {
-            host.Dispose();
-            throw;
-        }
-
-        return new TestSilo(host);
+            builder.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
+            builder.ConfigureServices(services => services.AddSingleton<ReminderLog>());
+        });
+        return new TestSilo(silo) { Reminders = silo.Services.GetRequiredService<ReminderLog>() };
     }
 
-    /// <summary>Stops the silo (writing nothing more) and releases it.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            await _host.StopAsync(TimeSpan.FromSeconds(30));
-        }
-        finally
-        {
-            _host.Dispose();
-        }
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using TcpListener listener = new(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    /// <summary>Stops the silo gracefully and releases it (the store stays open).</summary>
+    public ValueTask DisposeAsync() => _silo.DisposeAsync();
 }
