@@ -1,3 +1,4 @@
+using CityTwin.Grains.Json;
 using CityTwin.Grains.Twin;
 using CityTwin.Silo;
 using CityTwin.Silo.Storage;
@@ -54,6 +55,7 @@ public static class TwinServer
         {
             o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
             o.SerializerOptions.AllowDuplicateProperties = false;
+            TwinJson.Configure(o.SerializerOptions);
         });
         builder.Services.AddSingleton<Ingest.TelemetryIngest>();
         builder.Services.AddSingleton(sp => new Load.StateWriteCounter(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));

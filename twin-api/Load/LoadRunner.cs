@@ -5,6 +5,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using CityTwin.Grains.Cases;
+using CityTwin.Grains.Json;
 using CityTwin.Grains.Twin;
 using CityTwin.Scenarios.District;
 using CityTwin.Scenarios.Loading;
@@ -72,7 +73,7 @@ public static class LoadRunner
         }
 
         await using FileStream file = File.Create(path);
-        await JsonSerializer.SerializeAsync(file, report, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }, cancellationToken);
+        await JsonSerializer.SerializeAsync(file, report, new JsonSerializerOptions(TwinJson.Options) { WriteIndented = true }, cancellationToken);
     }
 
     /// <summary>The human-readable summary printed at the end of a run.</summary>
