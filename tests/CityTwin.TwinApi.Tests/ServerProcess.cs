@@ -81,6 +81,19 @@ public sealed class ServerProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
     }
 
+    /// <summary>Stops the process gracefully (SIGTERM, as Ctrl-C or a service manager would) and waits until it exited.</summary>
+    public async Task StopAsync()
+    {
+        if (!_process.HasExited)
+        {
+            using Process kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            await kill.WaitForExitAsync();
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await _process.WaitForExitAsync(timeout.Token);
+    }
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {

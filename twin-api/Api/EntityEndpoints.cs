@@ -262,7 +262,7 @@ public static class EntityEndpoints
             JsonSerializer.Serialize(w, d2.Relationships, TwinJson.Options);
             if (d2.StateJson is { } state)
             {
-                // The grain serialised its state inside its turn (web defaults); it is copied into the feature as it is.
+                // The grain serialised its state inside its turn (TwinJson); it is copied into the feature as it is.
                 w.WritePropertyName("state");
                 w.WriteRawValue(state);
             }
