@@ -285,7 +285,7 @@ public sealed class ScenarioEndpointsTests(ScenarioEndpointsTests.Server server)
             string[] args =
             [
                 "--store", "memory", "--urls", "http://127.0.0.1:0", "--District:Buildings", "300", "--District:Seed", "7",
-                "--Scenarios:SnapshotDirectory", _snapshots.Path,
+                "--Scenarios:SnapshotDirectory", _snapshots.Path, "--Simulation:Enabled", "false",
                 "--Auth:AllowAnonymousRead", "false",
                 $"--Auth:Keys:{TwinServerFixture.OperatorKey}", "operator", $"--Auth:Keys:{TwinServerFixture.PlannerKey}", "planner",
             ];

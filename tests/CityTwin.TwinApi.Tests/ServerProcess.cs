@@ -57,6 +57,9 @@ public sealed class ServerProcess : IAsyncDisposable
             info.ArgumentList.Add(a);
         }
 
+        // The demo profile simulates traffic; these tests send their own inputs.
+        info.ArgumentList.Add("--Simulation:Enabled");
+        info.ArgumentList.Add("false");
         info.ArgumentList.Add("--urls");
         info.ArgumentList.Add($"http://127.0.0.1:{port}");
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";

@@ -42,6 +42,7 @@ public sealed class VehicleEndpointsTests : IAsyncLifetime
         [
             "--store", "memory", "--urls", "http://127.0.0.1:0", "--Api:MaxBatchSize", $"{MaxBatch}",
             "--Auth:AllowAnonymousRead", "false", $"--Auth:Keys:{OperatorKey}", "operator", $"--Auth:Keys:{ViewerKey}", "viewer",
+            "--Simulation:Enabled", "false",
         ];
         _app = await TwinServer.BuildAsync(args, b =>
         {

@@ -5,6 +5,7 @@ using CityTwin.Silo.Storage;
 using CityTwin.TwinApi.Api;
 using CityTwin.TwinApi.Auth;
 using CityTwin.TwinApi.Metrics;
+using CityTwin.TwinApi.Simulation;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Json;
 using Orleans.Dashboard;
@@ -64,6 +65,8 @@ public static class TwinServer
         builder.Services.AddTwinHub();
         builder.Services.AddScenarioRuns();
         builder.Services.AddTwinMetrics();
+        builder.Services.AddSingleton<TwinSimulator>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<TwinSimulator>());
         configure?.Invoke(builder);
 
         SiloStore store = await SiloStore.OpenAsync(storeOptions);

@@ -155,6 +155,9 @@ public static class LoadRunner
         {
             "--store", options.Store.ToString().ToLowerInvariant(), "--urls", "http://127.0.0.1:0", $"--Auth:Keys:{key}", "operator",
             "--Logging:LogLevel:Default", "Warning", "--Logging:LogLevel:Microsoft", "Warning",
+
+            // The harness drives its own inputs; the demo profile's simulated traffic would blur the figures.
+            "--Simulation:Enabled", "false",
         };
         if (options.Connection is not null)
         {
