@@ -25,7 +25,8 @@ public sealed class CaseGrain(
     CasePlaceLocator locator,
     AlertBus alerts,
     TwinFeeds feeds,
-    ILogger<CaseGrain> logger) : WriteBehindGrain<CaseRecord>(record), ICaseGrain, IRemindable
+    ILogger<CaseGrain> logger,
+    ForkMode? fork = null) : WriteBehindGrain<CaseRecord>(record), ICaseGrain, IRemindable
 {
     /// <summary>The Orleans grain type of cases (as stored: the name the grain type always had).</summary>
     public const string GrainTypeName = "case";
@@ -144,7 +145,7 @@ public sealed class CaseGrain(
     /// <inheritdoc />
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (reminderName != SlaReminder)
+        if (reminderName != SlaReminder || fork?.IsFrozen(R.Id) == true)
         {
             return;
         }
@@ -495,8 +496,23 @@ public sealed class CaseGrain(
         }
     }
 
+    /// <inheritdoc />
+    public async Task ResumeSlaAsync()
+    {
+        if (R.Created && catalogue.Find(R.Category) is { } category)
+        {
+            await ArmSlaAsync(category);
+        }
+    }
+
     private async Task ArmSlaAsync(CaseCategory category)
     {
+        // A case carried over into a fork keeps its live state and runs no clock there, unless the scenario thawed it.
+        if (fork?.IsFrozen(R.Id) == true)
+        {
+            return;
+        }
+
         if (CaseStateMachine.IsTerminal(R.Status) || R.NextEscalationAt is not { } next || category.SlaFor(R.Status) is not { } sla)
         {
             await DisarmSlaAsync();

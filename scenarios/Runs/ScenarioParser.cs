@@ -26,7 +26,7 @@ public static class ScenarioParser
     // Unit kinds a drill incident may ask for.
     private static readonly HashSet<string> DrillUnitKinds = new(["responder", "fire-engine", "ambulance", "patrol-car"], StringComparer.Ordinal);
 
-    private static readonly string[] _topFields = ["name", "title", "kind", "start", "duration", "stepSeconds", "reportEvery", "rainfall", "river", "gas", "drill", "timeline", "$schema", "description"];
+    private static readonly string[] _topFields = ["name", "title", "kind", "start", "duration", "stepSeconds", "reportEvery", "rainfall", "river", "gas", "drill", "timeline", "liveCases", "$schema", "description"];
 
     /// <summary>Parses a scenario from JSON text, within <paramref name="limits"/> (default: the default budgets).</summary>
     public static ScenarioDefinition Parse(string json, ScenarioRunOptions? limits = null)
@@ -83,6 +83,7 @@ public static class ScenarioParser
             Gas = Section(root, "gas", ParseGas),
             Drill = Section(root, "drill", (e, p) => ParseDrill(e, p, duration, o)),
             Timeline = ParseTimeline(root, duration, start, o),
+            LiveCases = OptionalEnum(root, "$", "liveCases", LiveCaseMode.Frozen),
         };
 
         switch (kind)
