@@ -21,8 +21,8 @@ public sealed class AlertBus(TwinFeeds feeds, IEventLog log, ILogger<AlertBus> l
     private readonly Lock _lock = new();
     private readonly Queue<Alert> _recent = new();
 
-    // The same alert raised again (an input replayed after a crash raises what it raised before) is published once.
-    private readonly HashSet<AlertIdentity> _known = [];
+    // The alerts read back at start: an input replayed after a crash raises what it raised before, which is published once.
+    private readonly HashSet<AlertIdentity> _restored = [];
     private long _published;
 
     /// <summary>Alerts published so far.</summary>
@@ -30,14 +30,15 @@ public sealed class AlertBus(TwinFeeds feeds, IEventLog log, ILogger<AlertBus> l
 
     /// <summary>
     /// Publishes an alert: logs it, lists it and hands it to the feed (which buffers per subscriber, so this never waits
-    /// for them). An alert identical to a listed one (same channel, kind, entity and time) is not published again.
+    /// for them). An alert identical to one read back at start (same channel, kind, entity and time: an input replayed
+    /// after a crash raised it again) is not published a second time.
     /// </summary>
     public async Task PublishAsync(Alert alert)
     {
         ArgumentNullException.ThrowIfNull(alert);
         lock (_lock)
         {
-            if (_known.Contains(AlertIdentity.Of(alert)))
+            if (_restored.Remove(AlertIdentity.Of(alert)))
             {
                 return;
             }
@@ -86,7 +87,7 @@ public sealed class AlertBus(TwinFeeds feeds, IEventLog log, ILogger<AlertBus> l
 
             lock (_lock)
             {
-                if (!_known.Contains(AlertIdentity.Of(alert)))
+                if (_restored.Add(AlertIdentity.Of(alert)))
                 {
                     Remember(alert);
                     restored++;
@@ -110,11 +111,10 @@ public sealed class AlertBus(TwinFeeds feeds, IEventLog log, ILogger<AlertBus> l
     {
         if (_recent.Count == RecentCapacity)
         {
-            _known.Remove(AlertIdentity.Of(_recent.Dequeue()));
+            _recent.Dequeue();
         }
 
         _recent.Enqueue(alert);
-        _known.Add(AlertIdentity.Of(alert));
     }
 
     private readonly record struct AlertIdentity(string Channel, string Kind, EntityType EntityType, string EntityId, DateTimeOffset At)

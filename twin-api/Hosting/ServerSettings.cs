@@ -45,8 +45,25 @@ public static class ServerSettings
     public const string SimulateFlag = "--simulate";
 
     /// <summary>The arguments of <c>serve</c> with the flags that take no value written as settings (<c>--simulate</c> as <c>--Simulation:Enabled true</c>).</summary>
-    public static string[] ExpandFlags(IEnumerable<string> args) =>
-        [.. args.SelectMany(a => string.Equals(a, SimulateFlag, StringComparison.OrdinalIgnoreCase) ? [$"--{SimulationOptions.Section}:Enabled", "true"] : new[] { a })];
+    public static string[] ExpandFlags(IEnumerable<string> args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var expanded = new List<string>();
+        foreach (string a in args)
+        {
+            if (string.Equals(a, SimulateFlag, StringComparison.OrdinalIgnoreCase))
+            {
+                expanded.Add($"--{SimulationOptions.Section}:Enabled");
+                expanded.Add("true");
+            }
+            else
+            {
+                expanded.Add(a);
+            }
+        }
+
+        return [.. expanded];
+    }
 
     /// <summary>Throws <see cref="CommandLineException"/> for an argument of <c>serve</c> that is not a known option with a value.</summary>
     public static void CheckArguments(IReadOnlyList<string> args)

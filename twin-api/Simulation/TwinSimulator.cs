@@ -67,12 +67,14 @@ public sealed class TwinSimulator(
             {
                 if (r > 0)
                 {
-                    Count(await target.SendAsync(readings.NextBatch(r), stoppingToken), ref _readings);
+                    BatchOutcome sent = await target.SendAsync(readings.NextBatch(r), stoppingToken);
+                    Count(sent, ref _readings);
                 }
 
                 if (p > 0 && positions is { VehicleCount: > 0 })
                 {
-                    Count(await target.SendPositionsAsync(positions.NextBatch(p), stoppingToken), ref _positions);
+                    BatchOutcome sent = await target.SendPositionsAsync(positions.NextBatch(p), stoppingToken);
+                    Count(sent, ref _positions);
                 }
             }
             catch (Exception e) when (e is not OperationCanceledException)
