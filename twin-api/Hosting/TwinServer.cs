@@ -65,8 +65,6 @@ public static class TwinServer
         builder.Services.AddTwinHub();
         builder.Services.AddScenarioRuns();
         builder.Services.AddTwinMetrics();
-        builder.Services.AddSingleton<TwinSimulator>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<TwinSimulator>());
         configure?.Invoke(builder);
 
         SiloStore store = await SiloStore.OpenAsync(storeOptions);
@@ -77,6 +75,10 @@ public static class TwinServer
             builder.UseOrleans(silo => silo.UseCityTwin(store, siloOptions).AddTwin().AddDashboard());
             builder.Services.AddSingleton<SiloHost>();
             builder.Services.AddHostedService(sp => sp.GetRequiredService<SiloHost>());
+
+            // After the silo, so that it stops first: no simulated input arrives while the silo writes its last states.
+            builder.Services.AddSingleton<TwinSimulator>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<TwinSimulator>());
         }
         catch
         {
