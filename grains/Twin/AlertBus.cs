@@ -117,8 +117,10 @@ public sealed class AlertBus(TwinFeeds feeds, IEventLog log, ILogger<AlertBus> l
         _recent.Enqueue(alert);
     }
 
-    private readonly record struct AlertIdentity(string Channel, string Kind, EntityType EntityType, string EntityId, DateTimeOffset At)
+    private readonly record struct AlertIdentity(string Channel, string Kind, EntityType EntityType, string EntityId, long AtMicroseconds)
     {
-        public static AlertIdentity Of(Alert a) => new(a.Channel, a.Kind, a.EntityType, a.EntityId, a.At);
+        // To the microsecond: the event log keeps input times to the microsecond, so a replayed reading's alert carries
+        // the time truncated, while the logged alert kept the full one.
+        public static AlertIdentity Of(Alert a) => new(a.Channel, a.Kind, a.EntityType, a.EntityId, a.At.UtcTicks / 10);
     }
 }
