@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Orleans;
 
 namespace CityTwin.Grains.Cases;
@@ -31,11 +32,13 @@ public enum CaseAction
     Check,
 
     /// <summary>The check failed: the case is reopened and goes back to the assigned unit.</summary>
+    [JsonStringEnumMemberName("fail-check")]
     FailCheck,
 
     /// <summary>Closes a checked case.</summary>
     Close,
 
     /// <summary>A grid worker closes a small issue on the spot (categories that allow it; needs evidence).</summary>
+    [JsonStringEnumMemberName("close-on-spot")]
     CloseOnSpot,
 }

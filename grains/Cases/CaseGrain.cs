@@ -27,7 +27,8 @@ public sealed class CaseGrain(
     CasePlaceLocator locator,
     AlertBus alerts,
     TwinFeeds feeds,
-    ILogger<CaseGrain> logger) : WriteBehindGrain<CaseRecord>(record), ICaseGrain, IRemindable
+    ILogger<CaseGrain> logger,
+    ForkMode? fork = null) : WriteBehindGrain<CaseRecord>(record), ICaseGrain, IRemindable
 {
     /// <summary>The Orleans grain type of cases (as stored: the name the grain type always had).</summary>
     public const string GrainTypeName = "case";
@@ -46,7 +47,7 @@ public sealed class CaseGrain(
 
     private CaseDispatch Dispatch => _dispatch ??= new CaseDispatch(PersistentState, GrainFactory, planner, catalogue, logger);
 
-    private CaseSla Sla => _sla ??= new CaseSla(this, PersistentState, TimeProvider);
+    private CaseSla Sla => _sla ??= new CaseSla(this, PersistentState, TimeProvider, () => fork?.IsFrozen(R.Id) == true);
 
     private CaseAudit Audit => _audit ??= new CaseAudit(PersistentState, index, feeds);
 
@@ -148,7 +149,7 @@ public sealed class CaseGrain(
     /// <inheritdoc />
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (reminderName != CaseSla.SlaReminder)
+        if (reminderName != CaseSla.SlaReminder || fork?.IsFrozen(R.Id) == true)
         {
             return;
         }
@@ -300,6 +301,15 @@ public sealed class CaseGrain(
         }
 
         Audit.Publish(kind, entry);
+    }
+
+    /// <inheritdoc />
+    public async Task ResumeSlaAsync()
+    {
+        if (R.Created && catalogue.Find(R.Category) is { } category)
+        {
+            await Sla.ArmSlaAsync(category);
+        }
     }
 
     private string[] Allowed(bool onSpot) => CaseStateMachine.Allowed(R.Status, onSpot).Select(CaseNames.Of).ToArray();

@@ -11,7 +11,7 @@ namespace CityTwin.Grains.Cases;
 /// clock, so it fires in virtual time in drills and survives restarts), and the escalation an overdue stage causes:
 /// one level up (grid, community, street, district), a timeline note and a notice to the staff now responsible.
 /// </summary>
-internal sealed class CaseSla(Grain grain, IPersistentState<CaseRecord> record, TimeProvider timeProvider)
+internal sealed class CaseSla(Grain grain, IPersistentState<CaseRecord> record, TimeProvider timeProvider, Func<bool> isFrozen)
 {
     /// <summary>The name of the case's SLA reminder.</summary>
     public const string SlaReminder = "sla";
@@ -23,6 +23,12 @@ internal sealed class CaseSla(Grain grain, IPersistentState<CaseRecord> record, 
     /// <summary>Sets the reminder to the next escalation of the current stage, or removes it when the stage has no SLA.</summary>
     public async Task ArmSlaAsync(CaseCategory category)
     {
+        // A case carried over into a fork keeps its live state and runs no clock there, unless the scenario thawed it.
+        if (isFrozen())
+        {
+            return;
+        }
+
         if (CaseStateMachine.IsTerminal(R.Status) || R.NextEscalationAt is not { } next || category.SlaFor(R.Status) is not { } sla)
         {
             await DisarmSlaAsync();

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Orleans;
 
 namespace CityTwin.Grains.Cases;
@@ -19,6 +20,7 @@ public enum CaseSource
     Patrol,
 
     /// <summary>An AI camera detection.</summary>
+    [JsonStringEnumMemberName("ai-camera")]
     AiCamera,
 
     /// <summary>A drone change detection (a polygon).</summary>

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace CityTwin.Grains.Cases;
 
 /// <summary>Where a case stands in the loop discover -> verify -> dispatch -> sign for -> handle -> check -> close.</summary>
@@ -19,6 +21,7 @@ public enum CaseStatus
     Accepted,
 
     /// <summary>Being handled on site.</summary>
+    [JsonStringEnumMemberName("in-progress")]
     InProgress,
 
     /// <summary>Handled, with after-photo evidence; waiting for the check.</summary>

@@ -20,4 +20,7 @@ public interface ICaseGrain : IGrainWithStringKey
 
     /// <summary>Merges a repeated alert into the case; false when the case is closed or rejected (a new case is needed).</summary>
     Task<bool> JoinAlertAsync(Alert alert);
+
+    /// <summary>Arms the SLA clock of the current stage again (a fork whose scenario lets carried-over cases' clocks run).</summary>
+    Task ResumeSlaAsync();
 }

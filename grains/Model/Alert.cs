@@ -25,4 +25,8 @@ public sealed record Alert(
     string? CommunityId,
     string? StreetId,
     Contact[] Recipients,
-    IReadOnlyDictionary<string, string>? Details = null);
+    IReadOnlyDictionary<string, string>? Details = null)
+{
+    /// <summary>The event-log kind of published alerts and warnings (kept so a restarted silo shows them again).</summary>
+    public const string LogKind = "alert";
+}

@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Unicode;
+using CityTwin.Grains.Json;
 
 namespace CityTwin.Scenarios.District;
 
@@ -22,7 +23,7 @@ public static class DistrictJson
             RespectRequiredConstructorParameters = true,
             WriteIndented = false,
         };
-        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+        TwinJson.Configure(options, allowIntegerEnums: false);
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
     }

@@ -2,8 +2,9 @@ using CityTwin.Grains.Model;
 namespace CityTwin.Scenarios.District;
 
 /// <summary>Default units and thresholds per sensor kind, from common standards and practice.</summary>
-internal static class SensorProfiles
+public static class SensorProfiles
 {
+    /// <summary>The profiles a generated district gets, one per sensor kind.</summary>
     public static SensorProfile[] Defaults() =>
     [
         // Household gas alarms (GB 15322.2) must alarm between 3 % and 25 % LEL of methane.

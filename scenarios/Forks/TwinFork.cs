@@ -1,4 +1,6 @@
 using CityTwin.Grains;
+using CityTwin.Grains.Cases;
+using CityTwin.Grains.Model;
 using CityTwin.Grains.Twin;
 using CityTwin.Scenarios.Loading;
 using CityTwin.Scenarios.Runs;
@@ -19,12 +21,15 @@ namespace CityTwin.Scenarios.Forks;
 /// storage seeded from the live twin's stored states, its own event log, and a virtual clock the scenario runner advances
 /// (Orleans' keyed time providers of grains and reminders). The live twin is checkpointed first so storage holds it as it
 /// is now; after that the two share no object and no cluster, so nothing a fork does can write to the live twin. Live
-/// reminders are not copied: open cases are carried over frozen, and only what the scenario raises runs an SLA clock.
+/// reminders are not copied: open cases are carried over frozen (<see cref="ForkMode"/>: no SLA clock, no escalation,
+/// unless <see cref="ThawCarriedCasesAsync"/>), only what the scenario raises runs an SLA clock, and the fork's sensors
+/// are simulated (silence is not offline). <see cref="CarriedOver"/> lists what came from the live twin.
 /// </summary>
 public sealed class TwinFork : IAsyncDisposable
 {
-    private TwinFork(string id, TwinSilo silo, VirtualTimeProvider clock, MemoryGrainStorage storage)
+    private TwinFork(string id, TwinSilo silo, VirtualTimeProvider clock, MemoryGrainStorage storage, ForkMode mode)
     {
+        Mode = mode;
         Id = id;
         Silo = silo;
         Clock = clock;
@@ -46,6 +51,12 @@ public sealed class TwinFork : IAsyncDisposable
 
     /// <summary>The fork's grain storage (memory, seeded from the live twin).</summary>
     public MemoryGrainStorage Storage { get; }
+
+    /// <summary>The fork's mode: simulated sensors, frozen carried-over cases.</summary>
+    public ForkMode Mode { get; }
+
+    /// <summary>What the fork carried over from the live twin (open cases, sensors in alarm), taken when it was made.</summary>
+    public CarryOver CarriedOver { get; private set; } = new();
 
     /// <summary>The fork's own event log (memory): inputs injected into the fork land here, never in the live log.</summary>
     public IEventLog EventLog { get; }
@@ -85,8 +96,13 @@ public sealed class TwinFork : IAsyncDisposable
             // A fork's state is dropped with it, so stopping it need not wait for grains to write anything.
             ShutdownTimeout = TimeSpan.FromSeconds(5),
         };
-        TwinSilo silo = await TwinSilo.StartAsync(SiloStore.CreateMemory(storage), options, clock, configure, cancellationToken: cancellationToken);
-        var fork = new TwinFork(id, silo, clock, storage);
+        var mode = new ForkMode();
+        TwinSilo silo = await TwinSilo.StartAsync(SiloStore.CreateMemory(storage), options, clock, s =>
+        {
+            s.ConfigureServices(services => services.AddSingleton(mode));
+            configure?.Invoke(s);
+        }, cancellationToken: cancellationToken);
+        var fork = new TwinFork(id, silo, clock, storage, mode);
         try
         {
             TwinStartupResult started = await TwinStartup.RunAsync(silo.Services, storage, cancellationToken: cancellationToken);
@@ -95,6 +111,8 @@ public sealed class TwinFork : IAsyncDisposable
                 throw new ScenarioRunException("The live twin has no district loaded; there is nothing to fork.");
             }
 
+            fork.CarriedOver = fork.TakeCarryOver();
+            mode.Freeze(fork.CarriedOver.Cases.Select(c => c.Id));
             await silo.WaitForQuiescenceAsync(cancellationToken);
         }
         catch
@@ -104,6 +122,21 @@ public sealed class TwinFork : IAsyncDisposable
         }
 
         return fork;
+    }
+
+    /// <summary>
+    /// Lets the SLA clocks of the carried-over cases run in the fork (a scenario with <c>liveCases: running</c>): each
+    /// open carried case arms its current stage's reminder on the fork's clock.
+    /// </summary>
+    public async Task ThawCarriedCasesAsync()
+    {
+        CarriedOver.SlaClocks = "running";
+        foreach (string id in Mode.Thaw())
+        {
+            await Silo.GrainFactory.GetGrain<ICaseGrain>(id).ResumeSlaAsync();
+        }
+
+        await Silo.WaitForQuiescenceAsync();
     }
 
     /// <summary>The Orleans grain type names of the twin's grain classes, as the silo whose services are <paramref name="silo"/> knows them.</summary>
@@ -117,6 +150,19 @@ public sealed class TwinFork : IAsyncDisposable
                 yield return type.ToString()!;
             }
         }
+    }
+
+    private CarryOver TakeCarryOver()
+    {
+        CaseIndex cases = Silo.Services.GetRequiredService<CaseIndex>();
+        (_, IReadOnlyList<CaseSummary> all) = cases.Query(new CaseQuery(), 1, Math.Max(1, cases.Count));
+        return new CarryOver
+        {
+            Cases = [.. all.Where(c => !CaseStateMachine.IsTerminal(c.Status)).OrderBy(c => c.Id, StringComparer.Ordinal)
+                .Select(c => new CarriedCase(c.Id, c.Category, CaseNames.Of(c.Status), c.Severity, c.Level, c.Overdue, c.ReportedAt))],
+            Alarms = [.. Directory.OfType(EntityType.Sensor).Where(s => s.Status == SensorState.Alarm).OrderBy(s => s.Id, StringComparer.Ordinal)
+                .Select(s => new CarriedAlarm(s.Id, s.Kind, s.BuildingId, s.UpdatedAt))],
+        };
     }
 
     /// <summary>Stops the fork's silo and drops its data.</summary>

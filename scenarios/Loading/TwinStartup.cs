@@ -8,9 +8,9 @@ namespace CityTwin.Scenarios.Loading;
 
 /// <summary>
 /// Brings a started twin silo up, the same way for the live server, forks, sandboxes and tests: when a district is
-/// stored it rebuilds the read model and the case list from the stored states (no grain is activated); otherwise it
-/// loads the district <paramref name="districtToLoad"/> gives, if any. Then it starts the case intake and the monitor
-/// that looks for silent sensors and idle water meters.
+/// stored it rebuilds the read model and the case list from the stored states (no grain is activated) and lists the
+/// recent alerts of the event log again; otherwise it loads the district <paramref name="districtToLoad"/> gives, if
+/// any. Then it starts the case intake and the monitor that looks for silent sensors and idle water meters.
 /// </summary>
 public static class TwinStartup
 {
@@ -28,6 +28,9 @@ public static class TwinStartup
         if (meta is not null)
         {
             int restored = await TwinRestorer.RestoreAsync(services, states, meta, cancellationToken);
+
+            // Before the replay: an input replayed after a crash raises its alert again, and the bus then knows it.
+            await services.GetRequiredService<AlertBus>().RestoreAsync(cancellationToken);
             long replayed = await TwinRecovery.ReplayAsync(services, cancellationToken);
             int cases = await CaseLoop.StartAsync(services, states, cancellationToken);
             result = new TwinStartupResult(meta.Name, Loaded: false, restored, cases, watch.Elapsed, replayed);

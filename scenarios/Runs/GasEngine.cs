@@ -48,7 +48,7 @@ internal static class GasEngine
             (building ?? source).Id);
         result.Figures["windSpeedMps"] = wind;
         result.Figures["windFromDegrees"] = gas.WindFromDegrees;
-        result.Figures["stabilityClass"] = (int)stability;
+        result.StabilityClass = stability;
 
         // Receptors: building centroids, then cell centres, as flat coordinate arrays.
         EntitySummary[] buildings = [.. directory.OfType(EntityType.Building).InIdOrder()];

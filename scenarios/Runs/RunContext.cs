@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CityTwin.Grains.Geo;
+using CityTwin.Grains.Json;
 using CityTwin.Grains.Model;
 using CityTwin.Grains.Twin;
 using CityTwin.Scenarios.Forks;
@@ -69,7 +70,7 @@ internal sealed class RunContext(TwinFork fork, ScenarioDefinition definition, S
 
     /// <summary>Appends an input to the fork's own event log, as the live API does before applying it.</summary>
     public Task LogInputAsync(string kind, string key, object payload, CancellationToken cancellationToken) =>
-        Fork.EventLog.AppendAsync(new EventAppend(Fork.Clock.GetUtcNow(), kind, key, JsonSerializer.SerializeToUtf8Bytes(payload, JsonSerializerOptions.Web)), cancellationToken);
+        Fork.EventLog.AppendAsync(new EventAppend(Fork.Clock.GetUtcNow(), kind, key, JsonSerializer.SerializeToUtf8Bytes(payload, TwinJson.Options)), cancellationToken);
 
     /// <summary>Sends a reading to a sensor or gauge of the fork (logged first, as the live API does).</summary>
     public async Task RecordReadingAsync(EntitySummary target, double value, string? unit, CancellationToken cancellationToken)

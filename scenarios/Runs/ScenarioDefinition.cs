@@ -18,6 +18,9 @@ public sealed record ScenarioDefinition(string Name, string Title, ScenarioKind 
     /// <summary>The drill (drill).</summary>
     public DrillSpec? Drill { get; init; }
 
+    /// <summary>Whether the open cases carried over from the live twin stay frozen in the fork (default) or run their SLA clocks.</summary>
+    public LiveCaseMode LiveCases { get; init; }
+
     /// <summary>Injected events, in time order.</summary>
     public IReadOnlyList<TimelineEvent> Timeline { get; init; } = [];
 }

@@ -23,7 +23,7 @@ public static class ScenarioParser
     /// <summary>Latest time a scenario or replay may name.</summary>
     public static readonly DateTimeOffset LatestTime = new(2200, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    private static readonly string[] _topFields = ["name", "title", "kind", "start", "duration", "stepSeconds", "reportEvery", "rainfall", "river", "gas", "drill", "timeline", "$schema", "description"];
+    private static readonly string[] _topFields = ["name", "title", "kind", "start", "duration", "stepSeconds", "reportEvery", "rainfall", "river", "gas", "drill", "timeline", "liveCases", "$schema", "description"];
 
     /// <summary>Parses a scenario from JSON text, within <paramref name="limits"/> (default: the default budgets).</summary>
     public static ScenarioDefinition Parse(string json, ScenarioRunOptions? limits = null)
@@ -80,6 +80,7 @@ public static class ScenarioParser
             Gas = Section(root, "gas", GasSection.Parse),
             Drill = Section(root, "drill", (e, p) => DrillSection.Parse(e, p, duration, o)),
             Timeline = TimelineSection.Parse(root, duration, start, o),
+            LiveCases = OptionalEnum(root, "$", "liveCases", LiveCaseMode.Frozen),
         };
 
         switch (kind)

@@ -1,13 +1,16 @@
 using System.Text.Json.Nodes;
 using CityTwin.Scenarios.Drills;
+using CityTwin.Scenarios.Forks;
+using CityTwin.Scenarios.Models;
 using CityTwin.Scenarios.Replay;
 
 namespace CityTwin.Scenarios.Runs;
 
 /// <summary>
 /// What a run found: GeoJSON layers (max water depth per cell, gas concentration per cell and building), a timeline of
-/// events and warnings, impacted entities (buildings at risk, the evacuation list, what is cut off), figures, and the
-/// drill or replay report. A cancelled run returns what was computed until then.
+/// events and warnings the scenario caused, impacted entities (buildings at risk, the evacuation list, what is cut off),
+/// figures, the drill or replay report, and apart from all that what the fork carried over from the live twin. A
+/// cancelled run returns what was computed until then.
 /// </summary>
 public sealed class ScenarioResult
 {
@@ -40,6 +43,12 @@ public sealed class ScenarioResult
 
     /// <summary>Vehicles, stations and road cells cut off by water.</summary>
     public List<CutOffEntity> CutOff { get; } = [];
+
+    /// <summary>The Pasquill-Gifford stability class the gas run used (gas runs only).</summary>
+    public StabilityClass? StabilityClass { get; set; }
+
+    /// <summary>What the fork carried over from the live twin (open cases, sensors in alarm) and what became of it, apart from what the scenario caused.</summary>
+    public CarryOver? CarriedOver { get; set; }
 
     /// <summary>Drill scoring (drills only).</summary>
     public DrillReport? Drill { get; set; }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using CityTwin.Grains.Model;
 using CityTwin.Grains.Twin;
 using CityTwin.Scenarios.Drills;
@@ -7,7 +8,8 @@ namespace CityTwin.Scenarios.Runs;
 
 /// <summary>
 /// Runs one scenario on a fork the caller owns (the registry and the CLI create and release forks): picks the engine for
-/// the kind, advances simulated time, then adds the alerts and warnings the fork's rules raised to the timeline.
+/// the kind, advances simulated time, then adds the alerts and warnings the fork's rules raised to the timeline, apart
+/// from those about what the fork carried over from the live twin, which go to <see cref="ScenarioResult.CarriedOver"/>.
 /// </summary>
 public static class ScenarioRunner
 {
@@ -19,6 +21,12 @@ public static class ScenarioRunner
         result ??= new ScenarioResult { Name = definition.Name, Kind = ScenarioParser.Kebab(definition.Kind.ToString()), SimulatedStart = start };
         result.SimulatedStart = start;
         result.SimulatedEnd = start;
+        result.CarriedOver = fork.CarriedOver;
+        if (definition.LiveCases == LiveCaseMode.Running)
+        {
+            await fork.ThawCarriedCasesAsync();
+        }
+
         var ctx = new RunContext(fork, definition, result, (p, at, message) =>
             progress?.Invoke(new ScenarioProgress(runId, definition.Name, ScenarioRunStatus.Running, p, at, message)));
         try
@@ -66,13 +74,23 @@ public static class ScenarioRunner
     private static void CollectAlerts(TwinFork fork, RunContext ctx)
     {
         // The fork's own alert bus: everything its rules raised (river tiers, gas alarms, muck-truck violations).
-        IReadOnlyList<Alert> alerts = fork.Silo.Alerts.Recent(limit: 10_000);
+        IReadOnlyList<Alert> all = fork.Silo.Alerts.Recent(limit: AlertBus.RecentCapacity);
         ScenarioResult result = ctx.Result;
+        CarryOver carried = fork.CarriedOver;
+        var carriedIds = new HashSet<string>(carried.Cases.Select(c => c.Id).Concat(carried.Alarms.Select(a => a.SensorId)), StringComparer.Ordinal);
+        bool IsCarried(Alert a) => carriedIds.Contains(a.EntityId) || (a.Details?.GetValueOrDefault("caseId") is { } caseId && carriedIds.Contains(caseId));
+        Alert[] alerts = [.. all.Where(a => !IsCarried(a))];
+        lock (carried.Timeline)
+        {
+            carried.Timeline.Clear();
+            carried.Timeline.AddRange(all.Where(IsCarried).OrderBy(a => a.At).Select(Entry));
+        }
+
         lock (result.Timeline)
         {
             foreach (Alert a in alerts)
             {
-                result.Timeline.Add(new TimelineEntry(a.At, a.Channel, $"{a.Kind}: {a.Message}", a.EntityId, a.Severity.ToString().ToLowerInvariant()));
+                result.Timeline.Add(Entry(a));
             }
 
             // Stable: entries at one time keep the order they were added in.
@@ -83,5 +101,10 @@ public static class ScenarioRunner
 
         result.Figures["alerts"] = alerts.Count(a => a.Channel == "alert");
         result.Figures["warnings"] = alerts.Count(a => a.Channel == "warning");
+        result.Figures["carriedOverCases"] = carried.Cases.Count;
+        result.Figures["carriedOverAlerts"] = carried.Timeline.Count;
     }
+
+    private static TimelineEntry Entry(Alert a) =>
+        new(a.At, a.Channel, $"{a.Kind}: {a.Message}", a.EntityId, JsonNamingPolicy.CamelCase.ConvertName(a.Severity.ToString()));
 }

@@ -21,6 +21,12 @@ public interface IEventLog : IAsyncDisposable
     /// <summary>Reads inputs with <c>from &lt;= At &lt; to</c>, optionally of one kind and key, in sequence order.</summary>
     IAsyncEnumerable<EventRecord> ReadAsync(DateTimeOffset from, DateTimeOffset to, string? kind = null, string? key = null, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Reads the <paramref name="count"/> latest records of <paramref name="kind"/>, in sequence order (e.g. the recent
+    /// alerts a restarting silo shows again). Meant for kinds that are few among the log's records.
+    /// </summary>
+    IAsyncEnumerable<EventRecord> ReadLatestAsync(string kind, int count, CancellationToken cancellationToken = default);
+
     /// <summary>Counts stored inputs (all, or of one kind).</summary>
     Task<long> CountAsync(string? kind = null, CancellationToken cancellationToken = default);
 

@@ -79,6 +79,22 @@ public sealed class MemoryEventLog : IEventLog
         }
     }
 
+    /// <inheritdoc />
+    public async IAsyncEnumerable<EventRecord> ReadLatestAsync(string kind, int count, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        List<EventRecord> matches;
+        lock (_lock)
+        {
+            matches = _records.Where(record => record.Kind == kind).TakeLast(count).ToList();
+        }
+
+        await foreach (EventRecord record in CopiesAsync(matches, cancellationToken).ConfigureAwait(false))
+        {
+            yield return record;
+        }
+    }
+
     private async IAsyncEnumerable<EventRecord> CopiesAsync(List<EventRecord> matches, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         foreach (EventRecord record in matches)

@@ -40,6 +40,8 @@ public sealed class PostgresEventLog : IEventLog
         --    entity). That B-tree is most of an append's cost in the database, so key is compared bytewise
         --    (COLLATE "C": equality is the same, comparisons are cheaper than the locale's) and each batch is
         --    copied in key order.
+        --    A partial B-tree on seq of the 'alert' rows only (alerts the twin published, a few among many inputs),
+        --    so a restarting silo reads its recent alerts without scanning the log; other rows skip it at no cost.
         --  * a table of the earlier layout (seq an identity primary key) is migrated in place: numbering
         --    continues after its highest seq, and the identity and the primary key are dropped (no rewrite);
         --    its key keeps the database's collation and its BRIN index gains autosummarize.
@@ -62,6 +64,7 @@ public sealed class PostgresEventLog : IEventLog
         CREATE INDEX IF NOT EXISTS event_log_at_brin ON event_log USING brin (at) WITH (autosummarize = on);
         CREATE INDEX IF NOT EXISTS event_log_key_at ON event_log (key, at);
         CREATE INDEX IF NOT EXISTS event_log_seq_brin ON event_log USING brin (seq) WITH (autosummarize = on);
+        CREATE INDEX IF NOT EXISTS event_log_alert_seq ON event_log (seq) WHERE kind = 'alert';
         DO $$
         BEGIN
             IF NOT EXISTS (SELECT 1 FROM pg_class WHERE oid = 'event_log_at_brin'::regclass AND 'autosummarize=on' = ANY (reloptions)) THEN
@@ -157,6 +160,24 @@ public sealed class PostgresEventLog : IEventLog
         await using NpgsqlCommand command = new("SELECT seq, at, kind, key, payload FROM event_log WHERE seq > $1 AND kind = $2 ORDER BY seq", connection);
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = afterSequence });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = kind });
+        await foreach (EventRecord record in ReadRecordsAsync(command, cancellationToken).ConfigureAwait(false))
+        {
+            yield return record;
+        }
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<EventRecord> ReadLatestAsync(string kind, int count, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentNullException.ThrowIfNull(kind);
+
+        // The kind is a literal, not a parameter: only then can the planner use a partial index on it (event_log_alert_seq).
+        string literal = "'" + kind.Replace("'", "''", StringComparison.Ordinal) + "'";
+        await using NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using NpgsqlCommand command = new(
+            $"SELECT seq, at, kind, key, payload FROM (SELECT * FROM event_log WHERE kind = {literal} ORDER BY seq DESC LIMIT $1) latest ORDER BY seq", connection);
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = count });
         await foreach (EventRecord record in ReadRecordsAsync(command, cancellationToken).ConfigureAwait(false))
         {
             yield return record;

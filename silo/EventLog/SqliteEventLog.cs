@@ -122,6 +122,23 @@ public sealed class SqliteEventLog : IEventLog
     }
 
     /// <inheritdoc />
+    public async IAsyncEnumerable<EventRecord> ReadLatestAsync(string kind, int count, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        using SqliteConnection connection = SqliteConnections.Open(_connectionString);
+        using SqliteCommand command = connection.CreateCommand();
+
+        // The (kind, key, at) index finds the kind's rows (their seq is the rowid the index holds) without a table scan.
+        command.CommandText = "SELECT seq, at, kind, key, payload FROM (SELECT * FROM event_log WHERE kind = $kind ORDER BY seq DESC LIMIT $count) ORDER BY seq";
+        command.Parameters.AddWithValue("$kind", kind);
+        command.Parameters.AddWithValue("$count", count);
+        await foreach (EventRecord record in ReadRecordsAsync(command, cancellationToken).ConfigureAwait(false))
+        {
+            yield return record;
+        }
+    }
+
+    /// <inheritdoc />
     public async Task<long> CountAsync(string? kind = null, CancellationToken cancellationToken = default)
     {
         using SqliteConnection connection = SqliteConnections.Open(_connectionString);

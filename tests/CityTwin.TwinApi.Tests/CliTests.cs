@@ -97,6 +97,7 @@ public sealed class CliTests
     [InlineData("--Api:MaxBatchSize|-1", "section Api")]
     [InlineData("--Silo:MaxQueueLengthPerGrain|0", "section Silo")]
     [InlineData("--Hub:ConnectionQueue|0", "Hub:ConnectionQueue")]
+    [InlineData("--Simulation:ReadingsPerSecond|-1", "section Simulation")]
     public async Task Serve_refuses_a_malformed_or_out_of_range_setting_with_exit_code_2_before_opening_the_store(string args, string message)
     {
         using var dir = new TempDirectory();

@@ -57,6 +57,9 @@ public sealed class ServerProcess : IAsyncDisposable
             info.ArgumentList.Add(a);
         }
 
+        // The demo profile simulates traffic; these tests send their own inputs.
+        info.ArgumentList.Add("--Simulation:Enabled");
+        info.ArgumentList.Add("false");
         info.ArgumentList.Add("--urls");
         info.ArgumentList.Add($"http://127.0.0.1:{port}");
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
@@ -79,6 +82,19 @@ public sealed class ServerProcess : IAsyncDisposable
         }
 
         await _process.WaitForExitAsync();
+    }
+
+    /// <summary>Stops the process gracefully (SIGTERM, as Ctrl-C or a service manager would) and waits until it exited.</summary>
+    public async Task StopAsync()
+    {
+        if (!_process.HasExited)
+        {
+            using Process kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+            await kill.WaitForExitAsync();
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await _process.WaitForExitAsync(timeout.Token);
     }
 
     /// <inheritdoc />

@@ -87,6 +87,9 @@ public class TwinServerFixture : IAsyncLifetime
             "--urls", "http://127.0.0.1:0",
             "--District:Buildings", "300",
             "--District:Seed", "7",
+
+            // The demo profile simulates traffic; tests send their own inputs (a fixture may turn it on in ExtraArgs).
+            "--Simulation:Enabled", "false",
             "--Auth:AllowAnonymousRead", "false",
             $"--Auth:Keys:{ViewerKey}", "viewer",
             $"--Auth:Keys:{OperatorKey}", "operator",

@@ -1,5 +1,6 @@
 using CityTwin.Grains.Model;
 using CityTwin.Grains.Twin;
+using CityTwin.TwinApi.Api.Models;
 
 namespace CityTwin.TwinApi.Api;
 
@@ -12,7 +13,8 @@ public static class AlertEndpoints
     /// <summary>Maps the alerts endpoint.</summary>
     public static IEndpointRouteBuilder MapAlertEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/alerts", GetAlerts).WithName("GetAlerts")
+        app.MapGet("/api/alerts", GetAlerts).WithName("GetAlerts").Produces<AlertPage>()
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Recent alerts, newest first: kind (gas, smoke, carbonMonoxide, sos, welfare, offline, lowBattery, riverTier, ...), channel (alert / warning), area (a grid, community or street id; the district means all), limit (1-1000, default 100).");
         return app;
     }
@@ -40,6 +42,6 @@ public static class AlertEndpoints
             (kind is null || string.Equals(a.Kind, kind, StringComparison.OrdinalIgnoreCase))
             && (channel is null || string.Equals(a.Channel, channel, StringComparison.OrdinalIgnoreCase))
             && (allAreas || a.GridId == area || a.CommunityId == area || a.StreetId == area), take);
-        return Results.Ok(new { items, count = items.Count });
+        return Results.Ok(new AlertPage(items, items.Count));
     }
 }

@@ -1,9 +1,11 @@
 using System.Text.Json;
 using CityTwin.Grains.Cases;
 using CityTwin.Grains.Geo;
+using CityTwin.Grains.Json;
 using CityTwin.Grains.Model;
 using CityTwin.Grains.Twin;
 using CityTwin.Silo.EventLog;
+using CityTwin.TwinApi.Api.Models;
 using CityTwin.TwinApi.Ingest;
 
 namespace CityTwin.TwinApi.Api;
@@ -25,13 +27,17 @@ public static class CaseEndpoints
     public static IEndpointRouteBuilder MapCaseEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/cases", Report).WithName("ReportCase")
+            .Accepts<CaseReportBody>("application/json").Produces<CaseView>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status400BadRequest)
             .WithSummary("Reports a case: {location:{lon,lat}, category, description, photoUrls, contact:{name,phone}, source, area?}. Source is citizen (default), hotline, patrol, ai-camera, drone or satellite; drone and satellite reports send a polygon as area: [[lon,lat],…].");
         app.MapGet("/api/cases", List).WithName("ListCases")
             .WithSummary("Cases filtered by state, area (any level), category, source, assignee and report time (from inclusive, to exclusive), newest first, paged.");
         app.MapGet("/api/cases/categories", Categories).WithName("CaseCategories")
             .WithSummary("The category catalogue: department, severity, dispatch plan and SLA per stage.");
-        app.MapGet("/api/cases/{id}", Get).WithName("GetCase").WithSummary("A case with its whole timeline.");
+        app.MapGet("/api/cases/{id}", Get).WithName("GetCase").WithSummary("A case with its whole timeline.")
+            .Produces<CaseView>().ProducesProblem(StatusCodes.Status404NotFound);
         app.MapPost("/api/cases/{id}/transitions", Transition).WithName("TransitionCase")
+            .Accepts<CaseTransitionBody>("application/json").Produces<CaseView>().ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Moves a case: {action, actor, note, evidence, assignee?, expectedSequence?}. Illegal actions answer 409 with allowedActions. " + TravelDistanceNote);
         app.MapGet("/api/responders/{id}/tasks", Tasks).WithName("ResponderTasks").WithSummary("The cases assigned to a responder.");
         return app;
@@ -180,7 +186,7 @@ public static class CaseEndpoints
         var transition = new CaseTransitionRequest(action, actor, note) { Evidence = evidence, Assignee = assignee, ExpectedSequence = expected };
         DateTimeOffset now = time.GetUtcNow();
         await eventLog.AppendAsync(new EventAppend(now, "case-transition", id, JsonSerializer.SerializeToUtf8Bytes(
-            new { action = CaseNames.Of(action), actor, note, evidence, assignee = transition.Assignee, expectedSequence = expected }, JsonSerializerOptions.Web)), ct);
+            new { action = CaseNames.Of(action), actor, note, evidence, assignee = transition.Assignee, expectedSequence = expected }, TwinJson.Options)), ct);
         CaseTransitionResult result = await grain.TransitionAsync(transition);
         return result.Outcome switch
         {

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using CityTwin.Grains.Geo;
+using CityTwin.Grains.Json;
 using CityTwin.Grains.Model;
 using CityTwin.Grains.Twin;
 using NetTopologySuite.Geometries;
@@ -249,7 +250,7 @@ public static class EntityEndpoints
                         w.WriteBooleanValue(flag);
                         break;
                     default:
-                        JsonSerializer.Serialize(w, value, value.GetType(), JsonSerializerOptions.Web);
+                        JsonSerializer.Serialize(w, value, value.GetType(), TwinJson.Options);
                         break;
                 }
             }
@@ -258,10 +259,10 @@ public static class EntityEndpoints
         if (details is { } d2)
         {
             w.WritePropertyName("relationships");
-            JsonSerializer.Serialize(w, d2.Relationships, JsonSerializerOptions.Web);
+            JsonSerializer.Serialize(w, d2.Relationships, TwinJson.Options);
             if (d2.StateJson is { } state)
             {
-                // The grain serialised its state inside its turn (web defaults); it is copied into the feature as it is.
+                // The grain serialised its state inside its turn (TwinJson); it is copied into the feature as it is.
                 w.WritePropertyName("state");
                 w.WriteRawValue(state);
             }

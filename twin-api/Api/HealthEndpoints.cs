@@ -4,11 +4,12 @@ using CityTwin.TwinApi.Auth;
 using CityTwin.TwinApi.Hosting;
 using CityTwin.TwinApi.Ingest;
 using CityTwin.TwinApi.Load;
+using CityTwin.TwinApi.Simulation;
 using Microsoft.AspNetCore.Mvc;
 
 namespace CityTwin.TwinApi.Api;
 
-/// <summary>GET /health: status, store, silo statistics, the deferred telemetry backlog and version; GET /health/live: liveness.</summary>
+/// <summary>GET /health: status, store, silo statistics, the deferred telemetry backlog, the simulated traffic and version; GET /health/live: liveness.</summary>
 public static class HealthEndpoints
 {
     private static readonly string Version =
@@ -17,7 +18,7 @@ public static class HealthEndpoints
     /// <summary>Maps the health endpoint.</summary>
     public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/health", async (SiloHost host, SiloStatisticsReader statistics, TelemetryIngest telemetry, [FromServices] StateWriteCounter? stateWrites) =>
+        app.MapGet("/health", async (SiloHost host, SiloStatisticsReader statistics, TelemetryIngest telemetry, TwinSimulator simulation, [FromServices] StateWriteCounter? stateWrites) =>
         {
             if (!host.IsReady)
             {
@@ -35,6 +36,9 @@ public static class HealthEndpoints
 
                 // Accepted (logged) readings still waiting for their grains; at the limit new batches get 503.
                 telemetry = new { backlog = telemetry.Backlog, backlogLimit = telemetry.BacklogLimit, dropped = telemetry.Dropped },
+
+                // The demo's simulated traffic (--simulate): its rates and what it sent.
+                simulation = simulation.Status(),
             });
         }).WithName("Health").AllowAnonymousAccess();
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using CityTwin.Grains.Json;
 using CityTwin.Scenarios.Models;
 using CityTwin.TwinApi.Api.Models;
 
@@ -16,7 +17,7 @@ public static class ModelEndpoints
 
     // The body is read here rather than bound by the framework so that malformed JSON and NaN/Infinity literals get
     // the same field-named problem details as range errors, whatever JSON options the host configures.
-    private static readonly JsonSerializerOptions _json = new(JsonSerializerDefaults.Web)
+    private static readonly JsonSerializerOptions _json = new(TwinJson.Options)
     {
         NumberHandling = JsonNumberHandling.AllowReadingFromString | JsonNumberHandling.AllowNamedFloatingPointLiterals,
         AllowDuplicateProperties = false,

@@ -4,6 +4,7 @@ using CityTwin.Scenarios.District;
 using CityTwin.Scenarios.Forks;
 using CityTwin.Scenarios.Replay;
 using CityTwin.Scenarios.Runs;
+using CityTwin.TwinApi.Api.Models;
 using CityTwin.TwinApi.Auth;
 using CityTwin.Silo;
 using CityTwin.Silo.EventLog;
@@ -54,7 +55,7 @@ public static class ScenarioEndpoints
         ArgumentNullException.ThrowIfNull(app);
         RouteGroupBuilder group = app.MapGroup("/api/scenarios").WithTags("Scenarios").RequireRole(Role.Planner);
         group.MapGet("/stock", () => Results.Ok(new { stock = StockScenarios.Names() })).WithName("ListStockScenarios");
-        group.MapPost("/runs", StartRunAsync).WithName("StartScenarioRun").Produces<RunAccepted>(StatusCodes.Status202Accepted).ProducesValidationProblem()
+        group.MapPost("/runs", StartRunAsync).WithName("StartScenarioRun").Accepts<ScenarioRunBody>("application/json").Produces<RunAccepted>(StatusCodes.Status202Accepted).ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         group.MapGet("/runs", (ScenarioRunRegistry runs) => Results.Ok(new { runs = runs.List().Select(r => r.ToView(includeResult: false)) })).WithName("ListScenarioRuns");
         group.MapGet("/runs/{id}", (string id, ScenarioRunRegistry runs) =>
@@ -72,7 +73,7 @@ public static class ScenarioEndpoints
                 ? Results.Accepted($"/api/scenarios/runs/{id}", new RunAccepted(id, "cancelling"))
                 : Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Run finished", detail: $"Run '{id}' has already {run.ToView(false).Status}.");
         }).WithName("CancelScenarioRun");
-        group.MapPost("/replays", StartReplayAsync).WithName("StartReplay").Produces<RunAccepted>(StatusCodes.Status202Accepted).ProducesValidationProblem()
+        group.MapPost("/replays", StartReplayAsync).WithName("StartReplay").Accepts<ReplayRunBody>("application/json").Produces<RunAccepted>(StatusCodes.Status202Accepted).ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         return app;
     }

@@ -44,7 +44,8 @@ public static class TelemetryEndpoints
 
                 return Results.Json(new IngestResult(valid.Count, errors.Count, errors, acceptance.Deferred, acceptance.Unapplied), statusCode: StatusCodes.Status202Accepted);
             }
-        }).WithName("PostTelemetry");
+        }).WithName("PostTelemetry").Accepts<ReadingInput[]>("application/json").Produces<IngestResult>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         app.MapGet("/api/events", async (IEventLog eventLog, DateTimeOffset? from, DateTimeOffset? to, string? kind, string? key, int? limit, long? after, CancellationToken ct) =>
         {

@@ -5,6 +5,7 @@ using CityTwin.Grains.Geo;
 using CityTwin.Grains.Model;
 using CityTwin.Grains.Twin;
 using CityTwin.Silo.EventLog;
+using CityTwin.TwinApi.Api.Models;
 using CityTwin.TwinApi.Ingest;
 
 namespace CityTwin.TwinApi.Api;
@@ -18,7 +19,7 @@ public static class VehicleEndpoints
     public static IEndpointRouteBuilder MapVehicleEndpoints(this IEndpointRouteBuilder app)
     {
         RouteGroupBuilder group = app.MapGroup("/api/vehicles").WithTags("Vehicles");
-        group.MapPost("/positions", PostPositionsAsync).WithName("PostVehiclePositions");
+        group.MapPost("/positions", PostPositionsAsync).WithName("PostVehiclePositions").Accepts<VehiclePositionBody[]>("application/json");
         group.MapGet("/{id}/trajectory", GetTrajectoryAsync).WithName("GetVehicleTrajectory");
         return app;
     }

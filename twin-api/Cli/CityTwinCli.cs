@@ -6,14 +6,15 @@ namespace CityTwin.TwinApi.Cli;
 public static class CityTwinCli
 {
     private const string Usage = """
-        usage: citytwin [serve] [--store memory|sqlite|postgres] [--connection <string>] [--urls <url>] [--district <file>] [--<Section>:<Key> <value>]
+        usage: citytwin [serve] [--store memory|sqlite|postgres] [--connection <string>] [--urls <url>] [--district <file>] [--simulate] [--<Section>:<Key> <value>]
                citytwin generate [--buildings 2000] [--seed 7] [--size-km 5] [--locale zh_CN|en] --out district.json
                citytwin drill <scenario.json> [--report out.json] [--district district.json | --buildings 2000 --seed 7]
                citytwin load --buildings N --sensors-per-building K --rate R --duration D [--store ...] [--report out.json] [--target http://...]
                citytwin help
 
         serve     run the server (default: http://127.0.0.1:5080, SQLite data/citytwin.db in the working directory, demo district on first start;
-                  --district loads a generated file instead on the first start; any setting as --Section:Key value, e.g. --Api:MaxBatchSize 5000;
+                  --district loads a generated file instead on the first start; --simulate feeds the twin simulated traffic (Simulation:*);
+                  any setting as --Section:Key value, e.g. --Api:MaxBatchSize 5000;
                   an unknown option or setting, or a value out of range, exits with code 2)
         generate  write a seeded demo district to a JSON file
         drill     run a scenario or drill headless on a generated twin and write its report
@@ -30,6 +31,7 @@ public static class CityTwinCli
             switch (verb)
             {
                 case "serve":
+                    rest = ServerSettings.ExpandFlags(rest);
                     ServerSettings.CheckArguments(rest);
                     WebApplication app;
                     try

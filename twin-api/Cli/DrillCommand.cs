@@ -1,5 +1,5 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using CityTwin.Grains.Json;
 using CityTwin.Scenarios.District;
 using CityTwin.Scenarios.Forks;
 using CityTwin.Scenarios.Runs;
@@ -18,11 +18,7 @@ public static class DrillCommand
     /// <summary>Usage line.</summary>
     public const string Usage = "citytwin drill <scenario.json> [--report out.json] [--district district.json | --buildings 2000 --seed 7]";
 
-    private static readonly JsonSerializerOptions _json = new(JsonSerializerDefaults.Web)
-    {
-        WriteIndented = true,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
-    };
+    private static readonly JsonSerializerOptions _json = new(TwinJson.Options) { WriteIndented = true };
 
     /// <summary>Runs the verb; returns the exit code (0 done, 1 the run failed, 2 bad arguments or file).</summary>
     public static async Task<int> RunAsync(string[] args)

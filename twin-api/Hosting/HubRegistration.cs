@@ -1,3 +1,4 @@
+using CityTwin.Grains.Json;
 using CityTwin.TwinApi.Auth;
 using CityTwin.TwinApi.Hubs;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -19,7 +20,7 @@ public static class HubRegistration
             return services;
         }
 
-        services.AddSignalR();
+        services.AddSignalR().AddJsonProtocol(o => TwinJson.Configure(o.PayloadSerializerOptions));
         services.AddOptions<TwinHubOptions>().BindConfiguration(TwinHubOptions.Section);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<HubSubscriptions>();

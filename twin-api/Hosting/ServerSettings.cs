@@ -4,6 +4,7 @@ using CityTwin.Scenarios.Runs;
 using CityTwin.Silo;
 using CityTwin.TwinApi.Auth;
 using CityTwin.TwinApi.Hubs;
+using CityTwin.TwinApi.Simulation;
 using Microsoft.Extensions.Options;
 
 namespace CityTwin.TwinApi.Hosting;
@@ -25,7 +26,7 @@ public static class ServerSettings
 
     // Settings given as --Section:Key value must be in a section the server reads; ASP.NET Core's own are included.
     private static readonly FrozenSet<string> Sections = FrozenSet.Create(StringComparer.OrdinalIgnoreCase,
-        "Store", "District", "Api", "Auth", "Silo", "Hub", "Scenarios", "Metrics", "Logging", "Kestrel");
+        "Store", "District", "Api", "Auth", "Silo", "Hub", "Scenarios", "Metrics", SimulationOptions.Section, "Logging", "Kestrel");
 
     private static readonly FrozenDictionary<Type, string> SectionOf = new Dictionary<Type, string>
     {
@@ -35,9 +36,34 @@ public static class ServerSettings
         [typeof(DistrictSourceOptions)] = DistrictSourceOptions.Section,
         [typeof(AuthOptions)] = AuthOptions.Section,
         [typeof(TwinHubOptions)] = TwinHubOptions.Section,
+        [typeof(SimulationOptions)] = SimulationOptions.Section,
     }.ToFrozenDictionary();
 
     private static readonly FrozenSet<string> HostOptions = FrozenSet.Create(StringComparer.OrdinalIgnoreCase, "--urls", "--environment");
+
+    /// <summary>The flag that turns the simulated traffic on (<c>--simulate</c>, no value).</summary>
+    public const string SimulateFlag = "--simulate";
+
+    /// <summary>The arguments of <c>serve</c> with the flags that take no value written as settings (<c>--simulate</c> as <c>--Simulation:Enabled true</c>).</summary>
+    public static string[] ExpandFlags(IEnumerable<string> args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var expanded = new List<string>();
+        foreach (string a in args)
+        {
+            if (string.Equals(a, SimulateFlag, StringComparison.OrdinalIgnoreCase))
+            {
+                expanded.Add($"--{SimulationOptions.Section}:Enabled");
+                expanded.Add("true");
+            }
+            else
+            {
+                expanded.Add(a);
+            }
+        }
+
+        return [.. expanded];
+    }
 
     /// <summary>Throws <see cref="CommandLineException"/> for an argument of <c>serve</c> that is not a known option with a value.</summary>
     public static void CheckArguments(IReadOnlyList<string> args)
@@ -51,7 +77,7 @@ public static class ServerSettings
                 || (name.IndexOf(':', StringComparison.Ordinal) is > 2 and var colon && colon < name.Length - 1 && Sections.Contains(name[2..colon])));
             if (!known)
             {
-                throw new CommandLineException($"serve: unknown option '{name}'. Options: {string.Join(", ", Switches.Keys.Concat(HostOptions).Order(StringComparer.Ordinal))}, "
+                throw new CommandLineException($"serve: unknown option '{name}'. Options: {string.Join(", ", Switches.Keys.Concat(HostOptions).Append(SimulateFlag).Order(StringComparer.Ordinal))}, "
                     + $"or a setting --<Section>:<Key> <value> of a section {string.Join(", ", Sections.Order(StringComparer.Ordinal))}.");
             }
 
@@ -82,6 +108,7 @@ public static class ServerSettings
             o.Validate();
             return true;
         });
+        Bind<SimulationOptions>(services).ValidateDataAnnotations();
         return services;
     }
 

@@ -1,9 +1,11 @@
+using CityTwin.Grains.Json;
 using CityTwin.Grains.Twin;
 using CityTwin.Silo;
 using CityTwin.Silo.Storage;
 using CityTwin.TwinApi.Api;
 using CityTwin.TwinApi.Auth;
 using CityTwin.TwinApi.Metrics;
+using CityTwin.TwinApi.Simulation;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Json;
 using Orleans.Dashboard;
@@ -54,6 +56,7 @@ public static class TwinServer
         {
             o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
             o.SerializerOptions.AllowDuplicateProperties = false;
+            TwinJson.Configure(o.SerializerOptions);
         });
         builder.Services.AddSingleton<Ingest.TelemetryIngest>();
         builder.Services.AddSingleton(sp => new Load.StateWriteCounter(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
@@ -72,6 +75,10 @@ public static class TwinServer
             builder.UseOrleans(silo => silo.UseCityTwin(store, siloOptions).AddTwin().AddDashboard());
             builder.Services.AddSingleton<SiloHost>();
             builder.Services.AddHostedService(sp => sp.GetRequiredService<SiloHost>());
+
+            // After the silo, so that it stops first: no simulated input arrives while the silo writes its last states.
+            builder.Services.AddSingleton<TwinSimulator>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<TwinSimulator>());
         }
         catch
         {

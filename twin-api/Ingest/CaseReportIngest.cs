@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CityTwin.Grains.Cases;
+using CityTwin.Grains.Json;
 using CityTwin.Silo.EventLog;
 
 namespace CityTwin.TwinApi.Ingest;
@@ -22,7 +23,7 @@ public static class CaseReportIngest
         ArgumentNullException.ThrowIfNull(report);
         DateTimeOffset now = time.GetUtcNow();
         string id = CaseIds.New(now);
-        await eventLog.AppendAsync(new EventAppend(now, ReportKind, id, JsonSerializer.SerializeToUtf8Bytes(report, JsonSerializerOptions.Web)), cancellationToken);
+        await eventLog.AppendAsync(new EventAppend(now, ReportKind, id, JsonSerializer.SerializeToUtf8Bytes(report, TwinJson.Options)), cancellationToken);
         return await grains.GetGrain<ICaseGrain>(id).ReportAsync(report);
     }
 }

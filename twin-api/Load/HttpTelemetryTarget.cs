@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using CityTwin.Grains.Cases;
+using CityTwin.Grains.Json;
 using CityTwin.Grains.Twin;
 using CityTwin.TwinApi.Ingest;
 
@@ -105,7 +106,7 @@ public sealed class HttpTelemetryTarget(HttpClient client) : ITelemetryTarget
             contact = report.Contact is { } c ? new { name = c.Name, phone = c.Phone } : null,
             reporter = report.Reporter,
             externalRef = report.ExternalRef,
-        }, JsonSerializerOptions.Web);
+        }, TwinJson.Options);
     }
 
     /// <summary>A JSON array with one object per item, its fields written by <paramref name="writeFields"/>.</summary>

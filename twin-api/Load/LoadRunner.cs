@@ -5,6 +5,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using CityTwin.Grains.Cases;
+using CityTwin.Grains.Json;
 using CityTwin.Grains.Twin;
 using CityTwin.Scenarios.District;
 using CityTwin.Scenarios.Loading;
@@ -80,7 +81,7 @@ public static class LoadRunner
         }
 
         await using FileStream file = File.Create(path);
-        await JsonSerializer.SerializeAsync(file, report, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }, cancellationToken);
+        await JsonSerializer.SerializeAsync(file, report, new JsonSerializerOptions(TwinJson.Options) { WriteIndented = true }, cancellationToken);
     }
 
     /// <summary>The human-readable summary printed at the end of a run.</summary>
@@ -170,6 +171,9 @@ public static class LoadRunner
         {
             "--store", options.Store.ToString().ToLowerInvariant(), "--urls", "http://127.0.0.1:0", $"--Auth:Keys:{key}", "operator",
             "--Logging:LogLevel:Default", "Warning", "--Logging:LogLevel:Microsoft", "Warning",
+
+            // The harness drives its own inputs; the demo profile's simulated traffic would blur the figures.
+            "--Simulation:Enabled", "false",
         };
         if (options.Connection is not null)
         {

@@ -2,13 +2,15 @@ using CityTwin.Grains.Model;
 using CityTwin.Scenarios.District;
 using CityTwin.Scenarios.Loading;
 using CityTwin.TwinApi.Ingest;
+using CityTwin.TwinApi.Simulation;
 
 namespace CityTwin.TwinApi.Load;
 
 /// <summary>
 /// Makes batches of plausible readings for a generated district: sensors are visited in a seeded random order, one full
 /// pass before any sensor repeats, so a batch touches distinct grains as a city's uncoordinated devices do. Values stay
-/// in each kind's normal range (no alarms), because the harness measures steady ingest, not alert fan-out.
+/// in each kind's normal range (no alarms), because the harness measures steady ingest, not alert fan-out; with a
+/// <see cref="CityRhythm"/> (the demo's simulation) they follow the day and the weather, with its rare alarms and faults.
 /// Not thread-safe: one driver loop calls it.
 /// </summary>
 public sealed class TelemetryGenerator
@@ -20,6 +22,7 @@ public sealed class TelemetryGenerator
     private readonly Random _random;
     private readonly TimeProvider _time;
     private readonly int _seed;
+    private readonly CityRhythm? _rhythm;
     private int _next;
 
     /// <summary>Prepares readings for every sensor of <paramref name="district"/>; the same seed gives the same sequence.</summary>
@@ -31,6 +34,16 @@ public sealed class TelemetryGenerator
             seed,
             time ?? TimeProvider.System)
     {
+    }
+
+    /// <summary>
+    /// Prepares readings for the sensors <paramref name="ids"/> of <paramref name="kinds"/> (e.g. a live twin's, from its
+    /// read model), with values from <paramref name="rhythm"/> when given; the same seed gives the same sequence.
+    /// </summary>
+    public TelemetryGenerator(string[] ids, SensorKind[] kinds, IEnumerable<SensorProfile> profiles, int seed, TimeProvider time, CityRhythm? rhythm)
+        : this(ids, kinds, profiles.ToDictionary(p => p.Kind), seed, time)
+    {
+        _rhythm = rhythm;
     }
 
     private TelemetryGenerator(string[] ids, SensorKind[] kinds, Dictionary<SensorKind, SensorProfile> profiles, int seed, TimeProvider time)
@@ -57,7 +70,7 @@ public sealed class TelemetryGenerator
     public IReadOnlyList<string> SensorIds => _ids;
 
     /// <summary>A new generator over the same sensors and seed: it makes the same readings again, from the start.</summary>
-    public TelemetryGenerator Restart() => new(_ids, _kinds, _profiles, _seed, _time);
+    public TelemetryGenerator Restart() => new(_ids, _kinds, _profiles.Values, _seed, _time, _rhythm);
 
     /// <summary>The next <paramref name="size"/> readings, all stamped now.</summary>
     public List<ReadingInput> NextBatch(int size)
@@ -70,7 +83,15 @@ public sealed class TelemetryGenerator
             _next = _next + 1 == _order.Length ? 0 : _next + 1;
             SensorKind kind = _kinds[sensor];
             SensorProfile? profile = _profiles.GetValueOrDefault(kind);
-            batch.Add(new ReadingInput(_ids[sensor], NormalValue(kind, profile), profile?.Unit, now));
+            if (_rhythm is null)
+            {
+                batch.Add(new ReadingInput(_ids[sensor], NormalValue(kind, profile), profile?.Unit, now));
+            }
+            else
+            {
+                (double value, string? unit) = _rhythm.Next(kind, profile, now, _random);
+                batch.Add(new ReadingInput(_ids[sensor], value, unit ?? profile?.Unit, now));
+            }
         }
 
         return batch;

@@ -11,7 +11,9 @@ namespace CityTwin.TwinApi.Load;
 /// day (fire engines and ambulances mostly wait at their stations). Each vehicle drives from its starting point in a seeded
 /// random walk (0-50 km/h, a fix every 10 s of its own, kept inside the district), vehicles taking turns in a shuffled
 /// order. Muck trucks report covered and within the load limit, so the harness measures ingest rather than violation
-/// alerts (geofence enter/exit events still happen, as on a real day). Not thread-safe: one driver loop calls it.
+/// alerts (geofence enter/exit events still happen, as on a real day). A vehicle given a route (the demo's muck trucks:
+/// their site and a disposal point) drives it back and forth instead, loaded towards the disposal point and empty
+/// back. Not thread-safe: one driver loop calls it.
 /// </summary>
 public sealed class VehiclePositionGenerator
 {
@@ -23,6 +25,8 @@ public sealed class VehiclePositionGenerator
     private readonly GeoPoint[] _positions;
     private readonly double[] _headings;
     private readonly int[] _order;
+    private readonly (GeoPoint From, GeoPoint To)?[] _routes;
+    private readonly bool[] _returning;
     private readonly GeoBox _box;
     private readonly Random _random;
     private readonly TimeProvider _time;
@@ -30,13 +34,23 @@ public sealed class VehiclePositionGenerator
 
     /// <summary>Prepares positions for every vehicle of <paramref name="district"/>; the same seed gives the same walk.</summary>
     public VehiclePositionGenerator(District district, int seed, TimeProvider? time = null)
+        : this(Fleet(district), district.Box, seed, time)
     {
-        ArgumentNullException.ThrowIfNull(district);
-        Vehicle[] fleet = district.Vehicles.Where(v => v.Kind is VehicleKind.PatrolCar or VehicleKind.MuckTruck).ToArray();
+    }
+
+    /// <summary>
+    /// Prepares positions for <paramref name="fleet"/> (id, muck truck or not, where it is, and its route if it drives
+    /// one) inside <paramref name="box"/>; the same seed gives the same walk.
+    /// </summary>
+    public VehiclePositionGenerator(IReadOnlyList<(string Id, bool Muck, GeoPoint Position, (GeoPoint From, GeoPoint To)? Route)> fleet, GeoBox box, int seed, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(fleet);
         _ids = fleet.Select(v => v.Id).ToArray();
-        _muck = fleet.Select(v => v.Kind == VehicleKind.MuckTruck).ToArray();
+        _muck = fleet.Select(v => v.Muck).ToArray();
         _positions = fleet.Select(v => v.Position).ToArray();
-        _box = district.Box;
+        _routes = fleet.Select(v => v.Route).ToArray();
+        _returning = new bool[_ids.Length];
+        _box = box;
         _random = new Random(seed);
         _headings = _ids.Select(_ => _random.NextDouble() * 2 * Math.PI).ToArray();
         _order = Enumerable.Range(0, _ids.Length).ToArray();
@@ -62,12 +76,47 @@ public sealed class VehiclePositionGenerator
             int v = _order[_next];
             _next = _next + 1 == _order.Length ? 0 : _next + 1;
             double speedKmh = Math.Round(50 * _random.NextDouble(), 1);
-            _positions[v] = Step(v, speedKmh / 3.6 * FixIntervalSeconds);
-            var fix = new VehiclePosition(_positions[v], now, speedKmh, _muck[v] ? true : null, _muck[v] ? Math.Round(8 + 17 * _random.NextDouble(), 1) : null);
+            double? load = _muck[v] ? Math.Round(8 + 17 * _random.NextDouble(), 1) : null;
+            if (_routes[v] is { } route)
+            {
+                _positions[v] = Drive(v, route, speedKmh / 3.6 * FixIntervalSeconds);
+                load = _returning[v] ? 0 : load;
+            }
+            else
+            {
+                _positions[v] = Step(v, speedKmh / 3.6 * FixIntervalSeconds);
+            }
+
+            var fix = new VehiclePosition(_positions[v], now, speedKmh, _muck[v] ? true : null, load);
             batch.Add(new VehiclePositionInput(i, _ids[v], fix));
         }
 
         return batch;
+    }
+
+    private static List<(string Id, bool Muck, GeoPoint Position, (GeoPoint From, GeoPoint To)? Route)> Fleet(District district)
+    {
+        ArgumentNullException.ThrowIfNull(district);
+        return district.Vehicles.Where(v => v.Kind is VehicleKind.PatrolCar or VehicleKind.MuckTruck)
+            .Select(v => (v.Id, v.Kind == VehicleKind.MuckTruck, v.Position, ((GeoPoint, GeoPoint)?)null)).ToList();
+    }
+
+    /// <summary>Moves vehicle <paramref name="v"/> <paramref name="metres"/> towards the end of its route it is heading for, turning at each end.</summary>
+    private GeoPoint Drive(int v, (GeoPoint From, GeoPoint To) route, double metres)
+    {
+        GeoPoint p = _positions[v];
+        GeoPoint target = _returning[v] ? route.From : route.To;
+        double dy = (target.Lat - p.Lat) * MetresPerDegreeLat;
+        double dx = (target.Lon - p.Lon) * MetresPerDegreeLat * Math.Cos(p.Lat * Math.PI / 180);
+        double left = Math.Sqrt(dx * dx + dy * dy);
+        if (left <= metres)
+        {
+            _returning[v] = !_returning[v];
+            return target.Round(7);
+        }
+
+        double f = metres / left;
+        return new GeoPoint(p.Lon + (target.Lon - p.Lon) * f, p.Lat + (target.Lat - p.Lat) * f).Round(7);
     }
 
     /// <summary>Moves vehicle <paramref name="v"/> <paramref name="metres"/> along its heading (which drifts), turning back at the district's edge.</summary>
