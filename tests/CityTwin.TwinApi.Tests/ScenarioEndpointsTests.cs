@@ -232,24 +232,9 @@ public sealed class ScenarioEndpointsTests(ScenarioEndpointsTests.Server server)
         Assert.Equal(0, server.Runs.ActiveForks);
     }
 
-    private static async Task<JsonElement> WaitFinishedAsync(HttpClient client, string id)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
-        while (true)
-        {
-            JsonElement run = await client.GetFromJsonAsync<JsonElement>($"api/scenarios/runs/{id}");
-            string status = run.GetProperty("status").GetString()!;
-            if (status is "completed" or "failed" or "cancelled")
-            {
-                return run;
-            }
+    private static Task<JsonElement> WaitFinishedAsync(HttpClient client, string id) => ScenarioRunWait.UntilFinishedAsync(client, id);
 
-            Assert.True(DateTime.UtcNow < deadline, $"run {id} still {status}");
-            await Task.Delay(100);
-        }
-    }
-
-    /// <summary>The real server with the scenario endpoints (added here until the server maps them itself).</summary>
+    /// <summary>The real server as <c>citytwin</c> wires it, with a saved snapshot district to fork.</summary>
     public sealed class Server : IAsyncLifetime
     {
         /// <summary>The name of the saved snapshot runs can fork.</summary>
@@ -289,18 +274,7 @@ public sealed class ScenarioEndpointsTests(ScenarioEndpointsTests.Server server)
                 "--Auth:AllowAnonymousRead", "false",
                 $"--Auth:Keys:{TwinServerFixture.OperatorKey}", "operator", $"--Auth:Keys:{TwinServerFixture.PlannerKey}", "planner",
             ];
-            _app = await TwinServer.BuildAsync(args, b =>
-            {
-                b.Logging.SetMinimumLevel(LogLevel.Warning);
-                if (!b.Services.Any(d => d.ServiceType == typeof(ScenarioRunRegistry)))
-                {
-                    b.Services.AddScenarioRuns();
-                }
-            });
-            if (!((IEndpointRouteBuilder)_app).DataSources.SelectMany(d => d.Endpoints).OfType<RouteEndpoint>().Any(e => e.RoutePattern.RawText?.StartsWith("/api/scenarios", StringComparison.Ordinal) == true))
-            {
-                _app.MapScenarioEndpoints();
-            }
+            _app = await TwinServer.BuildAsync(args, b => b.Logging.SetMinimumLevel(LogLevel.Warning));
 
             await _app.StartAsync();
             string address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -11,7 +11,6 @@ using CityTwin.TwinApi.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -48,14 +47,6 @@ public sealed class VehicleEndpointsTests : IAsyncLifetime
             b.Logging.SetMinimumLevel(LogLevel.Warning);
             b.Services.RemoveAll<ISiloStartupTask>();
         });
-
-        // Until TwinServer maps the vehicle endpoints itself, the test maps them (never twice).
-        bool mapped = ((IEndpointRouteBuilder)_app).DataSources.SelectMany(d => d.Endpoints)
-            .Any(e => e.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName == "PostVehiclePositions");
-        if (!mapped)
-        {
-            _app.MapVehicleEndpoints();
-        }
 
         await _app.StartAsync();
         string address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -22,6 +22,7 @@ public static class HubRegistration
         services.AddSignalR();
         services.AddOptions<TwinHubOptions>().BindConfiguration(TwinHubOptions.Section);
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddKeyedSingleton(HubSubscriptions.ClockKey, TimeProvider.System);
         services.AddSingleton<HubSubscriptions>();
         services.AddSingleton<TwinHubGateway>();
         services.AddHostedService(sp => sp.GetRequiredService<TwinHubGateway>());
