@@ -18,7 +18,7 @@ public sealed class HubListener : IAsyncDisposable
     private readonly HubConnection _connection;
     private readonly Lock _lock = new();
     private readonly List<Push> _pushes = [];
-    private readonly List<(Func<Push, bool> Match, TaskCompletionSource<Push> Done)> _waiters = [];
+    private readonly List<(Predicate<Push> Match, TaskCompletionSource<Push> Done)> _waiters = [];
 
     private HubListener(HubConnection connection)
     {
@@ -61,18 +61,18 @@ public sealed class HubListener : IAsyncDisposable
     }
 
     /// <summary>Subscribes with <paramref name="request"/> (the hub's <c>Subscribe</c>) and returns the subscription id.</summary>
-    public Task<string> SubscribeAsync(object request) => _connection.InvokeAsync<string>("Subscribe", request);
+    public Task<string> SubscribeAsync(object? request) => _connection.InvokeAsync<string>("Subscribe", request);
 
-    /// <summary>Calls a hub method that answers a value.</summary>
-    public Task<JsonElement> InvokeAsync(string method) => _connection.InvokeAsync<JsonElement>(method);
+    /// <summary>Calls a hub method that answers nothing; a <see cref="Microsoft.AspNetCore.SignalR.HubException"/> carries the server's error.</summary>
+    public Task CallAsync(string method, params object?[] arguments) => _connection.InvokeCoreAsync(method, arguments);
 
     /// <summary>The first push (received already or later) that <paramref name="match"/> accepts; fails after a generous timeout.</summary>
-    public async Task<Push> WaitForPushAsync(Func<Push, bool> match, string what, TimeSpan? timeout = null)
+    public async Task<Push> WaitForPushAsync(Predicate<Push> match, string what, TimeSpan? timeout = null)
     {
         var done = new TaskCompletionSource<Push>(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_lock)
         {
-            if (_pushes.FirstOrDefault(match) is { } seen)
+            if (_pushes.Find(match) is { } seen)
             {
                 return seen;
             }
@@ -105,7 +105,7 @@ public sealed class HubListener : IAsyncDisposable
         lock (_lock)
         {
             _pushes.Add(push);
-            foreach ((Func<Push, bool> match, TaskCompletionSource<Push> done) in _waiters)
+            foreach ((Predicate<Push> match, TaskCompletionSource<Push> done) in _waiters)
             {
                 if (match(push))
                 {

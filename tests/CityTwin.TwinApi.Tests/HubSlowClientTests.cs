@@ -10,7 +10,8 @@ namespace CityTwin.TwinApi.Tests;
 /// A client that stops reading must neither hold up other clients nor make the server buffer without bound: its
 /// pushes wait in a bounded queue that drops the oldest, the drops are counted and reported to it, and it still ends
 /// with the newest items. Nothing here is timed: the live client is shown to keep up by getting each batch while the
-/// stalled one reads nothing, whatever the machine's speed.
+/// stalled one reads nothing, whatever the machine's speed. It uses the hand-written <see cref="SignalRTestClient"/>,
+/// which can stop reading its socket; Microsoft's client always reads.
 /// </summary>
 public sealed class HubSlowClientTests(TwinServerFixture server, ITestOutputHelper output) : IClassFixture<TwinServerFixture>
 {

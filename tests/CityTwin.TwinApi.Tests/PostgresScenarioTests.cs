@@ -20,7 +20,7 @@ public sealed class PostgresScenarioTests(PostgresTwinServerFixture server) : IC
         EntitySummary[] streamed = server.Directory.OfType(EntityType.Sensor).Where(s => s.Kind is not (nameof(SensorKind.Gas) or nameof(SensorKind.Smoke) or nameof(SensorKind.CarbonMonoxide) or nameof(SensorKind.SosButton)))
             .OrderBy(s => s.Id, StringComparer.Ordinal).Take(20).ToArray();
         var streamedIds = streamed.Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
-        Dictionary<string, (string Status, double? Value)> before = AllEntities().Where(e => !streamedIds.Contains(e.Id)).ToDictionary(e => e.Id, e => (e.Status, e.Value), StringComparer.Ordinal);
+        Dictionary<string, (string? Status, double? Value)> before = AllEntities().Where(e => !streamedIds.Contains(e.Id)).ToDictionary(e => e.Id, e => (e.Status, e.Value), StringComparer.Ordinal);
         Dictionary<string, long> countsBefore = [];
         foreach (EntitySummary s in streamed)
         {
