@@ -192,5 +192,6 @@ public abstract class CaseEndpointsTests(TwinServerFixture server)
     public sealed class OnSqlite(SqliteTwinServerFixture server) : CaseEndpointsTests(server), IClassFixture<SqliteTwinServerFixture>;
 
     /// <summary>The case loop on PostgreSQL.</summary>
-    public sealed class OnPostgres(PostgresTwinServerFixture server) : CaseEndpointsTests(server), IClassFixture<PostgresTwinServerFixture>;
+    [Collection(PostgresTwinCollection.Name)]
+    public sealed class OnPostgres(PostgresTwinServerFixture server) : CaseEndpointsTests(server);
 }

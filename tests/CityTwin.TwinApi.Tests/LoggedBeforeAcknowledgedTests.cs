@@ -10,7 +10,8 @@ namespace CityTwin.TwinApi.Tests;
 /// waits in the database. While it waits, a case report, a case transition and a telemetry batch must not be answered
 /// (nor applied); once the lock is released each is answered with its 2xx and is in the log.
 /// </summary>
-public sealed class LoggedBeforeAcknowledgedTests(PostgresTwinServerFixture server) : IClassFixture<PostgresTwinServerFixture>
+[Collection(PostgresTwinCollection.Name)]
+public sealed class LoggedBeforeAcknowledgedTests(PostgresTwinServerFixture server)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 

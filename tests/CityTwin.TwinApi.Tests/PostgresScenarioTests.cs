@@ -11,7 +11,8 @@ namespace CityTwin.TwinApi.Tests;
 /// into PostgreSQL and copying the stored states) while telemetry streams into it, and changes nothing live but what the
 /// live ingest itself sent; a replay reads its inputs from the PostgreSQL event log and paces them (speed &gt; 0).
 /// </summary>
-public sealed class PostgresScenarioTests(PostgresTwinServerFixture server) : IClassFixture<PostgresTwinServerFixture>
+[Collection(PostgresTwinCollection.Name)]
+public sealed class PostgresScenarioTests(PostgresTwinServerFixture server)
 {
     [Fact]
     public async Task A_run_forked_while_live_telemetry_streams_in_leaves_the_live_twin_with_exactly_the_ingested_readings()
