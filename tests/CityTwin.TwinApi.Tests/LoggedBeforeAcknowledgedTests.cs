@@ -36,7 +36,7 @@ public sealed class LoggedBeforeAcknowledgedTests(PostgresTwinServerFixture serv
     public async Task A_case_transition_is_neither_answered_nor_applied_until_its_log_append_commits()
     {
         EntitySummary building = server.Directory.OfType(EntityType.Building).Last();
-        using HttpResponseMessage created = await server.Client.PostAsJsonAsync("api/cases", new { category = "garbage", location = new { lon = building.Position.Lon, lat = building.Position.Lat } });
+        using HttpResponseMessage created = await server.Client.PostAsJsonAsync("api/cases", new { category = "road-damage", location = new { lon = building.Position.Lon, lat = building.Position.Lat } });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         string id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
 
@@ -75,7 +75,7 @@ public sealed class LoggedBeforeAcknowledgedTests(PostgresTwinServerFixture serv
         Assert.Equal(1, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accepted").GetInt32());
         Assert.Equal(countBefore + 1, await StatisticsCountAsync(sensor.Id));
         JsonElement logged = await server.Client.GetFromJsonAsync<JsonElement>($"api/events?kind=reading&key={sensor.Id}");
-        Assert.Contains(logged.GetProperty("items").EnumerateArray(), e => e.GetProperty("at").GetDateTimeOffset() == at);
+        Assert.Contains(logged.GetProperty("items").EnumerateArray(), e => e.GetProperty("at").GetDateTimeOffset().ToUnixTimeMilliseconds() == at.ToUnixTimeMilliseconds());
     }
 
     /// <summary>
