@@ -5,8 +5,11 @@ using CityTwin.Grains.Model;
 
 namespace CityTwin.TwinApi.Tests;
 
-/// <summary>The case loop through the real HTTP API on the generated district.</summary>
-public sealed class CaseEndpointsTests(TwinServerFixture server) : IClassFixture<TwinServerFixture>
+/// <summary>
+/// The case loop through the real HTTP API on the generated district, on each store the server ships with: every test
+/// runs on the memory store, on SQLite and on PostgreSQL (the nested classes).
+/// </summary>
+public abstract class CaseEndpointsTests(TwinServerFixture server)
 {
     private const string Photo = "https://photos.example/after.jpg";
 
@@ -69,7 +72,7 @@ public sealed class CaseEndpointsTests(TwinServerFixture server) : IClassFixture
     }
 
     [Fact]
-    public async Task Reports_and_transitions_are_in_the_event_log_before_they_are_acknowledged()
+    public async Task Acknowledged_reports_and_transitions_are_in_the_event_log()
     {
         string id = (await ReportAsync("garbage", AnyBuilding())).GetProperty("id").GetString()!;
         await Step(id, "reject", "operator-1", note: "duplicate of another report");
@@ -181,4 +184,14 @@ public sealed class CaseEndpointsTests(TwinServerFixture server) : IClassFixture
         Assert.True(r.StatusCode == HttpStatusCode.OK, $"{action}: {(int)r.StatusCode} {body}");
         return JsonDocument.Parse(body).RootElement.Clone();
     }
+
+    /// <summary>The case loop on the memory store.</summary>
+    public sealed class OnMemory(TwinServerFixture server) : CaseEndpointsTests(server), IClassFixture<TwinServerFixture>;
+
+    /// <summary>The case loop on SQLite, the embedded default store.</summary>
+    public sealed class OnSqlite(SqliteTwinServerFixture server) : CaseEndpointsTests(server), IClassFixture<SqliteTwinServerFixture>;
+
+    /// <summary>The case loop on PostgreSQL.</summary>
+    [Collection(PostgresTwinCollection.Name)]
+    public sealed class OnPostgres(PostgresTwinServerFixture server) : CaseEndpointsTests(server);
 }

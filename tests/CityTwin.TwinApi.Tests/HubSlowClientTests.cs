@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using CityTwin.Grains.Model;
 using CityTwin.Grains.Twin;
@@ -10,7 +9,9 @@ namespace CityTwin.TwinApi.Tests;
 /// <summary>
 /// A client that stops reading must neither hold up other clients nor make the server buffer without bound: its
 /// pushes wait in a bounded queue that drops the oldest, the drops are counted and reported to it, and it still ends
-/// with the newest items.
+/// with the newest items. Nothing here is timed: the live client is shown to keep up by getting each batch while the
+/// stalled one reads nothing, whatever the machine's speed. It uses the hand-written <see cref="SignalRTestClient"/>,
+/// which can stop reading its socket; Microsoft's client always reads.
 /// </summary>
 public sealed class HubSlowClientTests(TwinServerFixture server, ITestOutputHelper output) : IClassFixture<TwinServerFixture>
 {
@@ -37,7 +38,6 @@ public sealed class HubSlowClientTests(TwinServerFixture server, ITestOutputHelp
 
         AlertBus bus = server.Alerts;
         string run = Guid.NewGuid().ToString("N");
-        var elapsed = Stopwatch.StartNew();
         for (int i = 0; i < Published; i++)
         {
             await bus.PublishAsync(Alert(run, i));
@@ -45,19 +45,18 @@ public sealed class HubSlowClientTests(TwinServerFixture server, ITestOutputHelp
             {
                 // Paced in batches a reading client keeps up with: the live client keeps up although the other reads nothing.
                 int last = i;
-                await live.WaitForPushAsync(p => Number(p, run) == last, TimeSpan.FromSeconds(10), $"for alert {last} on the live client");
+                await live.WaitForPushAsync(p => Number(p, run) == last, TimeSpan.FromSeconds(60), $"for alert {last} on the live client");
             }
         }
 
         Assert.Equal(Published, live.PushesOf("alert").Count(p => Number(p, run) is not null));
-        TimeSpan liveTook = elapsed.Elapsed;
 
         slow.ResumeReading();
-        await slow.WaitForPushAsync(p => Number(p, run) == Published - 1, TimeSpan.FromSeconds(30), "for the newest alert on the slow client");
+        await slow.WaitForPushAsync(p => Number(p, run) == Published - 1, TimeSpan.FromSeconds(60), "for the newest alert on the slow client");
         int[] received = slow.PushesOf("alert").Select(p => Number(p, run)).OfType<int>().ToArray();
         JsonElement stats = await slow.InvokeAsync("Statistics");
         long dropped = stats.GetProperty("dropped").GetInt64();
-        output.WriteLine($"slow client: {received.Length} received, {dropped} dropped; live client done in {liveTook}");
+        output.WriteLine($"slow client: {received.Length} received, {dropped} dropped");
 
         Assert.True(dropped > 0, $"nothing was dropped for a client that read nothing while {Published} alerts were pushed (it received {received.Length})");
         Assert.Equal(Published, received.Length + dropped);
@@ -66,7 +65,6 @@ public sealed class HubSlowClientTests(TwinServerFixture server, ITestOutputHelp
         // Drop-oldest: the newest pushes, those still queued when the client read again, all arrived.
         Assert.Equal(Enumerable.Range(Published - Queue, Queue), received[^Queue..]);
         Assert.Equal(0, stats.GetProperty("queued").GetInt32());
-        Assert.True(liveTook < TimeSpan.FromSeconds(15), $"the live client took {liveTook} to get all alerts");
 
         // The live client lost nothing.
         Assert.Equal(0, (await live.InvokeAsync("Statistics")).GetProperty("dropped").GetInt64());

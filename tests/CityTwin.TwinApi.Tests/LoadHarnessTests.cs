@@ -4,6 +4,10 @@ using CityTwin.TestSupport;
 using CityTwin.TwinApi.Cli;
 using CityTwin.TwinApi.Ingest;
 using CityTwin.TwinApi.Load;
+using CityTwin.Grains.Cases;
+using CityTwin.Silo.EventLog;
+using CityTwin.Silo.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace CityTwin.TwinApi.Tests;
@@ -26,7 +30,7 @@ public sealed class LoadHarnessTests(TwinServerFixture server) : IClassFixture<T
 
         int code = await LoadCommand.RunAsync(
             ["--buildings", "200", "--rate", "20000", "--duration", "3s", "--batch-size", "500", "--concurrency", "4", "--query-rate", "50",
-             "--warmup", "0.5s", "--store", "memory", "--report", reportPath, "--plain", "--positions-per-1000", "50", "--reports-per-1000", "3"],
+             "--warmup", "0", "--store", "sqlite", "--connection", dir.Combine("load.db"), "--report", reportPath, "--plain", "--positions-per-1000", "50", "--reports-per-1000", "3"],
             output, CancellationToken.None);
 
         Assert.True(code == 0, output.ToString());
@@ -55,10 +59,21 @@ public sealed class LoadHarnessTests(TwinServerFixture server) : IClassFixture<T
         Assert.True(ingest.EventLogAppends >= ingest.Accepted + positions.Accepted + reports.Accepted,
             $"{ingest.EventLogAppends} appends for {ingest.Accepted + positions.Accepted + reports.Accepted} inputs");
 
-        // Each kind's log (and for reports the case store) gained exactly what was accepted.
+        // Each kind's log (and for reports the case store) gained exactly what was accepted, as the harness says ...
         Assert.Equal(["reading", "position", "case-report"], report.Consistency.Kinds.Select(k => k.EventLogKind));
         Assert.All(report.Consistency.Kinds, k => Assert.Equal((k.Accepted, true, true), (k.Logged!.Value, k.CountsAddUp, k.NothingLost!.Value)));
         Assert.Equal(reports.Accepted, report.Consistency.Kinds[2].Stored);
+
+        // ... and as the store itself says, read back after the run (no warm-up, so everything logged was measured).
+        await using (SiloStore store = await SiloStore.OpenAsync(new StoreOptions { Kind = StoreKind.Sqlite, ConnectionString = dir.Combine("load.db") }))
+        {
+            Assert.Equal(ingest.Accepted, await store.EventLog.CountAsync(TelemetryIngest.ReadingKind));
+            Assert.Equal(positions.Accepted, await store.EventLog.CountAsync(VehicleIngest.PositionKind));
+            Assert.Equal(reports.Accepted, await store.EventLog.CountAsync(CaseReportIngest.ReportKind));
+            var cases = new CaseIndex();
+            await cases.RestoreAsync(store.States);
+            Assert.Equal(reports.Accepted, ReportedCases(cases));
+        }
 
         DistrictFigures district = report.District!;
         Assert.Equal(200, district.Buildings);
@@ -160,11 +175,14 @@ public sealed class LoadHarnessTests(TwinServerFixture server) : IClassFixture<T
     public async Task Driving_a_running_server_over_http_accounts_for_every_reading()
     {
         var output = new StringWriter();
+        IEventLog log = server.Host.Store.EventLog;
+        (long readings, long positions, long reports, int cases) before =
+            (await log.CountAsync(TelemetryIngest.ReadingKind), await log.CountAsync(VehicleIngest.PositionKind), await log.CountAsync(CaseReportIngest.ReportKind), ReportedCases());
 
         // The fixture serves the default 300-building, seed-7 district, so the harness generates the same sensor ids.
         int code = await LoadCommand.RunAsync(
             ["--target", server.BaseAddress.AbsoluteUri, "--api-key", TwinServerFixture.OperatorKey, "--buildings", "300", "--seed", "7",
-             "--rate", "5000", "--duration", "2s", "--warmup", "0.5s", "--batch-size", "250", "--concurrency", "2", "--plain",
+             "--rate", "5000", "--duration", "2s", "--warmup", "0", "--batch-size", "250", "--concurrency", "2", "--plain",
              "--positions-per-1000", "40", "--reports-per-1000", "4"],
             output, CancellationToken.None);
 
@@ -179,8 +197,20 @@ public sealed class LoadHarnessTests(TwinServerFixture server) : IClassFixture<T
         Assert.True(reports.Success, text);
         Assert.NotEqual("0", reports.Groups[1].Value);
         Assert.Equal(reports.Groups[2].Value, reports.Groups[3].Value);
+
+        // The server's own event log and case store gained exactly what the harness was told was accepted (no warm-up,
+        // and no other test writes to this fixture's server meanwhile).
+        long acceptedReadings = Number(Regex.Match(text, @"counts +sent [\d,]+ = accepted ([\d,]+)"));
+        long acceptedPositions = Number(Regex.Match(text, @"positions +sent [\d,]+ = accepted ([\d,]+)"));
+        long acceptedReports = Number(reports, 2);
+        Assert.True(acceptedReadings > 0 && acceptedPositions > 0 && acceptedReports > 0, text);
+        Assert.Equal(before.readings + acceptedReadings, await log.CountAsync(TelemetryIngest.ReadingKind));
+        Assert.Equal(before.positions + acceptedPositions, await log.CountAsync(VehicleIngest.PositionKind));
+        Assert.Equal(before.reports + acceptedReports, await log.CountAsync(CaseReportIngest.ReportKind));
+        Assert.Equal(before.cases + acceptedReports, ReportedCases());
     }
 
+    /// <summary>Cases in the server's case store reported by citizens or the hotline (as the harness's reports are), not opened by alarms.</summary>
     [Theory]
     [InlineData("--buildings|lots")]
     [InlineData("--rate|-5")]
@@ -195,6 +225,17 @@ public sealed class LoadHarnessTests(TwinServerFixture server) : IClassFixture<T
         int code = await LoadCommand.RunAsync(args.Split('|'), new StringWriter(), CancellationToken.None);
 
         Assert.Equal(2, code);
+    }
+
+    private int ReportedCases() => ReportedCases(server.Services.GetRequiredService<CaseIndex>());
+
+    private static int ReportedCases(CaseIndex cases) =>
+        cases.Query(new CaseQuery(Source: CaseSource.Citizen), 1, 1).Total + cases.Query(new CaseQuery(Source: CaseSource.Hotline), 1, 1).Total;
+
+    private static long Number(Match match, int group = 1)
+    {
+        Assert.True(match.Success, "the harness printed no such count");
+        return long.Parse(match.Groups[group].Value.Replace(",", "", StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static async Task<long> CountAsync(PostgresDatabase database, string sql)

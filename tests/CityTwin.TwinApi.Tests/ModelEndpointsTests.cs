@@ -2,49 +2,12 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using CityTwin.TwinApi.Api;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace CityTwin.TwinApi.Tests;
 
-// Each test starts its own minimal Kestrel host with only the model endpoints on a free loopback port (xUnit makes
-// one instance per test), so the test owns the server it stops.
-public sealed class ModelEndpointsTests : IAsyncLifetime
+// The model endpoints as the server maps them (production wiring, a viewer's key), so a missing registration fails here.
+public sealed class ModelEndpointsTests(TwinServerFixture server) : IClassFixture<TwinServerFixture>
 {
-    private WebApplication? _app;
-    private HttpClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        WebApplicationBuilder builder = WebApplication.CreateBuilder();
-        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        builder.Services.AddProblemDetails();
-        _app = builder.Build();
-        _app.MapModelEndpoints();
-        await _app.StartAsync();
-        IServerAddressesFeature addresses = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
-        _client = new HttpClient { BaseAddress = new Uri(addresses.Addresses.First()) };
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        if (_app is not null)
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
-    }
-
-    // A worked case (Q = 0.37 g/s, H = 40 m, u = 2 m/s, class B, receptor 280 m downwind on the ground), checked
-    // against the ISC3 hand computation (EPA-454/B-95-003b vol. II Tables 1-1/1-2):
-    // class B at 0.28 km: sigma-y = 465.11628 * 0.28 * tan(0.017453293 (18.3330 - 1.8096 ln 0.28)) = 49.046 m,
-    // sigma-z = 98.483 * 0.28^0.98332 = 28.167 m, C = Q/(2 pi u sy sz) * 2 exp(-H^2 / 2 sz^2) = 1.5551e-5 g/m^3.
     [Fact]
     public async Task Gaussian_plume_answers_the_worked_ISC3_case()
     {
@@ -165,8 +128,9 @@ public sealed class ModelEndpointsTests : IAsyncLifetime
         return JsonDocument.Parse(text);
     }
 
-    private Task<HttpResponseMessage> PostAsync(string path, string body)
+    private async Task<HttpResponseMessage> PostAsync(string path, string body)
     {
-        return _client.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
+        using HttpClient viewer = server.CreateClient(TwinServerFixture.ViewerKey);
+        return await viewer.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
     }
 }

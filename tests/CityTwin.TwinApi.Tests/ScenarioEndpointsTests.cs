@@ -225,17 +225,7 @@ public sealed class ScenarioEndpointsTests(ScenarioEndpointsTests.Server server)
         Assert.Equal(0, server.Runs.ActiveForks);
     }
 
-    private static async Task<JsonElement> WaitFinishedAsync(HttpClient client, string id)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
-        while (true)
-        {
-            JsonElement run = await client.GetFromJsonAsync<JsonElement>($"api/scenarios/runs/{id}");
-            string status = run.GetProperty("status").GetString()!;
-            if (status is "completed" or "failed" or "cancelled")
-            {
-                return run;
-            }
+    private static Task<JsonElement> WaitFinishedAsync(HttpClient client, string id) => ScenarioRunWait.UntilFinishedAsync(client, id);
 
             Assert.True(DateTime.UtcNow < deadline, $"run {id} still {status}");
             await Task.Delay(100);

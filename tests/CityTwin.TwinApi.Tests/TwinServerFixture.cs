@@ -12,7 +12,7 @@ using Orleans;
 namespace CityTwin.TwinApi.Tests;
 
 /// <summary>
-/// The real CityTwin server in this process on a free loopback port: memory store, a small generated district
+/// The real CityTwin server in this process on a free loopback port: memory store (see <see cref="StoreArgs"/>), a small generated district
 /// (300 buildings, seed 7), real Kestrel, real silo. Clients carry API keys of each role.
 /// </summary>
 public class TwinServerFixture : IAsyncLifetime
@@ -24,6 +24,19 @@ public class TwinServerFixture : IAsyncLifetime
 
     /// <summary>Extra command-line arguments, for fixtures deriving from this one.</summary>
     protected virtual string[] ExtraArgs => [];
+
+    /// <summary>Authentication settings: anonymous reads off and the test keys, unless a deriving fixture keeps the shipped ones.</summary>
+    protected virtual string[] AuthArgs =>
+    [
+        "--Auth:AllowAnonymousRead", "false",
+        $"--Auth:Keys:{ViewerKey}", "viewer",
+        $"--Auth:Keys:{OperatorKey}", "operator",
+        $"--Auth:Keys:{PlannerKey}", "planner",
+        $"--Auth:Keys:{AdminKey}", "admin",
+    ];
+
+    /// <summary>The store the server runs on (memory unless a deriving fixture chooses SQLite or PostgreSQL).</summary>
+    protected virtual string[] StoreArgs => ["--store", "memory"];
 
     /// <summary>Adjusts the server's builder before it is built (fixtures deriving from this one add services here).</summary>
     protected virtual void Configure(WebApplicationBuilder builder)
@@ -83,18 +96,14 @@ public class TwinServerFixture : IAsyncLifetime
     {
         string[] args =
         [
-            "--store", "memory",
+            .. StoreArgs,
             "--urls", "http://127.0.0.1:0",
             "--District:Buildings", "300",
             "--District:Seed", "7",
 
             // The demo profile simulates traffic; tests send their own inputs (a fixture may turn it on in ExtraArgs).
             "--Simulation:Enabled", "false",
-            "--Auth:AllowAnonymousRead", "false",
-            $"--Auth:Keys:{ViewerKey}", "viewer",
-            $"--Auth:Keys:{OperatorKey}", "operator",
-            $"--Auth:Keys:{PlannerKey}", "planner",
-            $"--Auth:Keys:{AdminKey}", "admin",
+            .. AuthArgs,
             .. ExtraArgs,
         ];
         _app = await TwinServer.BuildAsync(args, b =>

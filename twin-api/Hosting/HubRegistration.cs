@@ -23,6 +23,7 @@ public static class HubRegistration
         services.AddSignalR().AddJsonProtocol(o => TwinJson.Configure(o.PayloadSerializerOptions));
         services.AddOptions<TwinHubOptions>().BindConfiguration(TwinHubOptions.Section);
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddKeyedSingleton(HubSubscriptions.ClockKey, TimeProvider.System);
         services.AddSingleton<HubSubscriptions>();
         services.AddSingleton<TwinHubGateway>();
         services.AddHostedService(sp => sp.GetRequiredService<TwinHubGateway>());

@@ -19,8 +19,14 @@ public sealed class HubSubscriptions : IAsyncDisposable
     private long _nextId;
     private long _droppedByClosed;
 
+    /// <summary>
+    /// The key of the clock the entity throttle runs on (the system clock unless a host registers another under it,
+    /// as tests do to move the throttle's windows on explicitly).
+    /// </summary>
+    public const string ClockKey = "hub-throttle";
+
     /// <summary>Creates the registry.</summary>
-    public HubSubscriptions(IHubContext<TwinHub> hub, TimeProvider time, IOptions<TwinHubOptions> options, ILogger<HubSubscriptions> logger)
+    public HubSubscriptions(IHubContext<TwinHub> hub, [FromKeyedServices(ClockKey)] TimeProvider time, IOptions<TwinHubOptions> options, ILogger<HubSubscriptions> logger)
     {
         _hub = hub;
         _time = time;
