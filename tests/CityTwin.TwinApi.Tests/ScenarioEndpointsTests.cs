@@ -227,11 +227,6 @@ public sealed class ScenarioEndpointsTests(ScenarioEndpointsTests.Server server)
 
     private static Task<JsonElement> WaitFinishedAsync(HttpClient client, string id) => ScenarioRunWait.UntilFinishedAsync(client, id);
 
-            Assert.True(DateTime.UtcNow < deadline, $"run {id} still {status}");
-            await Task.Delay(100);
-        }
-    }
-
     /// <summary>The real server with a saved snapshot runs can fork instead of the live twin.</summary>
     public sealed class Server : TwinServerFixture
     {
