@@ -161,7 +161,7 @@ public sealed class TelemetryIngest(
                 }
 
                 return Enum.TryParse(sensor.Kind, ignoreCase: true, out SensorKind kind)
-                    ? PhysicalRange.Check(PhysicalRange.Of(kind), reading.Value, $"a {sensor.Kind} sensor")
+                    ? PhysicalRange.Check(PhysicalRange.Of(kind), reading.Value, $"a {kind} sensor")
                     : null;
             default:
                 return UnknownSensor(reading.SensorId);
