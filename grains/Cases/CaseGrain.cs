@@ -285,7 +285,7 @@ public sealed class CaseGrain(
         if (request.StatedActor is { Length: > 0 } statedActor)
         {
             // Free text beside who acted, never instead of it.
-            (details ??= [])["statedActor"] = statedActor;
+            (details ??= new Dictionary<string, string>())["statedActor"] = statedActor;
         }
 
         CaseTimelineEntry entry = Append(CaseNames.Of(request.Action), from, next, request.Actor, now, request.Note, request.Evidence, details);

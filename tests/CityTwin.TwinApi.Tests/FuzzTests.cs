@@ -82,6 +82,14 @@ public sealed class FuzzTests(FuzzTests.Server server) : IClassFixture<FuzzTests
 
         await AsyncWait.UntilAsync(async () => (await planner.GetFromJsonAsync<JsonElement>("api/scenarios/runs")).GetProperty("runs").EnumerateArray()
             .All(r => r.GetProperty("status").GetString() is not ("queued" or "running")), TimeSpan.FromSeconds(60), "every run ended");
+        foreach (JsonElement run in (await planner.GetFromJsonAsync<JsonElement>("api/scenarios/runs")).GetProperty("runs").EnumerateArray())
+        {
+            // A run's report, however far it got, is finite JSON.
+            using HttpResponseMessage report = await planner.GetAsync($"api/scenarios/runs/{run.GetProperty("id").GetString()}");
+            string text = await report.Content.ReadAsStringAsync();
+            Assert.True(report.StatusCode == HttpStatusCode.OK && !text.Contains("NaN", StringComparison.Ordinal) && !text.Contains("Infinity", StringComparison.Ordinal), text);
+        }
+
         long heapGrowth = GC.GetTotalMemory(forceFullCollection: true) - heapBefore;
         Assert.True(heapGrowth < 512L << 20, $"the managed heap grew by {heapGrowth >> 20} MB");
 

@@ -10,11 +10,13 @@ using CityTwin.TwinApi.Ingest;
 namespace CityTwin.TwinApi.Api;
 
 /// <summary>
-/// The case loop over HTTP: reports from every source (POST /api/cases), transitions with actor, note and evidence
-/// (POST /api/cases/{id}/transitions; illegal ones answer 409 with the allowed actions; who acted is the caller's key, the
-/// body's actor a note beside it), the case with its whole timeline (reporter and contact for operators and above), the filtered and paged case list, the category catalogue and a responder's tasks. Reports and transitions
-/// are appended to the event log before they are applied and acknowledged. The history of a case cannot be edited or
-/// deleted through the API: there is no PUT, PATCH or DELETE.
+/// The case loop over HTTP: reports from every source (POST /api/cases), transitions with note and evidence
+/// (POST /api/cases/{id}/transitions; illegal ones answer 409 with the allowed actions; who acted is the caller's key,
+/// the body's actor a note beside it), the case with its whole timeline (reporter and contact for operators and above),
+/// the filtered and paged case list, the category catalogue and a responder's tasks. Reports are appended to the event
+/// log before they are applied, transitions by the case grain with their outcome in the turn that applies them; both
+/// before they are acknowledged. The history of a case cannot be edited or deleted through the API: there is no PUT,
+/// PATCH or DELETE.
 /// </summary>
 public static class CaseEndpoints
 {

@@ -23,7 +23,7 @@ public static class PersonalData
     public static Alert Withhold(Alert alert)
     {
         ArgumentNullException.ThrowIfNull(alert);
-        return alert.Recipients.Length == 0 ? alert : alert with { Recipients = [.. alert.Recipients.Select(Withhold)] };
+        return alert.Recipients.Length == 0 ? alert : alert with { Recipients = [.. alert.Recipients.Select(c => Withhold(c))] };
     }
 
     /// <summary>The case as <paramref name="context"/>'s caller may see it.</summary>
@@ -35,7 +35,7 @@ public static class PersonalData
 
     /// <summary>The alerts as <paramref name="context"/>'s caller may see them.</summary>
     public static IReadOnlyList<Alert> For(HttpContext context, IReadOnlyList<Alert> alerts) =>
-        ApiCaller.SeesPersonalData(context) ? alerts : [.. alerts.Select(Withhold)];
+        ApiCaller.SeesPersonalData(context) ? alerts : [.. alerts.Select(a => Withhold(a))];
 
     /// <summary>An entity's state JSON as <paramref name="context"/>'s caller may see it: a building's contacts lose their names and phone numbers.</summary>
     public static string? ForState(HttpContext context, EntityType type, string? stateJson)
