@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using CityTwin.Silo.EventLog;
 
 namespace CityTwin.Grains.Cases;
@@ -32,6 +33,7 @@ public sealed record CaseTransitionLog(
         ?? throw new JsonException("A case-transition payload is null.");
 
     /// <summary>True when the transition was applied.</summary>
+    [JsonIgnore]
     public bool Applied => Outcome == "ok";
 
     /// <summary>The request again, as the case grain received it (to replay it).</summary>

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using CityTwin.Grains.Model;
 using CityTwin.Grains.Rules;
+using CityTwin.Grains.Twin;
 using CityTwin.Silo.EventLog;
 using CityTwin.Silo.Storage;
 using CityTwin.TestSupport;

@@ -77,7 +77,7 @@ public sealed class FuzzTests(FuzzTests.Server server) : IClassFixture<FuzzTests
         JsonElement runs = await planner.GetFromJsonAsync<JsonElement>("api/scenarios/runs");
         foreach (JsonElement run in runs.GetProperty("runs").EnumerateArray())
         {
-            using HttpResponseMessage _ = await planner.DeleteAsync($"api/scenarios/runs/{run.GetProperty("id").GetString()}");
+            (await planner.DeleteAsync($"api/scenarios/runs/{run.GetProperty("id").GetString()}")).Dispose();
         }
 
         await AsyncWait.UntilAsync(async () => (await planner.GetFromJsonAsync<JsonElement>("api/scenarios/runs")).GetProperty("runs").EnumerateArray()
@@ -154,13 +154,21 @@ public sealed class FuzzTests(FuzzTests.Server server) : IClassFixture<FuzzTests
         };
 
         byte[] body = Encoding.UTF8.GetBytes(json);
-        return r.Next(10) switch
+        int mangle = r.Next(10);
+        if (mangle == 0)
         {
-            // Truncated JSON, or a byte that is not UTF-8 in the middle.
-            0 => (path, body[..r.Next(body.Length + 1)]),
-            1 when body.Length > 2 => (path, [.. body[..(body.Length / 2)], 0xFF, .. body[(body.Length / 2)..]]),
-            _ => (path, body),
-        };
+            // Truncated JSON.
+            return (path, body[..r.Next(body.Length + 1)]);
+        }
+
+        if (mangle == 1 && body.Length > 2)
+        {
+            // A byte that is not UTF-8 in the middle.
+            byte[] broken = [.. body[..(body.Length / 2)], 0xFF, .. body[(body.Length / 2)..]];
+            return (path, broken);
+        }
+
+        return (path, body);
     }
 
     private static string Definition(Random r) => Fields(r,
