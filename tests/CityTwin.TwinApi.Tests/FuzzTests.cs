@@ -121,7 +121,7 @@ public sealed class FuzzTests(FuzzTests.Server server) : IClassFixture<FuzzTests
                 ("sensorId", () => r.Next(4) == 0 ? Pick(r, Texts) : Quote(Pick(r, sensors))),
                 ("value", () => Number(r)),
                 ("unit", () => Pick(r, ["null", "\"m\"", "\"battery%\"", "\"mm/h\"", Quote(new string('u', r.Next(0, 64)))])),
-                ("at", () => Pick(r, [Quote(DateTimeOffset.UtcNow.ToString("O")), "\"0001-01-01T00:00:00Z\"", "\"9999-12-31T23:59:59Z\"", "\"2026-13-45\"", "0", "null"])))))),
+                ("at", () => Pick(r, [Quote(DateTimeOffset.UtcNow.ToString("O")), "\"0001-01-01T00:00:00Z\"", "\"9999-12-31T23:59:59Z\"", "\"2026-13-45\"", "0", "null"]))))),
             2 => ("api/cases", Fields(r,
                 ("category", () => Pick(r, ["\"noise\"", "\"road-damage\"", "\"illegal-construction\"", "\"spaceship\"", "null", "1"])),
                 ("location", () => r.Next(3) == 0 ? $"[{Number(r)},{Number(r)}]" : $"{{\"lon\":{Number(r)},\"lat\":{Number(r)}}}"),
