@@ -1,6 +1,7 @@
 using System.Globalization;
 using CityTwin.Grains.Model;
 using CityTwin.Grains.Twin;
+using CityTwin.Silo.EventLog;
 using CityTwin.Silo.Storage;
 using CityTwin.Silo.WriteBehind;
 using Microsoft.Extensions.Logging;
@@ -27,6 +28,7 @@ public sealed class CaseGrain(
     CasePlaceLocator locator,
     AlertBus alerts,
     TwinFeeds feeds,
+    IEventLog eventLog,
     ILogger<CaseGrain> logger,
     ForkMode? fork = null) : WriteBehindGrain<CaseRecord>(record), ICaseGrain, IRemindable
 {
@@ -97,7 +99,7 @@ public sealed class CaseGrain(
         }
 
         EnterStage(CaseStatus.Reported, category, now);
-        CaseTimelineEntry entry = Append("report", CaseStatus.Reported, CaseStatus.Reported, report.Reporter ?? CaseNames.Of(report.Source), now,
+        CaseTimelineEntry entry = Append("report", CaseStatus.Reported, CaseStatus.Reported, report.SubmittedBy ?? report.Reporter ?? CaseNames.Of(report.Source), now,
             report.Description, report.PhotoUrls, new Dictionary<string, string> { ["source"] = CaseNames.Of(report.Source), ["category"] = category.Id });
         await PersistAsync("created", entry);
         await Aggregates.ReportedAsync(new CaseReportedEvent(R.Id, now, CaseNames.Of(R.Source), R.Category, R.CellId));
@@ -111,14 +113,17 @@ public sealed class CaseGrain(
     }
 
     /// <inheritdoc />
-    public Task<CaseTransitionResult> TransitionAsync(CaseTransitionRequest request)
+    public async Task<CaseTransitionResult> TransitionAsync(CaseTransitionRequest request)
     {
         if (!R.Created)
         {
-            return Task.FromResult(new CaseTransitionResult(CaseOutcome.NotFound, null, $"No case '{this.GetPrimaryKeyString()}'.", []));
+            return new CaseTransitionResult(CaseOutcome.NotFound, null, $"No case '{this.GetPrimaryKeyString()}'.", []);
         }
 
-        return ApplyAsync(request, catalogue.Find(R.Category));
+        // Logged in the turn that decided it, applied or refused: the log holds the transitions in the order applied.
+        CaseTransitionResult result = await ApplyAsync(request, catalogue.Find(R.Category));
+        await eventLog.AppendAsync(CaseTransitionLog.Of(request, result, R.Status, R.Timeline.Count).ToAppend(R.Id, Now));
+        return result;
     }
 
     /// <inheritdoc />
@@ -213,9 +218,9 @@ public sealed class CaseGrain(
             return Invalid($"'{CaseNames.Of(request.Action)}' needs evidence: at least one after-photo URL.", "evidence", Allowed(onSpot));
         }
 
-        if (request.Action == CaseAction.CloseOnSpot && !planner.IsResponder(request.Actor))
+        if (request.Action == CaseAction.CloseOnSpot && !planner.IsResponder(request.Actor) && !(request.StatedActor is { } stated && planner.IsResponder(stated)))
         {
-            return Invalid("Only a grid worker (a responder id as actor) may close a case on the spot.", "actor", Allowed(onSpot));
+            return Invalid("Only a grid worker (a key named by a responder id, or a responder id as actor) may close a case on the spot.", "actor", Allowed(onSpot));
         }
 
         DateTimeOffset now = Now;
@@ -246,6 +251,12 @@ public sealed class CaseGrain(
         if (request.Action == CaseAction.FailCheck && R.Primary is { } reworker)
         {
             details = new Dictionary<string, string> { ["assignee"] = reworker.Id };
+        }
+
+        if (request.StatedActor is { Length: > 0 } statedActor)
+        {
+            // Free text beside who acted, never instead of it.
+            (details ??= new Dictionary<string, string>())["statedActor"] = statedActor;
         }
 
         CaseTimelineEntry entry = Append(CaseNames.Of(request.Action), from, next, request.Actor, now, request.Note, request.Evidence, details);

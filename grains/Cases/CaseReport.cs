@@ -22,8 +22,11 @@ public sealed record CaseReport(CaseSource Source, string Category, GeoPoint Loc
     /// <summary>Who to call back (citizen, hotline caller).</summary>
     public Contact? Contact { get; init; }
 
-    /// <summary>Who or what reported it: a user, a hotline operator, a responder id, a sensor id.</summary>
+    /// <summary>Who or what reported it: a user, a hotline operator, a responder id, a sensor id (free text over the API).</summary>
     public string? Reporter { get; init; }
+
+    /// <summary>The name of the API key that filed the report (the actor of its timeline entry), or null for the twin's own reports.</summary>
+    public string? SubmittedBy { get; init; }
 
     /// <summary>An id in the source system (hotline ticket, camera event, alert id).</summary>
     public string? ExternalRef { get; init; }

@@ -3,7 +3,7 @@ using Orleans;
 namespace CityTwin.Grains.Cases;
 
 /// <summary>
-/// An actor's request to move a case. <see cref="Assignee"/> names a responder or vehicle for a manual dispatch (empty:
+/// An actor's request to move a case (over the API, <see cref="Actor"/> is the name of the caller's key). <see cref="Assignee"/> names a responder or vehicle for a manual dispatch (empty:
 /// the category's plan picks the nearest able unit). <see cref="ExpectedSequence"/>, when given, is the number of
 /// timeline entries the actor saw; a case that moved on since then answers with a conflict.
 /// </summary>
@@ -19,4 +19,10 @@ public sealed record CaseTransitionRequest(CaseAction Action, string Actor, stri
 
     /// <summary>The timeline length the actor based the request on (optimistic concurrency), or null.</summary>
     public int? ExpectedSequence { get; init; }
+
+    /// <summary>
+    /// Who the caller says acted (free text, e.g. the grid worker an operator types in for), kept beside
+    /// <see cref="Actor"/> in the timeline; <see cref="Actor"/> is the authenticated key's name and is what counts.
+    /// </summary>
+    public string? StatedActor { get; init; }
 }

@@ -53,7 +53,8 @@ public sealed class GaugeGrain(
         bool tierChanged = false;
         foreach (SensorReading reading in readings)
         {
-            if (!S.Applied.TryApply(reading.LogSeq, reading.LogLow))
+            // A level outside the physical range is not a measurement (ingest refuses it; see PhysicalRange).
+            if (!S.Applied.TryApply(reading.LogSeq, reading.LogLow) || !PhysicalRange.Contains(PhysicalRange.WaterLevel, reading.Value))
             {
                 continue;
             }

@@ -139,7 +139,15 @@ public sealed class SensorGrain(
         DateTimeOffset now = TimeProvider.GetUtcNow();
         S.LastHeardAt = now;
         S.IsOffline = false;
-        if (SensorHealthRule.IsBatteryReading(reading.Unit, _options))
+        bool battery = SensorHealthRule.IsBatteryReading(reading.Unit, _options);
+        if (!PhysicalRange.Contains(battery ? PhysicalRange.Battery : PhysicalRange.Of(d.Kind), reading.Value))
+        {
+            // Ingest refuses such values; one that comes another way (an older event log, a scenario file) is not a
+            // measurement and must not reach the value, the statistics or the aggregates built on them.
+            return null;
+        }
+
+        if (battery)
         {
             return ApplyBattery(d, reading.Value, now);
         }

@@ -124,11 +124,41 @@ public sealed class CliTests
         Assert.DoesNotContain("   at ", output);
     }
 
+    [Theory]
+    [InlineData("--urls|http://0.0.0.0:0", null, "demo-admin-key|anonymous reading")]
+    [InlineData("", "http://0.0.0.0:0", "demo-admin-key|anonymous reading")]
+    [InlineData("--urls|http://[::]:0|--Auth:DemoKeys|false", null, "anonymous reading")]
+    [InlineData("--urls|http://0.0.0.0:0|--Auth:AllowAnonymousRead|false", null, "demo-admin-key, demo-operator-key, demo-planner-key, demo-viewer-key")]
+    [InlineData("--urls|http://127.0.0.1:0;http://192.0.2.10:0", null, "http://192.0.2.10:0")]
+    public async Task Serve_off_loopback_with_the_demo_profile_exits_with_code_2_and_says_why(string args, string? aspnetcoreUrls, string expected)
+    {
+        using var dir = new TempDirectory();
+        string[] options = args.Length == 0 ? [] : args.Split('|');
+        Dictionary<string, string> environment = aspnetcoreUrls is null ? [] : new() { ["ASPNETCORE_URLS"] = aspnetcoreUrls };
+        (int code, string output) = await RunAsync(["serve", "--store", "memory", .. options], dir.Path, environment);
+
+        Assert.Equal(2, code);
+        Assert.Contains("(not loopback)", output);
+        Assert.Contains("--Auth:AllowDemoOffLoopback true", output);
+        foreach (string part in expected.Split('|'))
+        {
+            Assert.Contains(part, output);
+        }
+
+        Assert.DoesNotContain("   at ", output);
+        Assert.Empty(Directory.GetFileSystemEntries(dir.Path));
+    }
+
     private static Task<(int Code, string Output)> RunAsync(params string[] args) => RunAsync(args, Path.GetTempPath());
 
-    private static async Task<(int Code, string Output)> RunAsync(string[] args, string workingDirectory)
+    private static async Task<(int Code, string Output)> RunAsync(string[] args, string workingDirectory, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory };
+        foreach ((string name, string value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "citytwin.dll"));
         foreach (string a in args)
         {

@@ -49,11 +49,12 @@ public sealed class CrashDurabilityTests
             {
                 while (!stop.IsCancellationRequested)
                 {
-                    // Every reading has its own timestamp, so (sensor, at) identifies it in the log.
+                    // Every reading has its own timestamp, so (sensor, at) identifies it in the log; 0 and 1 are within the
+                    // physical range of every sensor kind.
                     var readings = Enumerable.Range(0, 100).Select(_ =>
                     {
                         long n = Interlocked.Increment(ref sequence);
-                        return new { sensorId = sensors[n % sensors.Length], value = (double)n, at = start.AddMilliseconds(n) };
+                        return new { sensorId = sensors[n % sensors.Length], value = (double)(n / sensors.Length % 2), at = start.AddMilliseconds(n) };
                     }).ToArray();
                     try
                     {

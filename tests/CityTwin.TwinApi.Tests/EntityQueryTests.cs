@@ -206,7 +206,8 @@ public sealed class EntityQueryTests(TwinServerFixture server) : IClassFixture<T
             Assert.Equal(HttpStatusCode.OK, entity.StatusCode);
         }
 
-        JsonElement health = await server.Anonymous.GetFromJsonAsync<JsonElement>("health");
+        using HttpClient viewer = server.CreateClient(TwinServerFixture.ViewerKey);
+        JsonElement health = await viewer.GetFromJsonAsync<JsonElement>("health");
         Assert.Equal("ok", health.GetProperty("status").GetString());
         Assert.Equal("memory", health.GetProperty("store").GetProperty("kind").GetString());
         JsonElement silo = health.GetProperty("silo");

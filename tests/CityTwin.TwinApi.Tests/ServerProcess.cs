@@ -13,12 +13,12 @@ public sealed class ServerProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringWriter _output = new();
 
-    private ServerProcess(Process process, Uri address)
+    private ServerProcess(Process process, Uri address, string apiKey)
     {
         _process = process;
         Address = address;
         Client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
-        Client.DefaultRequestHeaders.Add("X-Api-Key", "demo-operator-key");
+        Client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
     }
 
     /// <summary>The server's base address.</summary>
@@ -40,7 +40,13 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>Starts citytwin with <paramref name="args"/> in <paramref name="workingDirectory"/> and waits until /health answers.</summary>
-    public static async Task<ServerProcess> StartAsync(string workingDirectory, params string[] args)
+    public static Task<ServerProcess> StartAsync(string workingDirectory, params string[] args) => StartAsync(workingDirectory, "127.0.0.1", "demo-operator-key", args);
+
+    /// <summary>
+    /// Starts citytwin listening on <paramref name="listenHost"/> (e.g. 0.0.0.0, every interface) at a free port, with a
+    /// client sending <paramref name="apiKey"/> to its loopback address, and waits until /health answers.
+    /// </summary>
+    public static async Task<ServerProcess> StartAsync(string workingDirectory, string listenHost, string apiKey, params string[] args)
     {
         int port = FreePort();
         string dll = Path.Combine(AppContext.BaseDirectory, "citytwin.dll");
@@ -61,10 +67,10 @@ public sealed class ServerProcess : IAsyncDisposable
         info.ArgumentList.Add("--Simulation:Enabled");
         info.ArgumentList.Add("false");
         info.ArgumentList.Add("--urls");
-        info.ArgumentList.Add($"http://127.0.0.1:{port}");
+        info.ArgumentList.Add($"http://{listenHost}:{port}");
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start citytwin");
-        var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}/"));
+        var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}/"), apiKey);
         process.OutputDataReceived += (_, e) => server.Append(e.Data);
         process.ErrorDataReceived += (_, e) => server.Append(e.Data);
         process.BeginOutputReadLine();

@@ -51,7 +51,7 @@ public sealed class TelemetryBatchLimitTests(SmallBatchServerFixture server) : I
         string sensor = server.Directory.OfType(EntityType.Sensor).First().Id;
         object[] readings =
         [
-            new { sensorId = sensor, value = 1.5, at = "2026-11-22T03:00:00Z" },
+            new { sensorId = sensor, value = 0.5, at = "2026-11-22T03:00:00Z" },
             new { sensorId = "no-such-sensor", value = 1.0, at = "2026-11-22T03:00:00Z" },
             new { sensorId = sensor, value = "high", at = "2026-11-22T03:00:00Z" },
         ];

@@ -143,7 +143,7 @@ public sealed class TelemetryDeliveryTests(BusyGrainServerFixture server) : ICla
 
     private async Task<JsonElement> HealthTelemetryAsync()
     {
-        JsonElement health = await server.Anonymous.GetFromJsonAsync<JsonElement>("health");
+        JsonElement health = await server.Client.GetFromJsonAsync<JsonElement>("health");
         Assert.Equal("ok", health.GetProperty("status").GetString());
         return health.GetProperty("telemetry");
     }

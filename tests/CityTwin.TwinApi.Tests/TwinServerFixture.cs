@@ -20,6 +20,9 @@ public class TwinServerFixture : IAsyncLifetime
     /// <summary>API keys configured for the tests.</summary>
     public const string ViewerKey = "test-viewer", OperatorKey = "test-operator", PlannerKey = "test-planner", AdminKey = "test-admin";
 
+    /// <summary>The names the operator and planner keys are configured with (who acts in the audit trail); the viewer and admin keys have none.</summary>
+    public const string OperatorName = "control-room", PlannerName = "planning-desk";
+
     private WebApplication? _app;
 
     /// <summary>Extra command-line arguments, for fixtures deriving from this one.</summary>
@@ -30,8 +33,8 @@ public class TwinServerFixture : IAsyncLifetime
     [
         "--Auth:AllowAnonymousRead", "false",
         $"--Auth:Keys:{ViewerKey}", "viewer",
-        $"--Auth:Keys:{OperatorKey}", "operator",
-        $"--Auth:Keys:{PlannerKey}", "planner",
+        $"--Auth:Keys:{OperatorKey}", $"operator:{OperatorName}",
+        $"--Auth:Keys:{PlannerKey}", $"planner:{PlannerName}",
         $"--Auth:Keys:{AdminKey}", "admin",
     ];
 

@@ -19,7 +19,7 @@ public static class AlertEndpoints
         return app;
     }
 
-    private static IResult GetAlerts(TwinDirectory directory, AlertBus alerts, string? kind, string? channel, string? area, int? limit)
+    private static IResult GetAlerts(HttpContext context, TwinDirectory directory, AlertBus alerts, string? kind, string? channel, string? area, int? limit)
     {
         int take = limit ?? 100;
         if (take is < 1 or > MaxLimit)
@@ -42,6 +42,6 @@ public static class AlertEndpoints
             (kind is null || string.Equals(a.Kind, kind, StringComparison.OrdinalIgnoreCase))
             && (channel is null || string.Equals(a.Channel, channel, StringComparison.OrdinalIgnoreCase))
             && (allAreas || a.GridId == area || a.CommunityId == area || a.StreetId == area), take);
-        return Results.Ok(new AlertPage(items, items.Count));
+        return Results.Ok(new AlertPage(PersonalData.For(context, items), items.Count));
     }
 }

@@ -6,16 +6,19 @@ using CityTwin.Grains.Model;
 using CityTwin.Grains.Twin;
 using CityTwin.Silo.EventLog;
 using CityTwin.TwinApi.Api.Models;
+using CityTwin.TwinApi.Auth;
 using CityTwin.TwinApi.Ingest;
 
 namespace CityTwin.TwinApi.Api;
 
 /// <summary>
-/// The case loop over HTTP: reports from every source (POST /api/cases), transitions with actor, note and evidence
-/// (POST /api/cases/{id}/transitions; illegal ones answer 409 with the allowed actions), the case with its whole
-/// timeline, the filtered and paged case list, the category catalogue and a responder's tasks. Reports and transitions
-/// are appended to the event log before they are applied and acknowledged. The history of a case cannot be edited or
-/// deleted through the API: there is no PUT, PATCH or DELETE.
+/// The case loop over HTTP: reports from every source (POST /api/cases), transitions with note and evidence
+/// (POST /api/cases/{id}/transitions; illegal ones answer 409 with the allowed actions; who acted is the caller's key,
+/// the body's actor a note beside it), the case with its whole timeline (reporter and contact for operators and above),
+/// the filtered and paged case list, the category catalogue and a responder's tasks. Reports are appended to the event
+/// log before they are applied, transitions by the case grain with their outcome in the turn that applies them; both
+/// before they are acknowledged. The history of a case cannot be edited or deleted through the API: there is no PUT,
+/// PATCH or DELETE.
 /// </summary>
 public static class CaseEndpoints
 {
@@ -38,7 +41,7 @@ public static class CaseEndpoints
         app.MapPost("/api/cases/{id}/transitions", Transition).WithName("TransitionCase")
             .Accepts<CaseTransitionBody>("application/json").Produces<CaseView>().ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
-            .WithSummary("Moves a case: {action, actor, note, evidence, assignee?, expectedSequence?}. Illegal actions answer 409 with allowedActions. " + TravelDistanceNote);
+            .WithSummary("Moves a case: {action, actor?, note, evidence, assignee?, expectedSequence?}. The timeline records the caller's key name as who acted; actor is free text kept beside it. Illegal actions answer 409 with allowedActions. " + TravelDistanceNote);
         app.MapGet("/api/responders/{id}/tasks", Tasks).WithName("ResponderTasks").WithSummary("The cases assigned to a responder.");
         return app;
     }
@@ -122,6 +125,7 @@ public static class CaseEndpoints
             PhotoUrls = photos,
             Contact = c.ValueKind == JsonValueKind.Object ? new Contact(contactName ?? "", "reporter", phone ?? "") : null,
             Reporter = reporter,
+            SubmittedBy = ApiCaller.Of(request.HttpContext)?.Name,
             ExternalRef = externalRef,
             BuildingId = buildingId,
         };
@@ -129,7 +133,7 @@ public static class CaseEndpoints
         return Results.Created($"/api/cases/{view.Id}", view);
     }
 
-    private static async Task<IResult> Transition(string id, HttpRequest request, CaseIndex cases, IEventLog eventLog, IGrainFactory grains, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> Transition(string id, HttpRequest request, CaseIndex cases, IGrainFactory grains, CancellationToken ct)
     {
         (JsonDocument? read, IResult? unreadable) = await ApiProblems.ReadJsonAsync(request, ct);
         using JsonDocument? doc = read;
@@ -150,13 +154,10 @@ public static class CaseEndpoints
             return ApiProblems.BadRequest($"Unknown action '{actionName}'; use one of {string.Join(", ", CaseNames.Actions)}.", "action");
         }
 
-        if (String(body, "actor") is not { Length: > 0 } actor)
-        {
-            return ApiProblems.BadRequest("actor (who does it) is required.", "actor");
-        }
-
-        string? note = String(body, "note"), assignee = String(body, "assignee");
-        if (TextLimits.Check(("actor", actor, TextLimits.Name), ("note", note, TextLimits.Text), ("assignee", assignee, TextLimits.Id)) is { } tooLong)
+        // Who acted is the caller's key (the middleware let only an operator or above in); "actor" in the body is a note beside it.
+        string actor = ApiCaller.Of(request.HttpContext)?.Name ?? throw new InvalidOperationException("A transition reached its endpoint without an API key.");
+        string? statedActor = String(body, "actor"), note = String(body, "note"), assignee = String(body, "assignee");
+        if (TextLimits.Check(("actor", statedActor, TextLimits.Name), ("note", note, TextLimits.Text), ("assignee", assignee, TextLimits.Id)) is { } tooLong)
         {
             return tooLong;
         }
@@ -183,10 +184,11 @@ public static class CaseEndpoints
             return ApiProblems.NotFound($"No case '{id}'.");
         }
 
-        var transition = new CaseTransitionRequest(action, actor, note) { Evidence = evidence, Assignee = assignee, ExpectedSequence = expected };
-        DateTimeOffset now = time.GetUtcNow();
-        await eventLog.AppendAsync(new EventAppend(now, "case-transition", id, JsonSerializer.SerializeToUtf8Bytes(
-            new { action = CaseNames.Of(action), actor, note, evidence, assignee = transition.Assignee, expectedSequence = expected }, TwinJson.Options)), ct);
+        // The case grain appends the transition with its outcome to the event log in the turn that applies it.
+        var transition = new CaseTransitionRequest(action, actor, note)
+        {
+            Evidence = evidence, Assignee = assignee, ExpectedSequence = expected, StatedActor = string.IsNullOrWhiteSpace(statedActor) ? null : statedActor,
+        };
         CaseTransitionResult result = await grain.TransitionAsync(transition);
         return result.Outcome switch
         {
@@ -200,8 +202,8 @@ public static class CaseEndpoints
         };
     }
 
-    private static async Task<IResult> Get(string id, IGrainFactory grains) =>
-        await grains.GetGrain<ICaseGrain>(id).GetAsync() is { } view ? Results.Ok(view) : ApiProblems.NotFound($"No case '{id}'.");
+    private static async Task<IResult> Get(string id, HttpContext context, IGrainFactory grains) =>
+        await grains.GetGrain<ICaseGrain>(id).GetAsync() is { } view ? Results.Ok(PersonalData.For(context, view)) : ApiProblems.NotFound($"No case '{id}'.");
 
     private static IResult List(CaseIndex cases, string? state, string? area, string? category, string? source, string? assignee,
         DateTimeOffset? from, DateTimeOffset? to, int? page, int? pageSize)

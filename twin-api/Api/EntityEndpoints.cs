@@ -110,7 +110,7 @@ public static class EntityEndpoints
         return new StreamedJson(GeoJson, body => query.WriteTo(directory, body));
     }
 
-    private static async Task<IResult> GetEntity(TwinDirectory directory, IGrainFactory grains, string type, string id)
+    private static async Task<IResult> GetEntity(HttpContext context, TwinDirectory directory, IGrainFactory grains, string type, string id)
     {
         if (!TryParseType(type, out EntityType entityType))
         {
@@ -160,7 +160,7 @@ public static class EntityEndpoints
         return new StreamedJson(GeoJson, body =>
         {
             using var w = new Utf8JsonWriter(body);
-            WriteFeature(w, details?.Summary ?? summary, null, (details?.StateJson, relationships));
+            WriteFeature(w, details?.Summary ?? summary, null, (PersonalData.ForState(context, entityType, details?.StateJson), relationships));
         });
     }
 

@@ -9,7 +9,10 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace CityTwin.TwinApi.Api;
 
-/// <summary>GET /health: status, store, silo statistics, the deferred telemetry backlog, the simulated traffic and version; GET /health/live: liveness.</summary>
+/// <summary>
+/// GET /health: the status for anyone; with a key of any role also the store, silo statistics, the deferred telemetry
+/// backlog, the simulated traffic and the version. GET /health/live: liveness.
+/// </summary>
 public static class HealthEndpoints
 {
     private static readonly string Version =
@@ -18,11 +21,20 @@ public static class HealthEndpoints
     /// <summary>Maps the health endpoint.</summary>
     public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/health", async (SiloHost host, SiloStatisticsReader statistics, TelemetryIngest telemetry, TwinSimulator simulation, [FromServices] StateWriteCounter? stateWrites) =>
+        app.MapGet("/health", async (HttpContext context, SiloHost host, SiloStatisticsReader statistics, TelemetryIngest telemetry, TwinSimulator simulation, [FromServices] StateWriteCounter? stateWrites) =>
         {
+            // Callers without a key learn whether the server is up, nothing about its store, paths or version.
+            bool keyed = ApiCaller.Of(context) is not null;
             if (!host.IsReady)
             {
-                return Results.Json(new { status = "starting", version = Version }, statusCode: StatusCodes.Status503ServiceUnavailable);
+                return keyed
+                    ? Results.Json(new { status = "starting", version = Version }, statusCode: StatusCodes.Status503ServiceUnavailable)
+                    : Results.Json(new { status = "starting" }, statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+
+            if (!keyed)
+            {
+                return Results.Ok(new { status = "ok" });
             }
 
             return Results.Ok(new

@@ -15,6 +15,13 @@ public static class ModelEndpoints
     /// <summary>Most receptors one plume request may carry.</summary>
     public const int MaxReceptors = 10_000;
 
+    // Bounds that keep every answer finite and within the models' published ranges: the ISC3 dispersion curves run from
+    // 100 m to 100 km (1 m is allowed, where they still give positive spreads; much closer, sigma-y turns negative), the
+    // plume equation does not hold in calm air, and TR-55 tabulates curve numbers from 30 to 100.
+    private const double MaxSourceRateGps = 1e6, MaxSourceHeightM = 1_000, MinWindSpeedMps = 0.5, MaxWindSpeedMps = 50;
+    private const double MaxDistanceM = 100_000, MinDownwindM = 1, MaxReceptorHeightM = 10_000;
+    private const double MaxRainfallMm = 2_000, MinCurveNumber = 30, MaxCurveNumber = 100;
+
     // The body is read here rather than bound by the framework so that malformed JSON and NaN/Infinity literals get
     // the same field-named problem details as range errors, whatever JSON options the host configures.
     private static readonly JsonSerializerOptions _json = new(TwinJson.Options)
@@ -56,9 +63,10 @@ public static class ModelEndpoints
         }
 
         var errors = new Dictionary<string, string[]>();
-        double rate = Required(errors, "sourceRateGps", body.SourceRateGps, v => v >= 0, "must be a finite number >= 0 (g/s)");
-        double height = Required(errors, "sourceHeightM", body.SourceHeightM, v => v >= 0, "must be a finite number >= 0 (m)");
-        double wind = Required(errors, "windSpeedMps", body.WindSpeedMps, v => v > 0, "must be a finite number > 0 (m/s)");
+        double rate = Required(errors, "sourceRateGps", body.SourceRateGps, v => v is >= 0 and <= MaxSourceRateGps, $"must be a number from 0 to {MaxSourceRateGps:0} (g/s)");
+        double height = Required(errors, "sourceHeightM", body.SourceHeightM, v => v is >= 0 and <= MaxSourceHeightM, $"must be a number from 0 to {MaxSourceHeightM:0} (m)");
+        double wind = Required(errors, "windSpeedMps", body.WindSpeedMps, v => v is >= MinWindSpeedMps and <= MaxWindSpeedMps,
+            $"must be a number from {MinWindSpeedMps} to {MaxWindSpeedMps} (m/s); the plume model does not hold in calmer air");
 
         StabilityClass stability = StabilityClass.D;
         if (body.Stability is null)
@@ -96,9 +104,10 @@ public static class ModelEndpoints
                     continue;
                 }
 
-                Required(errors, $"receptors[{i}].downwindM", r.DownwindM, _ => true, "must be a finite number (m)");
-                Optional(errors, $"receptors[{i}].crosswindM", r.CrosswindM, _ => true, "must be a finite number (m)");
-                Optional(errors, $"receptors[{i}].heightM", r.HeightM, v => v >= 0, "must be a finite number >= 0 (m)");
+                Required(errors, $"receptors[{i}].downwindM", r.DownwindM, v => v is >= -MaxDistanceM and <= MaxDistanceM and (<= 0 or >= MinDownwindM),
+                    $"must be a number from -{MaxDistanceM:0} to {MaxDistanceM:0} (m), and downwind (> 0) at least {MinDownwindM} m from the source");
+                Optional(errors, $"receptors[{i}].crosswindM", r.CrosswindM, v => v is >= -MaxDistanceM and <= MaxDistanceM, $"must be a number from -{MaxDistanceM:0} to {MaxDistanceM:0} (m)");
+                Optional(errors, $"receptors[{i}].heightM", r.HeightM, v => v is >= 0 and <= MaxReceptorHeightM, $"must be a number from 0 to {MaxReceptorHeightM:0} (m)");
             }
         }
 
@@ -139,8 +148,9 @@ public static class ModelEndpoints
         }
 
         var errors = new Dictionary<string, string[]>();
-        double rainfall = Required(errors, "rainfallMm", body.RainfallMm, v => v >= 0, "must be a finite number >= 0 (mm)");
-        double cn = Required(errors, "curveNumber", body.CurveNumber, ScsCurveNumber.IsValidCurveNumber, "must be a number with 0 < CN <= 100");
+        double rainfall = Required(errors, "rainfallMm", body.RainfallMm, v => v is >= 0 and <= MaxRainfallMm, $"must be a number from 0 to {MaxRainfallMm:0} (mm)");
+        double cn = Required(errors, "curveNumber", body.CurveNumber, v => v is >= MinCurveNumber and <= MaxCurveNumber,
+            $"must be a number from {MinCurveNumber:0} to {MaxCurveNumber:0} (the range of TR-55's tables)");
         if (errors.Count > 0)
         {
             return Results.ValidationProblem(errors);

@@ -54,7 +54,8 @@ public static class ScenarioEndpoints
     {
         ArgumentNullException.ThrowIfNull(app);
         RouteGroupBuilder group = app.MapGroup("/api/scenarios").WithTags("Scenarios").RequireRole(Role.Planner);
-        group.MapGet("/stock", () => Results.Ok(new { stock = StockScenarios.Names() })).WithName("ListStockScenarios");
+        // Listing the stock scenarios is a read (viewer, or anonymous where reading is open); running one needs a planner.
+        group.MapGet("/stock", () => Results.Ok(new { stock = StockScenarios.Names() })).WithName("ListStockScenarios").RequireRole(Role.Viewer);
         group.MapPost("/runs", StartRunAsync).WithName("StartScenarioRun").Accepts<ScenarioRunBody>("application/json").Produces<RunAccepted>(StatusCodes.Status202Accepted).ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         group.MapGet("/runs", (ScenarioRunRegistry runs) => Results.Ok(new { runs = runs.List().Select(r => r.ToView(includeResult: false)) })).WithName("ListScenarioRuns");
@@ -129,7 +130,8 @@ public static class ScenarioEndpoints
             string? file = snapshot.ValueKind == JsonValueKind.String ? SnapshotFile(config, snapshot.GetString()!) : null;
             if (file is null)
             {
-                return ApiProblems.BadRequest($"must name a saved snapshot (a district file in {SnapshotDirectory(config)}): {string.Join(", ", SnapshotNames(config))}", "$.snapshot");
+                // The directory is named by its setting, not its path: answers carry no paths of the server's disk.
+                return ApiProblems.BadRequest($"must name a saved snapshot (a district file in the server's Scenarios:SnapshotDirectory): {string.Join(", ", SnapshotNames(config))}", "$.snapshot");
             }
 
             return Accept(request.HttpContext.Response, () => runs.Start(definition, async (start, ct) =>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CityTwin.Silo.EventLog;
+using CityTwin.TwinApi.Auth;
 using CityTwin.TwinApi.Ingest;
 using Orleans.Runtime;
 
@@ -8,7 +9,7 @@ namespace CityTwin.TwinApi.Api;
 /// <summary>
 /// POST /api/telemetry (validate, log durably, apply to the twin, then answer 202 with per-item errors and the count of
 /// readings deferred because the twin was busy; 503 only when nothing was logged) and GET /api/events
-/// (reading the event log back).
+/// (reading the event log back; operator and above, since case reports in it carry personal data).
 /// </summary>
 public static class TelemetryEndpoints
 {
@@ -80,7 +81,7 @@ public static class TelemetryEndpoints
             }
 
             return Results.Ok(new { items, next = items.Count == take ? last : (long?)null });
-        }).WithName("GetEvents");
+        }).WithName("GetEvents").RequireRole(Role.Operator); // case reports in the log carry reporters' names and phone numbers
         return app;
     }
 }

@@ -6,24 +6,34 @@ using Microsoft.Extensions.Options;
 namespace CityTwin.TwinApi.Auth;
 
 /// <summary>
-/// API keys from configuration (<c>Auth:Keys:&lt;key&gt;=&lt;role&gt;</c>) in the <c>X-Api-Key</c> header, the
-/// <c>access_token</c> query parameter (which browsers' WebSockets need), or as the password of HTTP Basic credentials
-/// (which a browser resends for a page's own requests, and Prometheus sends with <c>basic_auth</c>). Reads need viewer
-/// unless <c>Auth:AllowAnonymousRead</c> is true; writes need operator unless the endpoint asks for more. Missing or
-/// unknown key: 401 (with a Basic challenge on <see cref="BrowserSignIn"/> endpoints); too low a role: 403; both as
-/// problem details. A <see cref="LoopbackAccess"/> endpoint lets loopback callers in without a key.
+/// API keys (<see cref="ApiKeys"/>) in the <c>X-Api-Key</c> header, as the password of HTTP Basic credentials (which a
+/// browser resends for a page's own requests, and Prometheus sends with <c>basic_auth</c>), or, on the hub only, in the
+/// <c>access_token</c> query parameter (browsers' WebSockets cannot send headers; anywhere else a key in a URL would
+/// end up in logs and histories, so it is not accepted). A known key makes the request's <see cref="ApiCaller"/>, on
+/// every endpoint. Reads need viewer unless <c>Auth:AllowAnonymousRead</c> is true; writes need operator unless the
+/// endpoint asks for more. Missing or unknown key: 401 (with a Basic challenge on <see cref="BrowserSignIn"/> endpoints);
+/// too low a role: 403; both as problem details. A <see cref="LoopbackAccess"/> endpoint lets loopback callers in
+/// without a key.
 /// </summary>
-public sealed class ApiKeyMiddleware(RequestDelegate next, IOptions<AuthOptions> options)
+public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeys keys, IOptions<AuthOptions> options)
 {
     /// <summary>The header carrying the key.</summary>
     public const string Header = "X-Api-Key";
 
-    private readonly Dictionary<string, Role> _keys = ReadKeys(options.Value);
     private readonly bool _anonymousRead = options.Value.AllowAnonymousRead;
 
     /// <summary>Checks the caller's role against the endpoint's requirement.</summary>
     public async Task InvokeAsync(HttpContext context)
     {
+        string? key = context.Request.Headers[Header].FirstOrDefault()
+            ?? (context.Request.Path.StartsWithSegments(Hubs.TwinHub.Path, StringComparison.OrdinalIgnoreCase) ? context.Request.Query["access_token"].FirstOrDefault() : null)
+            ?? BasicPassword(context.Request);
+        ApiCaller? caller = keys.Find(key);
+        if (caller is not null)
+        {
+            context.Features.Set(caller);
+        }
+
         Endpoint? endpoint = context.GetEndpoint();
         if (endpoint is null || endpoint.Metadata.GetMetadata<AllowAnonymous>() is not null)
         {
@@ -40,8 +50,7 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, IOptions<AuthOptions>
             return;
         }
 
-        string? key = context.Request.Headers[Header].FirstOrDefault() ?? context.Request.Query["access_token"].FirstOrDefault() ?? BasicPassword(context.Request);
-        if (string.IsNullOrEmpty(key) || !_keys.TryGetValue(key, out Role role))
+        if (caller is null)
         {
             if (endpoint.Metadata.GetMetadata<BrowserSignIn>() is not null)
             {
@@ -54,10 +63,10 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, IOptions<AuthOptions>
             return;
         }
 
-        if (role < required)
+        if (caller.Role < required)
         {
             await Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Role too low",
-                detail: $"This needs the {required.ToString().ToLowerInvariant()} role; the key has {role.ToString().ToLowerInvariant()}.")
+                detail: $"This needs the {required.ToString().ToLowerInvariant()} role; the key has {caller.Role.ToString().ToLowerInvariant()}.")
                 .ExecuteAsync(context);
             return;
         }
@@ -87,21 +96,5 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, IOptions<AuthOptions>
         string credentials = Encoding.UTF8.GetString(bytes);
         int colon = credentials.IndexOf(':', StringComparison.Ordinal);
         return colon < 0 ? null : credentials[(colon + 1)..];
-    }
-
-    private static Dictionary<string, Role> ReadKeys(AuthOptions options)
-    {
-        var keys = new Dictionary<string, Role>(StringComparer.Ordinal);
-        foreach (KeyValuePair<string, string> entry in options.Keys)
-        {
-            if (!Enum.TryParse(entry.Value, ignoreCase: true, out Role role) || !Enum.IsDefined(role))
-            {
-                throw new Hosting.CommandLineException($"Auth:Keys:{entry.Key[..Math.Min(4, entry.Key.Length)]}… has role '{entry.Value}'; use viewer, operator, planner or admin.");
-            }
-
-            keys[entry.Key] = role;
-        }
-
-        return keys;
     }
 }

@@ -9,6 +9,15 @@ public sealed class AuthOptions
     /// <summary>True lets callers without a key read; writes always need a key.</summary>
     public bool AllowAnonymousRead { get; set; }
 
-    /// <summary>Key to role name (viewer, operator, planner, admin).</summary>
+    /// <summary>Key to role name (viewer, operator, planner, admin), optionally followed by <c>:&lt;name&gt;</c> (who acts in the audit trail).</summary>
     public Dictionary<string, string> Keys { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>False drops the demo profile's keys (<see cref="ApiKeys.DemoKeys"/>) from <see cref="Keys"/>; the keys you add stay.</summary>
+    public bool DemoKeys { get; set; } = true;
+
+    /// <summary>
+    /// True lets a server listening on an address other than loopback start with the demo keys or anonymous reading;
+    /// without it such a server refuses to start (anyone who can reach it could use the public demo keys).
+    /// </summary>
+    public bool AllowDemoOffLoopback { get; set; }
 }

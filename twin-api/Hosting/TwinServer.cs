@@ -43,6 +43,10 @@ public static class TwinServer
         SiloOptions siloOptions = ServerSettings.Check(builder.Configuration);
         ServerSettings.CheckDistrictFile(builder.Configuration);
         MetricsAccess metricsAccess = MetricsEndpoint.ReadAccess(builder.Configuration);
+        AuthOptions authOptions = builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
+        var apiKeys = new ApiKeys(authOptions);
+        DemoProfileGuard.Check(builder.Configuration, authOptions, apiKeys);
+        builder.Services.AddSingleton(apiKeys);
         builder.Services.AddServerSettings();
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
         {

@@ -98,7 +98,8 @@ public sealed class TwinHubGateway(
         IReadOnlyCollection<ConnectionOutbox> targets = subscriptions.Index.Match(channel, alert.EntityType, place);
         if (targets.Count > 0)
         {
-            var push = new Push(warning ? "warning" : "alert", PushPayload.From(alert));
+            // One payload for every subscriber, whatever their role: recipients' names and phone numbers stay on the REST side.
+            var push = new Push(warning ? "warning" : "alert", PushPayload.From(Api.PersonalData.Withhold(alert)));
             foreach (ConnectionOutbox target in targets)
             {
                 target.Enqueue(push);

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using CityTwin.Grains.Model;
+using CityTwin.Grains.Rules;
 using CityTwin.Grains.Twin;
 using CityTwin.Silo.EventLog;
 using CityTwin.TwinApi.Api;
@@ -26,7 +27,7 @@ namespace CityTwin.TwinApi.Ingest;
 /// </remarks>
 public sealed class TelemetryIngest(
     TwinDirectory directory, IGrainFactory grains, IEventLog eventLog, IConfiguration? configuration = null, ILogger<TelemetryIngest>? logger = null,
-    DeliveryWatermark? watermark = null)
+    DeliveryWatermark? watermark = null, TelemetryRuleOptions? rules = null)
 {
     /// <summary>The event-log kind of sensor readings.</summary>
     public const string ReadingKind = SensorReading.LogKind;
@@ -41,6 +42,7 @@ public sealed class TelemetryIngest(
     private readonly int _overloadRetries = configuration?.GetValue<int?>("Api:TelemetryOverloadRetries") ?? DefaultOverloadRetries;
     private readonly long _backlogLimit = configuration?.GetValue<long?>("Api:TelemetryBacklogLimit") ?? DefaultBacklogLimit;
     private readonly DeliveryWatermark _watermark = watermark ?? new DeliveryWatermark();
+    private readonly string _batteryUnit = (rules ?? TelemetryRuleOptions.Default).BatteryUnit;
     private long _accepted;
     private long _backlog;
     private long _dropped;
@@ -57,12 +59,16 @@ public sealed class TelemetryIngest(
     /// <summary>Deferred readings given up because their grain failed with something other than overload (logged; the event log keeps them).</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 
-    /// <summary>Parses a JSON array of readings and rejects, besides malformed items, readings whose sensorId is not a sensor or gauge of the twin.</summary>
-    public (List<ReadingInput> Valid, List<ItemError> Errors) Validate(JsonElement batch) => Parse(batch, directory);
+    /// <summary>
+    /// Parses a JSON array of readings and rejects, besides malformed items, readings whose sensorId is not a sensor or
+    /// gauge of the twin and values outside the physical range of the sensor's kind (<see cref="PhysicalRange"/>).
+    /// </summary>
+    public (List<ReadingInput> Valid, List<ItemError> Errors) Validate(JsonElement batch) => Parse(batch, directory, _batteryUnit);
 
     /// <summary>
-    /// Ingests readings that were already parsed (the load driver's path): rejects unknown sensor ids (the error's index is
-    /// the reading's position in <paramref name="readings"/>), accepts the rest as <see cref="AcceptAsync"/> does and reports.
+    /// Ingests readings that were already parsed (the load driver's path): rejects unknown sensor ids and values out of
+    /// physical range (the error's index is the reading's position in <paramref name="readings"/>), accepts the rest as
+    /// <see cref="AcceptAsync"/> does and reports.
     /// </summary>
     /// <exception cref="LimitExceededException">The backlog is full; nothing was logged.</exception>
     public async Task<IngestResult> IngestAsync(IReadOnlyList<ReadingInput> readings, CancellationToken cancellationToken)
@@ -71,7 +77,7 @@ public sealed class TelemetryIngest(
         List<ReadingInput>? known = null;
         for (int i = 0; i < readings.Count; i++)
         {
-            if (IsKnown(directory, readings[i].SensorId))
+            if (Refusal(directory, readings[i], _batteryUnit) is not { } error)
             {
                 known?.Add(readings[i]);
                 continue;
@@ -79,7 +85,7 @@ public sealed class TelemetryIngest(
 
             // Copied only when a reading is rejected: the common all-known batch is passed on as it is.
             known ??= [.. readings.Take(i)];
-            (errors ??= []).Add(new ItemError(i, readings[i].SensorId, UnknownSensor(readings[i].SensorId)));
+            (errors ??= []).Add(new ItemError(i, readings[i].SensorId, error));
         }
 
         IReadOnlyList<ReadingInput> accepted = known ?? readings;
@@ -141,7 +147,26 @@ public sealed class TelemetryIngest(
 
     private static string UnknownSensor(string id) => $"unknown sensorId '{id}'";
 
-    private static bool IsKnown(TwinDirectory directory, string id) => directory.Get(id) is { Type: EntityType.Sensor or EntityType.Gauge };
+    /// <summary>Why the twin cannot take <paramref name="reading"/> (no such sensor or gauge, a value out of its physical range), or null.</summary>
+    private static string? Refusal(TwinDirectory directory, ReadingInput reading, string batteryUnit)
+    {
+        switch (directory.Get(reading.SensorId))
+        {
+            case { Type: EntityType.Gauge }:
+                return PhysicalRange.Check(PhysicalRange.WaterLevel, reading.Value, "a river gauge in m");
+            case { Type: EntityType.Sensor } sensor:
+                if (reading.Unit is not null && string.Equals(reading.Unit, batteryUnit, StringComparison.OrdinalIgnoreCase))
+                {
+                    return PhysicalRange.Check(PhysicalRange.Battery, reading.Value, "a battery in %");
+                }
+
+                return Enum.TryParse(sensor.Kind, ignoreCase: true, out SensorKind kind)
+                    ? PhysicalRange.Check(PhysicalRange.Of(kind), reading.Value, $"a {kind} sensor")
+                    : null;
+            default:
+                return UnknownSensor(reading.SensorId);
+        }
+    }
 
     /// <summary>The readings as event-log entries, their JSON payloads written into one buffer rather than one array each.</summary>
     private static EventAppend[] ToEntries(IReadOnlyList<ReadingInput> readings)
@@ -327,7 +352,7 @@ public sealed class TelemetryIngest(
         return e is LimitExceededException limit && limit.Message.Contains("/" + target.ToString() + "@", StringComparison.Ordinal);
     }
 
-    private static (List<ReadingInput> Valid, List<ItemError> Errors) Parse(JsonElement batch, TwinDirectory? directory)
+    private static (List<ReadingInput> Valid, List<ItemError> Errors) Parse(JsonElement batch, TwinDirectory? directory, string batteryUnit)
     {
         var valid = new List<ReadingInput>(batch.GetArrayLength());
         var errors = new List<ItemError>();
@@ -336,9 +361,9 @@ public sealed class TelemetryIngest(
         {
             string? id = item.ValueKind == JsonValueKind.Object && item.TryGetProperty("sensorId", out JsonElement s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
             string? error = ValidateItem(item, id, out ReadingInput? reading);
-            if (error is null && directory is not null && !IsKnown(directory, id!))
+            if (error is null && directory is not null)
             {
-                error = UnknownSensor(id!);
+                error = Refusal(directory, reading!, batteryUnit);
             }
 
             if (error is null)

@@ -17,6 +17,8 @@ public static class VehicleIngest
     public const string PositionKind = VehiclePosition.LogKind;
 
     private const int MaxIdLength = 200;
+    private const double MaxSpeedKmh = 400;
+    private const double MaxLoadTonnes = 500;
 
     /// <summary>
     /// Parses a JSON array of <c>{vehicleId, lon, lat, at, speedKmh?, covered?, loadTonnes?}</c>, keeping the valid
@@ -185,14 +187,15 @@ public static class VehicleIngest
             return "at is outside the years 2000-2100";
         }
 
-        if (!TryOptionalNumber(item, "speedKmh", out double? speed) || speed < 0)
+        // Physical bounds, as for sensor readings: no road vehicle is faster, no truck carries more.
+        if (!TryOptionalNumber(item, "speedKmh", out double? speed) || speed is < 0 or > MaxSpeedKmh)
         {
-            return "speedKmh must be a number >= 0 when given";
+            return $"speedKmh must be a number from 0 to {MaxSpeedKmh} when given";
         }
 
-        if (!TryOptionalNumber(item, "loadTonnes", out double? load) || load < 0)
+        if (!TryOptionalNumber(item, "loadTonnes", out double? load) || load is < 0 or > MaxLoadTonnes)
         {
-            return "loadTonnes must be a number >= 0 when given";
+            return $"loadTonnes must be a number from 0 to {MaxLoadTonnes} when given";
         }
 
         bool? covered = null;
