@@ -31,8 +31,8 @@ public sealed class TestSilo : IAsyncDisposable
     /// <summary>Reminder ticks received in this silo.</summary>
     public ReminderLog Reminders => _host.Services.GetRequiredService<ReminderLog>();
 
-    /// <summary>Starts a silo over <paramref name="store"/>.</summary>
-    public static async Task<TestSilo> StartAsync(SiloStore store)
+    /// <summary>Starts a silo over <paramref name="store"/>; <paramref name="configure"/> adds to its configuration.</summary>
+    public static async Task<TestSilo> StartAsync(SiloStore store, Action<ISiloBuilder>? configure = null)
     {
         int siloPort = FreeLoopbackPort();
         int gatewayPort = FreeLoopbackPort();
@@ -44,6 +44,7 @@ public sealed class TestSilo : IAsyncDisposable
                 store.ConfigureSilo(silo);
                 silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
                 silo.ConfigureServices(services => services.AddSingleton<ReminderLog>());
+                configure?.Invoke(silo);
             })
             .Build();
         try
