@@ -10,6 +10,10 @@ internal abstract class StateBatches : IAsyncDisposable
     // Queued requests before callers wait; a district load activates tens of thousands of grains at once.
     private const int Capacity = 100_000;
 
+    // A write weighs one, plus one per full 4 KB of payload, so a batch of large states (long case audit trails) stays a
+    // few megabytes rather than a thousand times the largest state.
+    private const int BytesPerWeight = 4_096;
+
     private readonly BatchWriter<PendingRead> _reads;
     private readonly BatchWriter<PendingWrite>[] _writes;
     private int _disposed;
@@ -22,7 +26,7 @@ internal abstract class StateBatches : IAsyncDisposable
     /// never commit concurrently or out of order, and concurrent batches never wait on each other's row locks.
     /// </param>
     /// <param name="maxReadBatch">Reads per round trip at most.</param>
-    /// <param name="maxWriteBatch">Writes per round trip at most.</param>
+    /// <param name="maxWriteBatch">Writes per round trip at most (a write of more than 4 KB counts as several).</param>
     protected StateBatches(string name, int readLoops, int writeShards, int maxReadBatch, int maxWriteBatch)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(writeShards, 1);
@@ -32,7 +36,7 @@ internal abstract class StateBatches : IAsyncDisposable
         for (int i = 0; i < writeShards; i++)
         {
             _writes[i] = new BatchWriter<PendingWrite>(
-                name + " writes", CommitWritesAsync, static (item, ex) => item.Completion.TrySetException(ex), static _ => 1, maxWriteBatch, Capacity, Statistics);
+                name + " writes", CommitWritesAsync, static (item, ex) => item.Completion.TrySetException(ex), WriteWeight, maxWriteBatch, Capacity, Statistics);
         }
     }
 
@@ -77,6 +81,8 @@ internal abstract class StateBatches : IAsyncDisposable
             await writer.DisposeAsync().ConfigureAwait(false);
         }
     }
+
+    private static int WriteWeight(PendingWrite write) => 1 + (write.Payload.Length / BytesPerWeight);
 
     /// <summary>Answers one batch of reads in one round trip and settles each (its row or null).</summary>
     internal abstract Task CommitReadsAsync(List<PendingRead> batch);

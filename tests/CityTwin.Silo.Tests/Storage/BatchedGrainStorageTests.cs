@@ -87,7 +87,8 @@ public sealed class BatchedGrainStorageTests
         await batches.CommitWritesAsync(batch);
 
         Assert.Equal(statements + 1, batches.Statistics.Batches);
-        Assert.Equal([2, null, null, 1], await Task.WhenAll(batch.Select(w => w.Completion.Task)));
+        int?[] versions = [2, null, null, 1];
+        Assert.Equal(versions, await Task.WhenAll(batch.Select(w => w.Completion.Task)));
         Assert.Equal((2, "2"), await ReadAsync(storage, "a"));
         Assert.Equal((1, "1"), await ReadAsync(storage, "b"));
         Assert.Equal((1, "1"), await ReadAsync(storage, "c"));
@@ -249,20 +250,22 @@ public sealed class BatchedGrainStorageTests
 
         public static async Task<TableLock> TakeAsync(StoreTarget target)
         {
-            DbConnection connection = target.Kind == StoreKind.Postgres
-                ? new NpgsqlConnection(target.ConnectionString)
-                : new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = target.ConnectionString, Pooling = false }.ToString());
-            await connection.OpenAsync();
-            DbTransaction transaction = await connection.BeginTransactionAsync();
-            if (target.Kind == StoreKind.Postgres)
+            if (target.Kind == StoreKind.Sqlite)
             {
-                await using DbCommand command = connection.CreateCommand();
-                command.Transaction = transaction;
-                command.CommandText = "LOCK TABLE OrleansStorage IN ACCESS EXCLUSIVE MODE";
+                SqliteConnection sqlite = new(new SqliteConnectionStringBuilder { DataSource = target.ConnectionString, Pooling = false }.ToString());
+                sqlite.Open();
+                return new TableLock(sqlite, sqlite.BeginTransaction(deferred: false));
+            }
+
+            NpgsqlConnection postgres = new(target.ConnectionString);
+            await postgres.OpenAsync();
+            NpgsqlTransaction transaction = await postgres.BeginTransactionAsync();
+            await using (NpgsqlCommand command = new("LOCK TABLE OrleansStorage IN ACCESS EXCLUSIVE MODE", postgres, transaction))
+            {
                 await command.ExecuteNonQueryAsync();
             }
 
-            return new TableLock(connection, transaction);
+            return new TableLock(postgres, transaction);
         }
 
         public async ValueTask DisposeAsync()
