@@ -24,7 +24,8 @@ public sealed class StorageBenchState
 
 /// <summary>
 /// Writes its state through Orleans' <see cref="IPersistentState{TState}"/> on the store's grain storage
-/// (<see cref="SiloStore.StorageName"/>: Orleans' ADO.NET provider with the twin's JSON serializer on PostgreSQL or SQLite),
+/// (<see cref="SiloStore.StorageName"/>: Orleans' ADO.NET rows with the twin's JSON serializer on PostgreSQL or SQLite,
+/// group-committed),
 /// as the twin's grains do.
 /// </summary>
 [GrainType("storage-bench")]

@@ -13,8 +13,8 @@ namespace CityTwin.Bench;
 /// <summary>
 /// Persistence throughput against SQLite and PostgreSQL, per write or append (OperationsPerInvoke), so throughput =
 /// 1e9 / Median[ns]: grain-state writes through Orleans (10,000 activated grains on an <see cref="EmbeddedSilo"/> over the
-/// store each write a ~200-byte state with <c>IPersistentState.WriteStateAsync</c>, at most 1,000 in flight, i.e. Orleans'
-/// ADO.NET grain storage as the store configures it), and appends to the durable event log (ours, silo/EventLog): 10,000 concurrent single appends,
+/// store each write a ~200-byte state with <c>IPersistentState.WriteStateAsync</c>, at most 1,000 in flight, i.e. the
+/// store's grain storage as the silo gets it: Orleans' ADO.NET rows, written by <c>BatchedGrainStorage</c>), and appends to the durable event log (ours, silo/EventLog): 10,000 concurrent single appends,
 /// and ten concurrent batches of 1,000. PostgreSQL comes from CITYTWIN_BENCH_POSTGRES or CITYTWIN_TEST_POSTGRES; each run
 /// creates and drops its own database.
 /// </summary>
@@ -62,8 +62,9 @@ public class StorageBenchmarks
 
     private Task WriteStatesAsync(int round)
     {
-        // Bounded: each write is its own statement and transaction on one of the store's pooled connections (24 on
-        // PostgreSQL); 10,000 at once would wait in Npgsql's pool for longer than its 15 s timeout at ~1,000 writes/s.
+        // Bounded, as when each write was its own statement and transaction on one of the store's pooled connections
+        // (Orleans' provider alone: 10,000 at once waited in Npgsql's pool for longer than its 15 s timeout at ~1,000
+        // writes/s); kept so that figures compare with those builds.
         int next = -1;
         IStorageBenchGrain[] grains = _grains;
         return Task.WhenAll(Enumerable.Range(0, StateWritesInFlight).Select(_ => Task.Run(async () =>

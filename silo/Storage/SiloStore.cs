@@ -111,7 +111,8 @@ public sealed class SiloStore : IAsyncDisposable
     /// <summary>
     /// Registers this store's grain storage with <paramref name="silo"/> under <see cref="StorageName"/> and as the
     /// default storage, and its reminder service: Orleans' ADO.NET providers with <see cref="TwinStateSerializer"/> on
-    /// PostgreSQL and SQLite, <see cref="MemoryGrainStorage"/> and Orleans' in-memory reminders for memory. The silo
+    /// PostgreSQL and SQLite (state reads and writes group-committed by <see cref="BatchedGrainStorage"/> into the same
+    /// rows), <see cref="MemoryGrainStorage"/> and Orleans' in-memory reminders for memory. The silo
     /// must run with ServiceId <see cref="ServiceId"/>. The store must outlive the silo.
     /// </summary>
     public void ConfigureSilo(ISiloBuilder silo)
@@ -135,11 +136,13 @@ public sealed class SiloStore : IAsyncDisposable
                 break;
 
             case StoreKind.Sqlite:
-                ConfigureAdoNet(silo, SqliteInvariant, _sqlite!);
+                SqliteDataSource sqlite = _sqlite!;
+                ConfigureAdoNet(silo, SqliteInvariant, sqlite, serviceId => new SqliteStateBatches(sqlite, serviceId));
                 break;
 
             case StoreKind.Postgres:
-                ConfigureAdoNet(silo, PostgresInvariant, _postgres!);
+                NpgsqlDataSource postgres = _postgres!;
+                ConfigureAdoNet(silo, PostgresInvariant, postgres, serviceId => new PostgresStateBatches(postgres, serviceId));
                 break;
 
             default:
@@ -170,7 +173,7 @@ public sealed class SiloStore : IAsyncDisposable
         }
     }
 
-    private static void ConfigureAdoNet(ISiloBuilder silo, string invariant, System.Data.Common.DbDataSource dataSource)
+    private static void ConfigureAdoNet(ISiloBuilder silo, string invariant, System.Data.Common.DbDataSource dataSource, Func<string, StateBatches> createBatches)
     {
         silo.AddAdoNetGrainStorage(StorageName, options =>
         {
@@ -181,10 +184,14 @@ public sealed class SiloStore : IAsyncDisposable
         silo.ConfigureServices(services =>
         {
             // Replaces the provider AddAdoNetGrainStorage registered under the same name (the last keyed registration
-            // is the one resolved) with the same provider behind TypeQualifiedGrainStorage; Orleans' registration of it
-            // as a lifecycle participant resolves the decorator, which forwards the provider's initialization.
-            services.AddKeyedSingleton<IGrainStorage>(StorageName, (sp, name) =>
-                new TypeQualifiedGrainStorage(AdoNetGrainStorageFactory.Create(sp, (string)name!)));
+            // is the one resolved) with the same provider behind TypeQualifiedGrainStorage, whose reads and writes are
+            // batched (BatchedGrainStorage); Orleans' registration of it as a lifecycle participant resolves the
+            // decorator, which forwards the provider's initialization and flushes the batches when the silo stops.
+            services.AddKeyedSingleton<IGrainStorage>(StorageName, (sp, key) =>
+            {
+                string name = (string)key!;
+                return new TypeQualifiedGrainStorage(AdoNetGrainStorageFactory.Create(sp, name), BatchedGrainStorage.Create(sp, name, createBatches));
+            });
             AddDefaultStorage(services);
         });
         silo.UseAdoNetReminderService(options =>

@@ -6,6 +6,7 @@ public sealed class StorageStatistics
     private long _writes;
     private long _batches;
     private long _reads;
+    private long _readBatches;
     private long _failures;
     private long _writeLatencyTicks;
 
@@ -20,6 +21,13 @@ public sealed class StorageStatistics
     /// <summary>Records one read.</summary>
     public void RecordRead() => Interlocked.Increment(ref _reads);
 
+    /// <summary>Records <paramref name="items"/> reads answered by one round trip.</summary>
+    public void RecordReadBatch(int items)
+    {
+        Interlocked.Add(ref _reads, items);
+        Interlocked.Increment(ref _readBatches);
+    }
+
     /// <summary>Records a failed batch or operation.</summary>
     public void RecordFailure() => Interlocked.Increment(ref _failures);
 
@@ -31,6 +39,9 @@ public sealed class StorageStatistics
 
     /// <summary>Reads so far.</summary>
     public long Reads => Interlocked.Read(ref _reads);
+
+    /// <summary>Round trips that answered reads so far (batched readers only).</summary>
+    public long ReadBatches => Interlocked.Read(ref _readBatches);
 
     /// <summary>Failures so far.</summary>
     public long Failures => Interlocked.Read(ref _failures);

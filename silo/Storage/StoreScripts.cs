@@ -2,29 +2,36 @@ using System.Reflection;
 
 namespace CityTwin.Silo.Storage;
 
-/// <summary>The schema scripts embedded from silo/Sql/&lt;vendor&gt;/ (Main, Persistence, Reminders, in that order).</summary>
+/// <summary>
+/// The SQL embedded from silo/Sql/&lt;vendor&gt;/: the schema scripts (Main, Persistence, Reminders, in that order) and the
+/// statements our own code runs (the batched grain-state reads and writes).
+/// </summary>
 internal static class StoreScripts
 {
+    /// <summary>The folder of PostgreSQL's scripts.</summary>
+    public const string PostgreSqlVendor = "PostgreSQL";
+
+    /// <summary>The folder of SQLite's scripts.</summary>
+    public const string SqliteVendor = "Sqlite";
+
     private static readonly string[] Parts = ["Main", "Persistence", "Reminders"];
 
     /// <summary>The PostgreSQL scripts, concatenated.</summary>
-    public static string PostgreSql() => Load("PostgreSQL");
+    public static string PostgreSql() => Schema(PostgreSqlVendor);
 
     /// <summary>The SQLite scripts, concatenated.</summary>
-    public static string Sqlite() => Load("Sqlite");
+    public static string Sqlite() => Schema(SqliteVendor);
 
-    private static string Load(string vendor)
+    /// <summary>The script silo/Sql/<paramref name="vendor"/>/<paramref name="name"/>.sql.</summary>
+    public static string Statement(string vendor, string name)
     {
         Assembly assembly = typeof(StoreScripts).Assembly;
-        return string.Join(
-            Environment.NewLine,
-            Parts.Select(part =>
-            {
-                string name = $"CityTwin.Silo.Sql.{vendor}.{part}.sql";
-                using Stream stream = assembly.GetManifestResourceStream(name)
-                    ?? throw new InvalidOperationException($"The schema script '{name}' is not embedded in {assembly.GetName().Name}.");
-                using StreamReader reader = new(stream);
-                return reader.ReadToEnd();
-            }));
+        string resource = $"CityTwin.Silo.Sql.{vendor}.{name}.sql";
+        using Stream stream = assembly.GetManifestResourceStream(resource)
+            ?? throw new InvalidOperationException($"The script '{resource}' is not embedded in {assembly.GetName().Name}.");
+        using StreamReader reader = new(stream);
+        return reader.ReadToEnd();
     }
+
+    private static string Schema(string vendor) => string.Join(Environment.NewLine, Parts.Select(part => Statement(vendor, part)));
 }

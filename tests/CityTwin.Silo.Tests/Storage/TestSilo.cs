@@ -28,14 +28,15 @@ public sealed class TestSilo : IAsyncDisposable
     /// <summary>Reminder ticks received in this silo.</summary>
     public ReminderLog Reminders { get; private init; } = null!;
 
-    /// <summary>Starts a silo over <paramref name="store"/>.</summary>
-    public static async Task<TestSilo> StartAsync(SiloStore store)
+    /// <summary>Starts a silo over <paramref name="store"/>; <paramref name="configure"/> adds to its configuration.</summary>
+    public static async Task<TestSilo> StartAsync(SiloStore store, Action<ISiloBuilder>? configure = null)
     {
         var options = new SiloOptions { Name = "storage-test", ClusterId = $"storage-test-{Guid.NewGuid():N}", ShutdownTimeout = TimeSpan.FromSeconds(20) };
         EmbeddedSilo silo = await EmbeddedSilo.StartAsync(store, options, builder =>
         {
             builder.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
             builder.ConfigureServices(services => services.AddSingleton<ReminderLog>());
+            configure?.Invoke(builder);
         });
         return new TestSilo(silo) { Reminders = silo.Services.GetRequiredService<ReminderLog>() };
     }
