@@ -12,7 +12,7 @@ namespace CityTwin.Scenarios.Runs;
 /// reported rather than silently ignored. Sizes and durations are bounded by <see cref="ScenarioRunOptions"/>, so a file
 /// that parses is one a run can carry out within its memory and time budget.
 /// </summary>
-public static class ScenarioParser
+public static partial class ScenarioParser
 {
     /// <summary>Earliest time a scenario or replay may name.</summary>
     public static readonly DateTimeOffset EarliestTime = new(1970, 1, 1, 0, 0, 0, TimeSpan.Zero);
@@ -84,6 +84,11 @@ public static class ScenarioParser
             Drill = Section(root, "drill", (e, p) => ParseDrill(e, p, duration, o)),
             Timeline = ParseTimeline(root, duration, start, o),
         };
+
+        if (definition.River?.Catchment is not null && definition.Rainfall is null)
+        {
+            throw new ScenarioValidationException("$.river.catchment", "needs the scenario's rainfall to fall on it");
+        }
 
         switch (kind)
         {
@@ -203,7 +208,13 @@ public static class ScenarioParser
 
     private static RiverSpec ParseRiver(JsonElement e, string path, TimeSpan scenarioDuration, ScenarioRunOptions o)
     {
-        CheckFields(e, path, ["stage"]);
+        CheckFields(e, path, ["stage", .. RiverFlowFields]);
+        if (!e.TryGetProperty("stage", out _))
+        {
+            return ParseRiverFlow(e, path, scenarioDuration, o);
+        }
+
+        RejectFlowFieldsBesideStage(e, path);
         JsonElement stage = RequiredArray(e, path, "stage", "{at, riseM}", o.MaxListItems, "Scenarios:MaxListItems");
 
         var points = new List<RiverStagePoint>();

@@ -41,6 +41,9 @@ public sealed class ScenarioResult
     /// <summary>Vehicles, stations and road cells cut off by water.</summary>
     public List<CutOffEntity> CutOff { get; } = [];
 
+    /// <summary>The routed river: upstream inflow and the hydrograph at each gauge (flood runs with a routed river).</summary>
+    public RiverReport? River { get; set; }
+
     /// <summary>Drill scoring (drills only).</summary>
     public DrillReport? Drill { get; set; }
 
