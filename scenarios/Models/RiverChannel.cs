@@ -45,6 +45,10 @@ public sealed class RiverChannel
         while (!TryLayout(dt, referenceFlowM3s, out subs))
         {
             dt /= 2;
+            if (dt < 1e-3)
+            {
+                throw new ArgumentException("No routing step keeps the Muskingum-Cunge coefficients non-negative for these reaches.", nameof(reaches));
+            }
         }
 
         StepSeconds = dt;
@@ -168,7 +172,20 @@ public sealed class RiverChannel
     {
         ArgumentNullException.ThrowIfNull(upstreamInflowM3s);
         double dt = StepSeconds;
-        while (_clock + dt <= toSeconds + (1e-9 * dt))
+        int steps = (int)Math.Floor(((toSeconds - _clock) / dt) + 1e-9);
+        if (steps <= 0)
+        {
+            return;
+        }
+
+        // The lateral water handed over since the last call spreads evenly over the steps it covers.
+        var share = new double[_pending.Length];
+        for (int j = 0; j < share.Length; j++)
+        {
+            share[j] = _pending[j] / steps;
+        }
+
+        for (int step = 0; step < steps; step++)
         {
             double t = _clock + dt;
             double upstream = Math.Max(0, upstreamInflowM3s(t));
@@ -178,7 +195,8 @@ public sealed class RiverChannel
             for (int j = 0; j < _k.Length; j++)
             {
                 // A withdrawal larger than what reaches the sub-reach is cut to it: a channel cannot run below empty.
-                double lateral = Math.Max(_pending[j] / dt, -feed);
+                double wanted = step == steps - 1 ? _pending[j] : share[j];
+                double lateral = Math.Max(wanted / dt, -feed);
                 _pending[j] -= lateral * dt;
                 double inflow = feed + lateral;
                 LateralInflowM3 += 0.5 * (_lateralRate[j] + lateral) * dt;

@@ -75,7 +75,7 @@ internal sealed class ForkRiver
 
         double size = grid.CellSizeM;
         double[] chainage = Chainage(grid, cells.IsRiver, river);
-        double length = chainage.Max() + (size / 2);
+        double length = river.Max(i => chainage[i]) + (size / 2);
         for (int g = 0; g < gauges.Count; g++)
         {
             gaugeChainage[g] = chainage[NearestRiverCell(grid, river, gauges[g].CellIndex)];

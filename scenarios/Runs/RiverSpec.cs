@@ -31,54 +31,28 @@ public sealed record RiverSpec(IReadOnlyList<RiverStagePoint> Stage)
     public double WidthM { get; init; } = DefaultWidthM;
 
     /// <summary>The given inflow at a time, m^3/s (linear between points, held after the last); null when none is given.</summary>
-    public double? GivenInflowAt(TimeSpan t)
-    {
-        if (Inflow.Count == 0)
-        {
-            return null;
-        }
-
-        if (t <= Inflow[0].At)
-        {
-            return Inflow[0].M3s;
-        }
-
-        for (int i = 1; i < Inflow.Count; i++)
-        {
-            if (t <= Inflow[i].At)
-            {
-                RiverInflowPoint a = Inflow[i - 1], b = Inflow[i];
-                double f = (t - a.At).TotalSeconds / Math.Max(1e-9, (b.At - a.At).TotalSeconds);
-                return a.M3s + (f * (b.M3s - a.M3s));
-            }
-        }
-
-        return Inflow[^1].M3s;
-    }
+    public double? GivenInflowAt(TimeSpan t) => Inflow.Count == 0 ? null : Interpolate(Inflow, t, p => p.At, p => p.M3s);
 
     /// <summary>The rise (m) at a time, interpolated linearly; held after the last point.</summary>
-    public double RiseAt(TimeSpan t)
+    public double RiseAt(TimeSpan t) => Stage.Count == 0 ? 0 : Interpolate(Stage, t, p => p.At, p => p.RiseM);
+
+    private static double Interpolate<T>(IReadOnlyList<T> points, TimeSpan t, Func<T, TimeSpan> at, Func<T, double> value)
     {
-        if (Stage.Count == 0)
+        if (t <= at(points[0]))
         {
-            return 0;
+            return value(points[0]);
         }
 
-        if (t <= Stage[0].At)
+        for (int i = 1; i < points.Count; i++)
         {
-            return Stage[0].RiseM;
-        }
-
-        for (int i = 1; i < Stage.Count; i++)
-        {
-            if (t <= Stage[i].At)
+            if (t <= at(points[i]))
             {
-                RiverStagePoint a = Stage[i - 1], b = Stage[i];
-                double f = (t - a.At).TotalSeconds / Math.Max(1e-9, (b.At - a.At).TotalSeconds);
-                return a.RiseM + (f * (b.RiseM - a.RiseM));
+                T a = points[i - 1], b = points[i];
+                double f = (t - at(a)).TotalSeconds / Math.Max(1e-9, (at(b) - at(a)).TotalSeconds);
+                return value(a) + (f * (value(b) - value(a)));
             }
         }
 
-        return Stage[^1].RiseM;
+        return value(points[^1]);
     }
 }

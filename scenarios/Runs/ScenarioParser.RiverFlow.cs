@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace CityTwin.Scenarios.Runs;
 
-/// <summary>The routed river's part of a scenario file (<c>river</c> without <c>stage</c>).</summary>
+// The routed river's part of a scenario file (river without stage).
 public static partial class ScenarioParser
 {
     private static readonly string[] RiverFlowFields = ["baseFlowM3s", "inflow", "catchment", "manningN", "widthM"];

@@ -75,7 +75,7 @@ public sealed class ScenarioParserTests
 
         RiverSpec stock = StockScenarios.Load("heavy-rainfall").River!;
         Assert.True(stock.IsRouted);
-        Assert.Equal(new UpstreamCatchment(200, 80, 1.5), stock.Catchment);
+        Assert.Equal(new UpstreamCatchment(150, 80, 1.5), stock.Catchment);
         Assert.Equal(RiverSpec.DefaultManningN, stock.ManningN);
         Assert.False(StockScenarios.Load("river-rise").River!.IsRouted);
     }

@@ -62,7 +62,7 @@ public sealed class ScenarioRunTests(SandboxTwinFixture twin) : IClassFixture<Sa
         }
     }
 
-    // The stock red rainstorm falls on the district and on 200 km2 upstream; the river, routed reach by reach, must rise
+    // The stock red rainstorm falls on the district and on 150 km2 upstream; the river, routed reach by reach, must rise
     // past the warning levels after the rain has had time to run off, each gauge's tiers in order (yellow, orange, red)
     // with the gauge grains' own warnings and rate-of-rise warnings, and the report must carry every gauge's hydrograph.
     [Fact]
