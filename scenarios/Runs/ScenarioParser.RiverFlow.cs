@@ -18,32 +18,42 @@ public static partial class ScenarioParser
         }
     }
 
+    // A list of {at, <valueField>} points at increasing times within the scenario.
+    private static List<T> TimedPoints<T>(JsonElement e, string path, string field, string valueField, double min, double max, TimeSpan scenarioDuration,
+        ScenarioRunOptions o, Func<TimeSpan, double, T> point)
+    {
+        JsonElement array = RequiredArray(e, path, field, $"{{at, {valueField}}}", o.MaxListItems, "Scenarios:MaxListItems");
+        var points = new List<T>();
+        TimeSpan? previous = null;
+        int n = 0;
+        foreach (JsonElement p in array.EnumerateArray())
+        {
+            string pp = $"{path}.{field}[{n++}]";
+            RequireObject(p, pp);
+            CheckFields(p, pp, ["at", valueField]);
+            TimeSpan at = RequiredDuration(p, pp, "at");
+            CheckDuration(at, $"{pp}.at", TimeSpan.Zero, scenarioDuration, "$.duration");
+            if (previous is { } before && at <= before)
+            {
+                throw new ScenarioValidationException($"{pp}.at", "must be later than the previous point");
+            }
+
+            previous = at;
+            points.Add(point(at, RequiredNumber(p, pp, valueField, min, max)));
+        }
+
+        return points;
+    }
+
     private static RiverSpec ParseRiverFlow(JsonElement e, string path, TimeSpan scenarioDuration, ScenarioRunOptions o)
     {
         double? baseFlow = e.TryGetProperty("baseFlowM3s", out JsonElement b) && b.ValueKind != JsonValueKind.Null
             ? RequiredNumber(e, path, "baseFlowM3s", 0, 1_000_000)
             : null;
 
-        var inflow = new List<RiverInflowPoint>();
-        if (e.TryGetProperty("inflow", out JsonElement i) && i.ValueKind != JsonValueKind.Null)
-        {
-            JsonElement points = RequiredArray(e, path, "inflow", "{at, m3s}", o.MaxListItems, "Scenarios:MaxListItems");
-            int n = 0;
-            foreach (JsonElement p in points.EnumerateArray())
-            {
-                string pp = $"{path}.inflow[{n++}]";
-                RequireObject(p, pp);
-                CheckFields(p, pp, ["at", "m3s"]);
-                TimeSpan at = RequiredDuration(p, pp, "at");
-                CheckDuration(at, $"{pp}.at", TimeSpan.Zero, scenarioDuration, "$.duration");
-                if (inflow.Count > 0 && at <= inflow[^1].At)
-                {
-                    throw new ScenarioValidationException($"{pp}.at", "must be later than the previous point");
-                }
-
-                inflow.Add(new RiverInflowPoint(at, RequiredNumber(p, pp, "m3s", 0, 1_000_000)));
-            }
-        }
+        List<RiverInflowPoint> inflow = e.TryGetProperty("inflow", out JsonElement i) && i.ValueKind != JsonValueKind.Null
+            ? TimedPoints(e, path, "inflow", "m3s", 0, 1_000_000, scenarioDuration, o, (at, v) => new RiverInflowPoint(at, v))
+            : [];
 
         UpstreamCatchment? catchment = null;
         if (e.TryGetProperty("catchment", out JsonElement c) && c.ValueKind != JsonValueKind.Null)

@@ -215,26 +215,7 @@ public static partial class ScenarioParser
         }
 
         RejectFlowFieldsBesideStage(e, path);
-        JsonElement stage = RequiredArray(e, path, "stage", "{at, riseM}", o.MaxListItems, "Scenarios:MaxListItems");
-
-        var points = new List<RiverStagePoint>();
-        int i = 0;
-        foreach (JsonElement p in stage.EnumerateArray())
-        {
-            string pp = $"{path}.stage[{i++}]";
-            RequireObject(p, pp);
-            CheckFields(p, pp, ["at", "riseM"]);
-            TimeSpan at = RequiredDuration(p, pp, "at");
-            CheckDuration(at, $"{pp}.at", TimeSpan.Zero, scenarioDuration, "$.duration");
-            if (points.Count > 0 && at <= points[^1].At)
-            {
-                throw new ScenarioValidationException($"{pp}.at", "must be later than the previous point");
-            }
-
-            points.Add(new RiverStagePoint(at, RequiredNumber(p, pp, "riseM", -10, 30)));
-        }
-
-        return new RiverSpec(points);
+        return new RiverSpec(TimedPoints(e, path, "stage", "riseM", -10, 30, scenarioDuration, o, (at, v) => new RiverStagePoint(at, v)));
     }
 
     private static GasSpec ParseGas(JsonElement e, string path)
