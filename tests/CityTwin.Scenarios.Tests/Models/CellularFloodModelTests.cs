@@ -95,7 +95,8 @@ public sealed class CellularFloodModelTests
     // depth x metres below the divide is h = (n i x / S^(1/2))^(3/5), reached after t_e = (n L / (S^(1/2) i^(2/3)))^(3/5)
     // (about 990 s here), and the outflow then equals the rain on the plane. A 300 m plane at S = 0.01, n = 0.03 under
     // 100 mm/h ends in a deep pit. Tolerances: outflow within 1 % of i L after an hour; depths within 5 % of the
-    // analytic profile away from the divide and the brink (the model's flux uses the level difference, not the bed slope).
+    // analytic profile away from the divide and the brink (the model's flux uses the level difference, not the bed
+    // slope, which the depth gradient changes by under 1 % here).
     [Fact]
     public void Rain_on_a_plane_reaches_the_kinematic_wave_equilibrium()
     {
@@ -127,7 +128,9 @@ public sealed class CellularFloodModelTests
         Assert.Equal(i * plane * dx * dx, inflowToPit, 0.01 * i * plane * dx * dx);
         for (int col = 3; col < plane - 3; col++)
         {
-            double x = (col + 0.5) * dx;
+            // A cell's outflow carries the rain of everything above its downstream face, so its depth is the analytic
+            // depth there (the model's flux is upwind: the giver's depth).
+            double x = (col + 1) * dx;
             double analytic = Math.Pow(n * i * x / Math.Sqrt(slope), 0.6);
             Assert.True(Math.Abs(model.DepthM[col] - analytic) <= 0.05 * analytic, $"x = {x} m: model {model.DepthM[col]:0.00000} m, analytic {analytic:0.00000} m");
         }
