@@ -34,6 +34,22 @@ public sealed class DispersionCoefficientsTests
         Assert.Equal(expectedZ, sz, 1e-9);
     }
 
+    // Source: Turner (1970) Workbook of Atmospheric Dispersion Estimates, Figure 3-2, as read off the chart at 1 km
+    // (tabulated e.g. in Martin 1976, J. Air Pollution Control Assoc. 26, 145): sigma-y = 215, 155, 105, 68, 51 and 34 m
+    // for classes A to F. Tolerance 4 %, the reading of a log-log chart.
+    [Theory]
+    [InlineData(StabilityClass.A, 215.0)]
+    [InlineData(StabilityClass.B, 155.0)]
+    [InlineData(StabilityClass.C, 105.0)]
+    [InlineData(StabilityClass.D, 68.0)]
+    [InlineData(StabilityClass.E, 51.0)]
+    [InlineData(StabilityClass.F, 34.0)]
+    public void Sigma_y_at_one_kilometre_matches_Turners_chart_for_every_class(StabilityClass stability, double published)
+    {
+        DispersionCoefficients.Compute(DispersionScheme.PasquillGifford, stability, 1000, out double sy, out _);
+        Assert.InRange(sy, published * 0.96, published * 1.04);
+    }
+
     // Source: Boubel, Fox, Turner and Stern, Fundamentals of Air Pollution (3rd ed., Academic Press 1994), Table 19-5
     // (the Pasquill-Gifford vertical dispersion parameter as fitted for ISC): sigma-z tabulated at the far end of each
     // distance range, to 0.1 m. Tolerance: the table's rounding.
