@@ -34,9 +34,8 @@ public sealed class DispersionCoefficientsTests
         Assert.Equal(expectedZ, sz, 1e-9);
     }
 
-    // Source: Turner (1970) Workbook of Atmospheric Dispersion Estimates, Figure 3-2, as read off the chart at 1 km
-    // (tabulated e.g. in Martin 1976, J. Air Pollution Control Assoc. 26, 145): sigma-y = 215, 155, 105, 68, 51 and 34 m
-    // for classes A to F. Tolerance 4 %, the reading of a log-log chart.
+    // Source: Turner (1970) Workbook of Atmospheric Dispersion Estimates, Figure 3-2, read off the chart at 1 km:
+    // sigma-y = 215, 155, 105, 68, 51 and 34 m for classes A to F. Tolerance 4 %, the reading of a log-log chart.
     [Theory]
     [InlineData(StabilityClass.A, 215.0)]
     [InlineData(StabilityClass.B, 155.0)]
