@@ -312,7 +312,7 @@ internal static class FloodEngine
 
     private static ForkRiver? CreateRiver(ForkCells cells, RiverSpec spec, Hyetograph? storm, List<GaugeInfo> gauges, double total, double dt)
     {
-        ForkRiver? river = ForkRiver.Create(cells, spec, storm, gauges.Select(g => (g.CellIndex, g.BedM, g.NormalLevelM)).ToList(), total, dt, out double[] chainage);
+        ForkRiver? river = ForkRiver.Create(cells, spec, storm, gauges.Select(g => (g.CellIndex, g.BedM, g.NormalLevelM, g.GuaranteedLevelM)).ToList(), total, dt, out double[] chainage);
         for (int k = 0; river is not null && k < gauges.Count; k++)
         {
             gauges[k].ChainageM = chainage[k];

@@ -5,23 +5,34 @@ namespace CityTwin.Scenarios.Runs;
 /// <summary>
 /// The fork's river as a routed channel coupled to the flood model: the river cells are laid out along the channel
 /// (chainage from the upstream edge), cut into reaches at the gauges, each with a Manning rating on its own bed slope,
-/// and routed by <see cref="RiverChannel"/>. Each step the river cells are set to the channel's depth; what the land
-/// adds to them (runoff reaching the channel) or takes from them (water over the banks onto lower cells) during the
+/// and routed by <see cref="RiverChannel"/>. Each step the river cells are set to the channel's water level, but no
+/// higher than the lowest land beside them while it stands below the bank top (the banks hold the river) and no higher
+/// than that land plus the head over the bank top once it stands above (water pours over the bank); what the land
+/// adds to them (runoff reaching the channel) or takes from them (water over the bank top onto lower cells) during the
 /// step is handed to the channel as lateral flow at that place.
 /// </summary>
+/// <remarks>
+/// The bank top is the embankment the gauges' guaranteed levels describe (the level the banks are built to hold),
+/// interpolated along the channel between the gauges and held beyond them; without gauges it is the ground beside the
+/// channel. Below it the channel and the land only meet through the land's drains: runoff flows in, nothing spills.
+/// </remarks>
 internal sealed class ForkRiver
 {
     private readonly RiverChannel _channel;
     private readonly int[] _cells;
     private readonly int[] _nodeOfCell;
     private readonly double[] _setDepth;
+    private readonly double[] _bankTop;
+    private readonly double[] _lowGround;
     private readonly double _cellArea;
     private readonly Func<double, double> _upstream;
     private readonly RectangularChannel[] _reachChannels;
 
     private ForkRiver(RiverChannel channel, int[] cells, int[] nodeOfCell, double cellArea, Func<double, double> upstream, RectangularChannel[] reachChannels,
-        double[] cellChainage, double baseFlow, double referenceFlow)
+        double[] cellChainage, double baseFlow, double referenceFlow, double[] bankTop, double[] lowGround)
     {
+        _bankTop = bankTop;
+        _lowGround = lowGround;
         _channel = channel;
         _cells = cells;
         _nodeOfCell = nodeOfCell;
@@ -62,7 +73,7 @@ internal sealed class ForkRiver
     /// Lays the river out on the fork's cells; null when the fork has no river cells. <paramref name="gauges"/> are the
     /// gauges' cells with their bed and normal levels (m), which cut the reaches and, without a given base flow, set it.
     /// </summary>
-    public static ForkRiver? Create(ForkCells cells, RiverSpec spec, Hyetograph? storm, IReadOnlyList<(int CellIndex, double BedM, double NormalLevelM)> gauges,
+    public static ForkRiver? Create(ForkCells cells, RiverSpec spec, Hyetograph? storm, IReadOnlyList<(int CellIndex, double BedM, double NormalLevelM, double GuaranteedLevelM)> gauges,
         double durationSeconds, double stepSeconds, out double[] gaugeChainage)
     {
         FloodGrid grid = cells.Grid;
@@ -119,7 +130,15 @@ internal sealed class ForkRiver
         double reference = Math.Max(1, baseFlow + (0.5 * (peak - baseFlow)));
         var routed = new RiverChannel(reaches, reference, baseFlow, stepSeconds);
         int[] nodes = river.Select(i => routed.NodeAt(chainage[i])).ToArray();
-        return new ForkRiver(routed, river, nodes, size * size, upstream, [.. channels], river.Select(i => chainage[i]).ToArray(), baseFlow, reference);
+        double[] lowGround = river.Select(i => LowestLandBeside(grid, cells.IsRiver, i)).ToArray();
+        double[] bankTop = new double[river.Length];
+        for (int k = 0; k < river.Length; k++)
+        {
+            double? height = BankHeight(gauges, gaugeChainage, chainage[river[k]]);
+            bankTop[k] = height is { } h ? grid.ElevationM[river[k]] + h : lowGround[k];
+        }
+
+        return new ForkRiver(routed, river, nodes, size * size, upstream, [.. channels], river.Select(i => chainage[i]).ToArray(), baseFlow, reference, bankTop, lowGround);
     }
 
     /// <summary>The routing node a gauge at <paramref name="chainageM"/> reads: the last one of the reach ending there.</summary>
@@ -136,7 +155,14 @@ internal sealed class ForkRiver
         {
             int i = _cells[k];
             int node = _nodeOfCell[k];
-            double target = _channel.DepthM(node, _channel.MeanFlowM3s(node));
+            double bed = model.ElevationM[i];
+            double stage = bed + _channel.DepthM(node, _channel.MeanFlowM3s(node));
+            // Over the bank top the land sees only the head above it, as water pours over a weir, not the full drop from the
+            // river's surface to the ground behind the bank (which would empty the cell into the land in one step).
+            double level = double.IsInfinity(_lowGround[k]) ? stage
+                : stage > _bankTop[k] ? _lowGround[k] + (stage - _bankTop[k])
+                : Math.Min(stage, _lowGround[k]);
+            double target = Math.Max(0, level - bed);
             double now = depth[i];
             if (target > now)
             {
@@ -226,6 +252,52 @@ internal sealed class ForkRiver
         return distance;
     }
 
+    private static double LowestLandBeside(FloodGrid grid, bool[] isRiver, int i)
+    {
+        int columns = grid.Columns, row = i / columns, col = i % columns;
+        double low = double.PositiveInfinity;
+        foreach ((int r, int c) in new[] { (row - 1, col), (row + 1, col), (row, col - 1), (row, col + 1) })
+        {
+            int j = (r * columns) + c;
+            if (r >= 0 && r < grid.Rows && c >= 0 && c < columns && !isRiver[j])
+            {
+                low = Math.Min(low, grid.ElevationM[j]);
+            }
+        }
+
+        return low;
+    }
+
+    // The embankment's height above the bed at a chainage: the gauges' guaranteed depth, linear between them.
+    private static double? BankHeight(IReadOnlyList<(int CellIndex, double BedM, double NormalLevelM, double GuaranteedLevelM)> gauges, double[] gaugeChainage, double chainage)
+    {
+        var known = Enumerable.Range(0, gauges.Count)
+            .Where(g => double.IsFinite(gauges[g].GuaranteedLevelM) && gauges[g].GuaranteedLevelM > gauges[g].BedM)
+            .Select(g => (At: gaugeChainage[g], Height: gauges[g].GuaranteedLevelM - gauges[g].BedM))
+            .OrderBy(p => p.At)
+            .ToArray();
+        if (known.Length == 0)
+        {
+            return null;
+        }
+
+        if (chainage <= known[0].At)
+        {
+            return known[0].Height;
+        }
+
+        for (int k = 1; k < known.Length; k++)
+        {
+            if (chainage <= known[k].At)
+            {
+                double f = (chainage - known[k - 1].At) / Math.Max(1e-9, known[k].At - known[k - 1].At);
+                return known[k - 1].Height + (f * (known[k].Height - known[k - 1].Height));
+            }
+        }
+
+        return known[^1].Height;
+    }
+
     private static int NearestRiverCell(FloodGrid grid, int[] river, int cell)
     {
         int columns = grid.Columns;
@@ -263,7 +335,7 @@ internal sealed class ForkRiver
     }
 
     // The flow at which the gauges stand at their normal levels on their reaches' ratings (mean over the gauges).
-    private static double NormalFlow(IReadOnlyList<(int CellIndex, double BedM, double NormalLevelM)> gauges, double[] gaugeChainage, List<double> cuts, List<RectangularChannel> channels)
+    private static double NormalFlow(IReadOnlyList<(int CellIndex, double BedM, double NormalLevelM, double GuaranteedLevelM)> gauges, double[] gaugeChainage, List<double> cuts, List<RectangularChannel> channels)
     {
         var flows = new List<double>();
         for (int g = 0; g < gauges.Count; g++)

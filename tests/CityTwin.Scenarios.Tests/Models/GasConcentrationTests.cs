@@ -6,15 +6,16 @@ public sealed class GasConcentrationTests
 {
     // Source: NIOSH Pocket Guide to Chemical Hazards (DHHS (NIOSH) 2007-149), conversion factors at 25 °C and 1 atm:
     // carbon monoxide 1 ppm = 1.15 mg/m3, hydrogen sulfide 1 ppm = 1.40 mg/m3, ammonia 1 ppm = 0.70 mg/m3 (molecular
-    // weights 28.0, 34.1, 17.0). The guide rounds to two places, hence 0.005 mg/m3.
+    // weights 28.0, 34.1, 17.0). The guide rounds its factors to two places and takes 24.45 L/mol where R T / P gives
+    // 24.465, hence 1 %.
     [Theory]
     [InlineData(28.01, 1.15)]
     [InlineData(34.08, 1.40)]
     [InlineData(17.03, 0.70)]
     public void Ppm_converts_as_the_NIOSH_pocket_guide_lists_at_25_C(double molarMass, double mgPerPpm)
     {
-        Assert.Equal(mgPerPpm, GasConcentration.FromPpm(1, molarMass, 25) * 1000, 0.005);
-        Assert.Equal(1.0, GasConcentration.ToPpm(mgPerPpm / 1000, molarMass, 25), 0.005 / mgPerPpm);
+        Assert.Equal(mgPerPpm, GasConcentration.FromPpm(1, molarMass, 25) * 1000, 0.01 * mgPerPpm);
+        Assert.Equal(1.0, GasConcentration.ToPpm(mgPerPpm / 1000, molarMass, 25), 0.01);
     }
 
     // The reference conditions of the EU air-quality directive (2008/50/EC, annex VI): 293 K and 101.3 kPa, where an
