@@ -4,7 +4,7 @@ namespace CityTwin.Grains.Rules;
 
 /// <summary>
 /// Classifies a river level into warning tiers: blue from <c>warning - margin</c> (near the warning level), yellow at the
-/// warning level, orange at the guaranteed level, red at the historic maximum; each with the action residents are told
+/// warning level, orange at the guaranteed level, red at the historic maximum (or the guaranteed level, if the record lies below it); each with the action residents are told
 /// (notify / prepare to transfer / transfer now). Leaving a tier needs the level to fall <c>hysteresis</c> below its lower
 /// bound, so a level hovering at a boundary does not flap between tiers and re-raise the same warning.
 /// </summary>
@@ -39,7 +39,7 @@ public static class RiverTierRule
         RiverTier.Blue => gauge.WarningLevelM - nearWarningMarginM,
         RiverTier.Yellow => gauge.WarningLevelM,
         RiverTier.Orange => gauge.GuaranteedLevelM,
-        RiverTier.Red => gauge.HistoricMaxLevelM,
+        RiverTier.Red => RedLevel(gauge),
         _ => double.NegativeInfinity,
     };
 
@@ -70,8 +70,11 @@ public static class RiverTierRule
         _ => "normal",
     };
 
+    // A record high below the guaranteed level would put red before orange; red never starts below orange.
+    private static double RedLevel(GaugeDefinition gauge) => Math.Max(gauge.HistoricMaxLevelM, gauge.GuaranteedLevelM);
+
     private static RiverTier Raw(double levelM, GaugeDefinition gauge, double nearWarningMarginM) =>
-        levelM >= gauge.HistoricMaxLevelM ? RiverTier.Red
+        levelM >= RedLevel(gauge) ? RiverTier.Red
         : levelM >= gauge.GuaranteedLevelM ? RiverTier.Orange
         : levelM >= gauge.WarningLevelM ? RiverTier.Yellow
         : levelM >= gauge.WarningLevelM - nearWarningMarginM ? RiverTier.Blue

@@ -72,15 +72,19 @@ internal static class DrillEngine
             DateTimeOffset alerted = alert?.At ?? detected;
             CaseView? dispatchedCase = await CaseOfAsync(ctx, incident, building, alert, cancellationToken);
             var units = new List<DrillUnitResult>();
+            var missing = new List<string>();
+            string? noUnit = null;
             IncidentRun? run = null;
             DateTimeOffset dispatched = alerted + drill.DispatchDelay;
             if (dispatchedCase is null)
             {
-                ctx.Note(incident.At, "no-case", $"{incident.Id}: no case category fits '{incident.Category}', so the case loop sent nothing", building.Id, "warning");
+                noUnit = $"no case category fits '{incident.Category}', so the case loop sent nothing";
+                ctx.Note(incident.At, "no-case", $"{incident.Id}: {noUnit}", building.Id, "warning");
             }
             else if (dispatchedCase.Status != "dispatched" || dispatchedCase.Units.Length == 0)
             {
                 string why = dispatchedCase.Units.Length == 0 ? "it has no free unit" : $"it is already {dispatchedCase.Status}";
+                noUnit = $"case {dispatchedCase.Id} sent no unit ({why})";
                 ctx.Note(incident.At, "no-unit", $"{incident.Id}: case {dispatchedCase.Id} sent no unit to the drill ({why})", building.Id, "warning");
             }
             else
@@ -113,6 +117,7 @@ internal static class DrillEngine
 
                 foreach (string wanted in incident.Units.Where(k => !units.Any(u => SummaryFields.Normalize(u.Kind) == SummaryFields.Normalize(k))))
                 {
+                    missing.Add(wanted);
                     ctx.Note(incident.At, "no-unit", $"{incident.Id}: the drill asks for a {wanted}, but case {dispatchedCase.Id} did not dispatch one", building.Id, "warning");
                 }
             }
@@ -127,16 +132,27 @@ internal static class DrillEngine
                 active.Add(run);
             }
 
-            bool met = first is not null && first.TravelSeconds <= drill.TargetTravelSeconds;
+            // An incident missing a unit it needs has not met its target, however fast the units that did come travelled.
+            string? missedBecause =
+                first is null ? noUnit ?? "no unit arrived"
+                : missing.Count > 0 ? $"the case did not send the {string.Join(", ", missing)} the incident needs"
+                : first.TravelSeconds > drill.TargetTravelSeconds ? $"first unit travel {first.TravelSeconds:0} s exceeds the {drill.TargetTravelSeconds:0} s target"
+                : null;
+            bool met = missedBecause is null;
             results.Add(new DrillIncidentResult(
                 incident.Id, incident.Category, building.Id, detected, alerted, alert is null ? "call-in" : $"rule: {alert.Kind}",
                 units.Count == 0 ? null : dispatched, first?.ArrivedAt, resolved, (alerted - detected).TotalSeconds,
                 units.Count == 0 ? null : (dispatched - alerted).TotalSeconds, first?.TravelSeconds,
-                first is null ? null : Math.Round((first.ArrivedAt - detected).TotalSeconds, 1), met, units) { CaseId = dispatchedCase?.Id });
+                first is null ? null : Math.Round((first.ArrivedAt - detected).TotalSeconds, 1), met, units)
+            {
+                CaseId = dispatchedCase?.Id,
+                MissingUnits = missing,
+                MissedBecause = missedBecause,
+            });
             if (first is not null)
             {
                 ctx.Note(dispatched - ctx.Start, "dispatch", $"{incident.Id}: case {dispatchedCase!.Id} sent {string.Join(", ", units.Select(u => $"{u.UnitId} ({u.DistanceM:0} m, {u.TravelSeconds:0} s)"))}", building.Id);
-                ctx.Note(first.ArrivedAt - ctx.Start, "arrival", $"{incident.Id}: first unit {first.UnitId} on scene after {first.TravelSeconds:0} s travel" + (met ? "" : $" (target {drill.TargetTravelSeconds:0} s missed)"), building.Id);
+                ctx.Note(first.ArrivedAt - ctx.Start, "arrival", $"{incident.Id}: first unit {first.UnitId} on scene after {first.TravelSeconds:0} s travel" + (met ? "" : $" (target missed: {missedBecause})"), building.Id);
                 ctx.Note(resolved!.Value - ctx.Start, "resolved", $"{incident.Id} resolved", building.Id);
             }
         }
@@ -145,7 +161,7 @@ internal static class DrillEngine
         ctx.Result.Layers["unitTracks"] = Tracks(trips);
         ctx.Result.Drill = DrillScoring.Score(drill, results);
         ctx.Result.Figures["shareMeetingTarget"] = ctx.Result.Drill.ShareMeetingTarget;
-        ctx.Note(ctx.Elapsed, "end", $"{ctx.Result.Drill.MetTarget} of {results.Count} incidents met the {drill.TargetTravelSeconds:0} s travel target ({ctx.Result.Drill.ShareMeetingTarget:P0}; target {drill.TargetShare:P0})");
+        ctx.Note(ctx.Elapsed, "end", $"{ctx.Result.Drill.MetTarget} of {results.Count} incidents met their target (first unit within {drill.TargetTravelSeconds:0} s, every unit asked for sent; {ctx.Result.Drill.ShareMeetingTarget:P0}; target {drill.TargetShare:P0})");
     }
 
     /// <summary>

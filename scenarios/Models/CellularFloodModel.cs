@@ -61,6 +61,10 @@ public sealed class CellularFloodModel
     private readonly double[] _maxDepth;
     private readonly double[][] _firstAbove;
 
+    // Channel cells (a river routed by its own model) exchange water with the land around them but never with each other
+    // or across an open edge: the channel's own flow is the river model's.
+    private bool[]? _channel;
+
     private double _cumulativeRainMm;
     private double _lastMaxVelocity = double.NaN;
 
@@ -176,6 +180,9 @@ public sealed class CellularFloodModel
     /// <summary>Volume added directly with <see cref="AddWater"/>, m^3.</summary>
     public double ExternalInflowM3 { get; private set; }
 
+    /// <summary>Volume taken out directly with <see cref="RemoveWater"/>, m^3.</summary>
+    public double WithdrawnM3 { get; private set; }
+
     /// <summary>Volume removed by drainage so far, m^3.</summary>
     public double DrainedM3 { get; private set; }
 
@@ -197,8 +204,8 @@ public sealed class CellularFloodModel
         }
     }
 
-    /// <summary>Stored + drained + boundary outflow - initial - inflows, m^3; zero up to rounding.</summary>
-    public double MassBalanceErrorM3 => StoredVolumeM3 + DrainedM3 + BoundaryOutflowM3 - InitialVolumeM3 - RunoffInflowM3 - ExternalInflowM3;
+    /// <summary>Stored + drained + boundary outflow + withdrawn - initial - inflows, m^3; zero up to rounding.</summary>
+    public double MassBalanceErrorM3 => StoredVolumeM3 + DrainedM3 + BoundaryOutflowM3 + WithdrawnM3 - InitialVolumeM3 - RunoffInflowM3 - ExternalInflowM3;
 
     /// <summary>First time (s) each cell reached threshold k of <see cref="DepthThresholdsM"/>; NaN where it never has.</summary>
     public ReadOnlySpan<double> FirstTimeAboveSeconds(int thresholdIndex) => _firstAbove[thresholdIndex];
@@ -228,6 +235,33 @@ public sealed class CellularFloodModel
         _depth[cell] += depthM;
         ExternalInflowM3 += depthM * _cellArea;
         Track(cell, _depth[cell], ElapsedSeconds);
+    }
+
+    /// <summary>Takes water (metres of depth, at most what the cell holds) out of one cell, e.g. into a river model; counted as withdrawn.</summary>
+    public void RemoveWater(int cell, double depthM)
+    {
+        if (!(depthM >= 0) || !double.IsFinite(depthM) || depthM > _depth[cell])
+        {
+            throw new ArgumentOutOfRangeException(nameof(depthM), depthM, "Removed depth must be finite, non-negative and at most the cell's depth.");
+        }
+
+        _depth[cell] -= depthM;
+        WithdrawnM3 += depthM * _cellArea;
+    }
+
+    /// <summary>
+    /// Marks channel cells: routing never moves water between two of them nor across an open edge from one, so a river
+    /// model can hold their depth at its stage and read what the land gave or took as the change.
+    /// </summary>
+    public void SetChannelCells(IReadOnlyList<bool> isChannel)
+    {
+        ArgumentNullException.ThrowIfNull(isChannel);
+        if (isChannel.Count != _depth.Length)
+        {
+            throw new ArgumentException("One flag per cell is needed.", nameof(isChannel));
+        }
+
+        _channel = [.. isChannel];
     }
 
     /// <summary>
@@ -431,6 +465,14 @@ public sealed class CellularFloodModel
                 double w = col > 0 ? l - level[i - 1] : edge * d;
                 double n = row > 0 ? l - level[i - columns] : edge * d;
                 double s = row + 1 < rows ? l - level[i + columns] : edge * d;
+                if (_channel is { } channel && channel[i])
+                {
+                    e = col + 1 < columns && !channel[i + 1] ? e : 0.0;
+                    w = col > 0 && !channel[i - 1] ? w : 0.0;
+                    n = row > 0 && !channel[i - columns] ? n : 0.0;
+                    s = row + 1 < rows && !channel[i + columns] ? s : 0.0;
+                }
+
                 e = e > tolerance ? e : 0.0;
                 w = w > tolerance ? w : 0.0;
                 n = n > tolerance ? n : 0.0;

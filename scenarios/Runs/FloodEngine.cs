@@ -9,8 +9,9 @@ namespace CityTwin.Scenarios.Runs;
 
 /// <summary>
 /// Rainfall and river-rise runs: the fork's cells become a <see cref="CellularFloodModel"/> (SCS runoff, drainage sink,
-/// WCA2D routing) stepped on arrays; at the reporting cadence the depths go to the cell grains, gauge levels to the
-/// gauge grains (so their tiered warnings fire), and the fork's clock moves on so timers, SLAs and reminders keep pace.
+/// WCA2D routing) stepped on arrays, coupled to the river (<see cref="ForkRiver"/>: routed by Muskingum-Cunge, or held
+/// at an imposed stage); at the reporting cadence the depths go to the cell grains, gauge stages to the gauge grains (so
+/// their tiered and rate-of-rise warnings fire), and the fork's clock moves on so timers, SLAs and reminders keep pace.
 /// </summary>
 internal static class FloodEngine
 {
@@ -45,12 +46,25 @@ internal static class FloodEngine
         List<GaugeInfo> gauges = await ReadGaugesAsync(ctx, cells);
         var sink = new CellResultSink(ctx.Fork.Silo.GrainFactory, cells.Ids, PushToleranceM, _thresholds);
         reading.Stop();
-        ctx.Note(TimeSpan.Zero, "start", storm is null
-            ? $"{def.Title}: river rise on {riverCells.Length} river cells, {cells.Grid.CellCount} cells"
-            : $"{def.Title}: {storm.TotalDepthMm:0.#} mm in {storm.DurationSeconds / 3600:0.##} h on {cells.Grid.CellCount} cells");
-
         double dt = def.Step.TotalSeconds;
         double total = def.Duration.TotalSeconds;
+
+        // Without an imposed stage the river is routed: a rainfall run without a river section routes the base flow
+        // and the district's own runoff.
+        RiverSpec? imposed = def.River is { IsRouted: false } r ? r : null;
+        ForkRiver? river = imposed is null ? CreateRiver(cells, def.River ?? new RiverSpec([]), storm, gauges, total, dt) : null;
+        if (river is not null)
+        {
+            model.SetChannelCells(cells.IsRiver);
+        }
+
+        var upstreamHydrograph = new List<HydrographPoint>();
+        RecordHydrographs(ctx, river, gauges, upstreamHydrograph, 0);
+        ctx.Note(TimeSpan.Zero, "start", (storm is null
+            ? $"{def.Title}: river on {riverCells.Length} river cells, {cells.Grid.CellCount} cells"
+            : $"{def.Title}: {storm.TotalDepthMm:0.#} mm in {storm.DurationSeconds / 3600:0.##} h on {cells.Grid.CellCount} cells")
+            + (river is null ? "" : $"; river routed in {river.ReachCount} reaches from {river.BaseFlowM3s:0} m3/s"));
+
         double reportEvery = def.ReportEvery.TotalSeconds;
         double nextReport = reportEvery;
         double t = 0;
@@ -66,11 +80,11 @@ internal static class FloodEngine
                 cancellationToken.ThrowIfCancellationRequested();
                 double step = Math.Min(dt, total - t);
                 physics.Start();
-                if (def.River is { } river)
+                if (imposed is not null)
                 {
                     // The channel is held at the imposed stage: water is added where it stands lower, so what spills over
                     // the banks is routed like any other water.
-                    double rise = Math.Max(0, river.RiseAt(TimeSpan.FromSeconds(t + step)));
+                    double rise = Math.Max(0, imposed.RiseAt(TimeSpan.FromSeconds(t + step)));
                     foreach (int i in riverCells)
                     {
                         double missing = rise - model.DepthM[i];
@@ -81,7 +95,9 @@ internal static class FloodEngine
                     }
                 }
 
+                river?.SetChannelDepths(model);
                 model.Step(step, storm?.DepthBetweenMm(t, t + step) ?? 0);
+                river?.Exchange(model, t + step);
                 physics.Stop();
                 t += step;
                 if (sinceReport.Elapsed >= ComputingReportEvery)
@@ -101,7 +117,8 @@ internal static class FloodEngine
                     // The previous interval is done with the buffer; the fork now hears this one in the background.
                     model.DepthM.CopyTo(depths);
                     double at = t;
-                    hearing = Task.Run(() => HearAsync(ctx, sink, depths, cells.GasPpm, gauges, at, grainWork, cancellationToken), cancellationToken);
+                    double[] levels = RecordHydrographs(ctx, river, gauges, upstreamHydrograph, t) ?? gauges.Select(g => g.NormalLevelM + depths[g.CellIndex]).ToArray();
+                    hearing = Task.Run(() => HearAsync(ctx, sink, depths, cells.GasPpm, gauges, levels, at, grainWork, cancellationToken), cancellationToken);
                 }
             }
 
@@ -115,6 +132,7 @@ internal static class FloodEngine
             await hearing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             var reporting = Stopwatch.StartNew();
             await ReportAsync(ctx, cells, model, gauges, storm, t, cancellationToken.IsCancellationRequested);
+            ReportRiver(ctx, river, gauges, upstreamHydrograph);
             result.Figures["physicsSeconds"] = Math.Round(physics.Elapsed.TotalSeconds, 3);
             result.Figures["readCellsSeconds"] = Math.Round(reading.Elapsed.TotalSeconds, 3);
             result.Figures["pushSeconds"] = Math.Round(grainWork.Push.Elapsed.TotalSeconds, 3);
@@ -126,13 +144,13 @@ internal static class FloodEngine
     }
 
     // One reporting instant: depths to the cell grains, levels to the gauges, then the fork's clock moves on to it.
-    private static async Task HearAsync(RunContext ctx, CellResultSink sink, double[] depths, double[] gasPpm, List<GaugeInfo> gauges, double seconds,
+    private static async Task HearAsync(RunContext ctx, CellResultSink sink, double[] depths, double[] gasPpm, List<GaugeInfo> gauges, double[] levels, double seconds,
         GrainWorkTimes times, CancellationToken cancellationToken)
     {
         DateTimeOffset now = ctx.Start + TimeSpan.FromSeconds(seconds);
         times.Push.Start();
         await sink.PushAsync(depths, (cell, i, depth) => cell.SetConditionsAsync(Math.Round(depth, 4), gasPpm[i], now), cancellationToken);
-        await RecordGaugesAsync(ctx, gauges, depths, TimeSpan.FromSeconds(seconds), cancellationToken);
+        await RecordGaugesAsync(ctx, gauges, levels, TimeSpan.FromSeconds(seconds), cancellationToken);
         times.Push.Stop();
         times.Advance.Start();
         await ctx.AdvanceToAsync(TimeSpan.FromSeconds(seconds), cancellationToken);
@@ -150,25 +168,28 @@ internal static class FloodEngine
                 continue;
             }
 
-            StateFields f = await StateFields.ReadAsync(ctx.Fork.Silo.GrainFactory, g, "normalLevelM", "warningLevelM", "guaranteedLevelM", "historicMaxLevelM");
+            StateFields f = await StateFields.ReadAsync(ctx.Fork.Silo.GrainFactory, g, "bedElevationM", "normalLevelM", "warningLevelM", "guaranteedLevelM", "historicMaxLevelM");
             double normal = f.Number("normalLevelM") ?? cells.Grid.ElevationM[index];
-            list.Add(new GaugeInfo(g, index, normal, f.Number("warningLevelM") ?? double.PositiveInfinity,
+            list.Add(new GaugeInfo(g, index, f.Number("bedElevationM") ?? cells.Grid.ElevationM[index], normal, f.Number("warningLevelM") ?? double.PositiveInfinity,
                 f.Number("guaranteedLevelM") ?? double.PositiveInfinity, f.Number("historicMaxLevelM") ?? double.PositiveInfinity));
         }
 
         return list;
     }
 
-    private static async Task RecordGaugesAsync(RunContext ctx, List<GaugeInfo> gauges, double[] depths, TimeSpan at, CancellationToken cancellationToken)
+    // Levels are the routed stage (bed + rating-curve depth) or, with an imposed stage, the normal level plus the water the
+    // model holds in the gauge's cell (the channel starts dry there and the river's own flow is the imposed rise).
+    private static async Task RecordGaugesAsync(RunContext ctx, List<GaugeInfo> gauges, double[] levels, TimeSpan at, CancellationToken cancellationToken)
     {
-        foreach (GaugeInfo g in gauges)
+        for (int k = 0; k < gauges.Count; k++)
         {
-            // The model starts with a dry channel; the river's own normal flow is outside it, so the gauge reads the
-            // normal level plus the water the model put in its cell.
-            double level = Math.Round(g.NormalLevelM + depths[g.CellIndex], 3);
+            GaugeInfo g = gauges[k];
+            double level = Math.Round(levels[k], 3);
             g.PeakLevelM = Math.Max(g.PeakLevelM, level);
             await ctx.RecordReadingAsync(g.Summary, level, "m", cancellationToken);
-            string? tier = level >= g.HistoricMaxLevelM ? "red" : level >= g.GuaranteedLevelM ? "orange" : level >= g.WarningLevelM ? "yellow" : null;
+
+            // Tiers rise in order even where the record high lies below the guaranteed level.
+            string? tier = level >= Math.Max(g.HistoricMaxLevelM, g.GuaranteedLevelM) ? "red" : level >= g.GuaranteedLevelM ? "orange" : level >= g.WarningLevelM ? "yellow" : null;
             if (tier is not null && tier != g.Tier)
             {
                 g.Tier = tier;
@@ -205,8 +226,9 @@ internal static class FloodEngine
                 continue;
             }
 
-            peak = Math.Max(peak, max[i]);
-            flooded += max[i] >= 0.15 ? 1 : 0;
+            // The channel's own water is not flooding.
+            peak = Math.Max(peak, cells.IsRiver[i] ? 0 : max[i]);
+            flooded += !cells.IsRiver[i] && max[i] >= 0.15 ? 1 : 0;
             if (max[i] >= 0.05)
             {
                 features.Add(GeoJsonLayers.CellFeature(projection, projection.Forward(cells.Centres[i]), cells.Grid.CellSizeM, cells.Ids[i], new JsonObject
@@ -274,7 +296,11 @@ internal static class FloodEngine
         result.Figures["runoffM3"] = Math.Round(model.RunoffInflowM3, 1);
         result.Figures["drainedM3"] = Math.Round(model.DrainedM3, 1);
         result.Figures["outflowM3"] = Math.Round(model.BoundaryOutflowM3, 1);
+        result.Figures["externalInflowM3"] = Math.Round(model.ExternalInflowM3, 1);
+        result.Figures["withdrawnM3"] = Math.Round(model.WithdrawnM3, 1);
         result.Figures["massBalanceErrorM3"] = model.MassBalanceErrorM3;
+        double moved = model.InitialVolumeM3 + model.RunoffInflowM3 + model.ExternalInflowM3;
+        result.Figures["massBalanceRelativeError"] = moved > 0 ? Math.Abs(model.MassBalanceErrorM3) / moved : 0;
         foreach (GaugeInfo g in gauges)
         {
             result.Figures[$"{g.Summary.Id}.peakLevelM"] = g.PeakLevelM;
@@ -282,6 +308,67 @@ internal static class FloodEngine
 
         ctx.Note(TimeSpan.FromSeconds(elapsedSeconds), cancelled ? "cancelled" : "end",
             $"{buildings.Count} buildings past 0.15 m, {result.Figures["buildingsAbove05m"]} past 0.5 m; peak depth {peak:0.00} m");
+    }
+
+    private static ForkRiver? CreateRiver(ForkCells cells, RiverSpec spec, Hyetograph? storm, List<GaugeInfo> gauges, double total, double dt)
+    {
+        ForkRiver? river = ForkRiver.Create(cells, spec, storm, gauges.Select(g => (g.CellIndex, g.BedM, g.NormalLevelM, g.GuaranteedLevelM)).ToList(), total, dt, out double[] chainage);
+        for (int k = 0; river is not null && k < gauges.Count; k++)
+        {
+            gauges[k].ChainageM = chainage[k];
+            gauges[k].Node = river.GaugeNode(chainage[k]);
+        }
+
+        return river;
+    }
+
+    // The hydrographs at a reporting instant; returns the gauges' stages (null without a routed river).
+    private static double[]? RecordHydrographs(RunContext ctx, ForkRiver? river, List<GaugeInfo> gauges, List<HydrographPoint> upstream, double seconds)
+    {
+        if (river is null)
+        {
+            return null;
+        }
+
+        DateTimeOffset at = ctx.Start + TimeSpan.FromSeconds(seconds);
+        upstream.Add(new HydrographPoint(at, Math.Round(river.UpstreamInflowM3s(seconds), 3), null));
+        var levels = new double[gauges.Count];
+        for (int k = 0; k < gauges.Count; k++)
+        {
+            GaugeInfo g = gauges[k];
+            levels[k] = g.BedM + river.DepthAtNodeM(g.Node);
+            g.Hydrograph.Add(new HydrographPoint(at, Math.Round(river.Channel.FlowM3s(g.Node), 3), Math.Round(levels[k], 3)));
+        }
+
+        return levels;
+    }
+
+    private static void ReportRiver(RunContext ctx, ForkRiver? river, List<GaugeInfo> gauges, List<HydrographPoint> upstream)
+    {
+        if (river is null)
+        {
+            return;
+        }
+
+        ScenarioResult result = ctx.Result;
+        RiverChannel channel = river.Channel;
+        var hydrographs = new List<GaugeHydrograph>();
+        foreach (GaugeInfo g in gauges.Where(g => g.Hydrograph.Count > 0))
+        {
+            HydrographPoint peak = g.Hydrograph.MaxBy(p => p.LevelM ?? double.NegativeInfinity)!;
+            hydrographs.Add(new GaugeHydrograph(g.Summary.Id, g.Summary.Name, Math.Round(g.ChainageM, 1), g.Hydrograph.Max(p => p.FlowM3s), peak.LevelM ?? 0, peak.At, [.. g.Hydrograph]));
+            result.Figures[$"{g.Summary.Id}.peakFlowM3s"] = g.Hydrograph.Max(p => p.FlowM3s);
+        }
+
+        result.River = new RiverReport(Math.Round(river.BaseFlowM3s, 3), Math.Round(river.ReferenceFlowM3s, 3), Math.Round(channel.LengthM, 1), river.ReachCount,
+            channel.NodeCount, channel.StepSeconds, [.. upstream], hydrographs);
+        result.Figures["riverBaseFlowM3s"] = Math.Round(river.BaseFlowM3s, 3);
+        result.Figures["riverPeakInflowM3s"] = upstream.Count == 0 ? 0 : upstream.Max(p => p.FlowM3s);
+        result.Figures["riverUpstreamInflowM3"] = Math.Round(channel.UpstreamInflowM3, 1);
+        result.Figures["riverFromDistrictM3"] = Math.Round(river.FromDistrictM3, 1);
+        result.Figures["riverOntoDistrictM3"] = Math.Round(river.OntoDistrictM3, 1);
+        result.Figures["riverOutflowM3"] = Math.Round(channel.OutflowM3, 1);
+        result.Figures["riverBalanceErrorM3"] = channel.BalanceErrorM3;
     }
 
     private static int CellOf(RunContext ctx, ForkCells cells, EntitySummary entity)
@@ -303,11 +390,19 @@ internal static class FloodEngine
         public Stopwatch Advance { get; } = new();
     }
 
-    private sealed class GaugeInfo(EntitySummary summary, int cellIndex, double normalLevelM, double warningLevelM, double guaranteedLevelM, double historicMaxLevelM)
+    private sealed class GaugeInfo(EntitySummary summary, int cellIndex, double bedM, double normalLevelM, double warningLevelM, double guaranteedLevelM, double historicMaxLevelM)
     {
         public EntitySummary Summary { get; } = summary;
 
         public int CellIndex { get; } = cellIndex;
+
+        public double BedM { get; } = bedM;
+
+        public int Node { get; set; }
+
+        public double ChainageM { get; set; }
+
+        public List<HydrographPoint> Hydrograph { get; } = [];
 
         public double NormalLevelM { get; } = normalLevelM;
 

@@ -83,6 +83,11 @@ public static class ScenarioParser
             LiveCases = OptionalEnum(root, "$", "liveCases", LiveCaseMode.Frozen),
         };
 
+        if (definition.River?.Catchment is not null && definition.Rainfall is null)
+        {
+            throw new ScenarioValidationException("$.river.catchment", "needs the scenario's rainfall to fall on it");
+        }
+
         switch (kind)
         {
             case ScenarioKind.Rainfall when definition.Rainfall is null:

@@ -50,6 +50,9 @@ public sealed class ScenarioResult
     /// <summary>What the fork carried over from the live twin (open cases, sensors in alarm) and what became of it, apart from what the scenario caused.</summary>
     public CarryOver? CarriedOver { get; set; }
 
+    /// <summary>The routed river: upstream inflow and the hydrograph at each gauge (flood runs with a routed river).</summary>
+    public RiverReport? River { get; set; }
+
     /// <summary>Drill scoring (drills only).</summary>
     public DrillReport? Drill { get; set; }
 

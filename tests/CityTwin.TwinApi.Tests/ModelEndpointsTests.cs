@@ -93,6 +93,49 @@ public sealed class ModelEndpointsTests(TwinServerFixture server) : IClassFixtur
         await AssertValidationProblemAsync("/api/models/scs-runoff", body, field);
     }
 
+    // Source: K. Subramanya, Engineering Hydrology (3rd ed. 2008), Example 8.6: K = 12 h, x = 0.2, dt = 6 h, initial
+    // outflow 10 m3/s; the book's outflows (coefficients rounded to 0.048 / 0.429 / 0.523, hence 0.15 m3/s) and its
+    // peak of about 49.6 m3/s at 30 h.
+    [Fact]
+    public async Task Muskingum_routes_the_textbook_example()
+    {
+        const string body = """{"inflowM3s":[10,20,50,60,55,45,35,27,20,15],"dtHours":6,"kHours":12,"x":0.2,"initialOutflowM3s":10}""";
+        using JsonDocument json = await PostOkAsync("/api/models/muskingum", body);
+        JsonElement root = json.RootElement;
+        double[] published = [10.00, 10.48, 16.46, 32.94, 45.61, 49.61, 46.93, 40.87, 33.92, 27.04];
+        double[] outflow = [.. root.GetProperty("outflowM3s").EnumerateArray().Select(e => e.GetDouble())];
+        Assert.Equal(published.Length, outflow.Length);
+        for (int j = 0; j < published.Length; j++)
+        {
+            Assert.True(Math.Abs(published[j] - outflow[j]) <= 0.15, $"t = {6 * j} h: book {published[j]}, answered {outflow[j]}");
+        }
+
+        Assert.Equal(49.61, root.GetProperty("peakOutflowM3s").GetDouble(), 0.15);
+        Assert.Equal(30, root.GetProperty("peakAtHours").GetDouble());
+        Assert.Equal(0.048, root.GetProperty("c0").GetDouble(), 0.0005);
+        Assert.Equal(0.429, root.GetProperty("c1").GetDouble(), 0.0005);
+        Assert.Equal(0.523, root.GetProperty("c2").GetDouble(), 0.001);
+    }
+
+    [Theory]
+    [InlineData("""{"inflowM3s":[10,20,50],"dtHours":1,"kHours":12,"x":0.2,"initialOutflowM3s":10}""", "dtHours", "2Kx <= dt <= 2K(1-x)")]
+    [InlineData("""{"inflowM3s":[10,20,50],"dtHours":24,"kHours":12,"x":0.2,"initialOutflowM3s":10}""", "dtHours", "C2 is negative")]
+    [InlineData("""{"inflowM3s":[10,20,50],"dtHours":6,"kHours":12,"x":0.7,"initialOutflowM3s":10}""", "x", "between 0 and 0.5")]
+    [InlineData("""{"inflowM3s":[10,-20,50],"dtHours":6,"kHours":12,"x":0.2,"initialOutflowM3s":10}""", "inflowM3s[1]", "negative flow")]
+    [InlineData("""{"inflowM3s":[10,20,50],"dtHours":6,"kHours":12,"x":0.2,"initialOutflowM3s":-1}""", "initialOutflowM3s", "negative flow")]
+    [InlineData("""{"inflowM3s":[10],"dtHours":6,"kHours":12,"x":0.2}""", "inflowM3s", "between 2 and")]
+    [InlineData("""{"inflowM3s":[10,20],"dtHours":6,"x":0.2}""", "kHours", "required")]
+    public async Task Muskingum_rejects_a_broken_rule_naming_it(string body, string field, string rule)
+    {
+        using HttpResponseMessage response = await PostAsync("/api/models/muskingum", body);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using JsonDocument json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        JsonElement messages = json.RootElement.GetProperty("errors").GetProperty(field);
+        Assert.Contains(rule, messages[0].GetString());
+        Assert.Contains(rule, json.RootElement.GetProperty("detail").GetString());
+    }
+
     [Theory]
     [InlineData("/api/models/gaussian-plume", """{"sourceRateGps":1,""")]
     [InlineData("/api/models/gaussian-plume", "not json")]

@@ -7,7 +7,8 @@ using CityTwin.TwinApi.Api.Models;
 namespace CityTwin.TwinApi.Api;
 
 /// <summary>
-/// Stateless physics endpoints under /api/models: a Gaussian plume at given receptors and SCS curve-number runoff.
+/// Stateless physics endpoints under /api/models: a Gaussian plume at given receptors, SCS curve-number runoff and
+/// Muskingum channel routing.
 /// Bad input answers 400 with RFC 7807 problem details naming the offending field.
 /// </summary>
 public static class ModelEndpoints
@@ -22,6 +23,9 @@ public static class ModelEndpoints
     private const double MaxDistanceM = 100_000, MinDownwindM = 1, MaxReceptorHeightM = 10_000;
     private const double MaxRainfallMm = 2_000, MinCurveNumber = 30, MaxCurveNumber = 100;
 
+    /// <summary>Most inflow values one routing request may carry.</summary>
+    public const int MaxHydrographSteps = 10_000;
+
     // The body is read here rather than bound by the framework so that malformed JSON and NaN/Infinity literals get
     // the same field-named problem details as range errors, whatever JSON options the host configures.
     private static readonly JsonSerializerOptions _json = new(TwinJson.Options)
@@ -30,7 +34,7 @@ public static class ModelEndpoints
         AllowDuplicateProperties = false,
     };
 
-    /// <summary>Maps POST /api/models/gaussian-plume and POST /api/models/scs-runoff.</summary>
+    /// <summary>Maps POST /api/models/gaussian-plume, POST /api/models/scs-runoff and POST /api/models/muskingum.</summary>
     public static IEndpointRouteBuilder MapModelEndpoints(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -48,6 +52,13 @@ public static class ModelEndpoints
             .WithName("ScsRunoff")
             .Accepts<ScsRunoffRequest>("application/json")
             .Produces<ScsRunoffResponse>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+
+        group.MapPost("/muskingum", MuskingumAsync)
+            .WithName("Muskingum")
+            .Accepts<MuskingumRequest>("application/json")
+            .Produces<MuskingumResponse>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status400BadRequest);
 
@@ -160,6 +171,51 @@ public static class ModelEndpoints
         double abstraction = 0.2 * retention;
         double runoff = ScsCurveNumber.RunoffMm(rainfall, retention, abstraction);
         return Results.Json(new ScsRunoffResponse(runoff, retention, abstraction), _json);
+    }
+
+    private static async Task<IResult> MuskingumAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        (MuskingumRequest? body, IResult? failure) = await ReadAsync<MuskingumRequest>(request, cancellationToken);
+        if (body is null)
+        {
+            return failure!;
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        IReadOnlyList<double?>? inflow = body.InflowM3s;
+        if (inflow is null)
+        {
+            errors["inflowM3s"] = ["is required"];
+        }
+        else if (inflow.Count < 2 || inflow.Count > MaxHydrographSteps)
+        {
+            errors["inflowM3s"] = [$"must hold between 2 and {MaxHydrographSteps} flows"];
+        }
+        else
+        {
+            for (int i = 0; i < inflow.Count; i++)
+            {
+                Required(errors, $"inflowM3s[{i}]", inflow[i], v => v >= 0, "must be a finite flow >= 0 (m3/s): a negative flow breaks continuity");
+            }
+        }
+
+        double dt = Required(errors, "dtHours", body.DtHours, v => v > 0, "must be a finite time > 0 (hours)");
+        double k = Required(errors, "kHours", body.KHours, v => v > 0, "must be a finite time > 0 (hours)");
+        double x = Required(errors, "x", body.X, v => v is >= 0 and <= Muskingum.MaxX, "must be between 0 and 0.5 (Muskingum weighting factor)");
+        double initial = Optional(errors, "initialOutflowM3s", body.InitialOutflowM3s, v => v >= 0, "must be a finite flow >= 0 (m3/s): a negative flow breaks continuity");
+        if (!errors.ContainsKey("dtHours") && !errors.ContainsKey("kHours") && !errors.ContainsKey("x") && Muskingum.Rule(dt, k, x, "h") is { } broken)
+        {
+            errors["dtHours"] = [broken];
+        }
+
+        if (errors.Count > 0)
+        {
+            return Results.ValidationProblem(errors, detail: string.Join("; ", errors.Select(e => $"{e.Key}: {e.Value[0]}")));
+        }
+
+        double[] flows = [.. inflow!.Select(v => v!.Value)];
+        MuskingumRouting routed = Muskingum.Route(flows, dt, k, x, body.InitialOutflowM3s is null ? flows[0] : initial);
+        return Results.Json(new MuskingumResponse(routed.Outflow, routed.PeakOutflow, routed.PeakAt, routed.C0, routed.C1, routed.C2), _json);
     }
 
     private static async Task<(T? Body, IResult? Failure)> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken)

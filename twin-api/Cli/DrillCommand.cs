@@ -130,11 +130,11 @@ public static class DrillCommand
             var table = new Table().AddColumn("incident").AddColumn("alert s").AddColumn("dispatch s").AddColumn("travel s").AddColumn("response s").AddColumn("met");
             foreach (var r in drill.Results)
             {
-                table.AddRow(Markup.Escape(r.Id), $"{r.DetectionToAlertSeconds:0}", $"{r.AlertToDispatchSeconds:0}", $"{r.FirstUnitTravelSeconds:0}", $"{r.ResponseSeconds:0}", r.MetTravelTarget ? "yes" : "no");
+                table.AddRow(Markup.Escape(r.Id), $"{r.DetectionToAlertSeconds:0}", $"{r.AlertToDispatchSeconds:0}", $"{r.FirstUnitTravelSeconds:0}", $"{r.ResponseSeconds:0}", r.MetTravelTarget ? "yes" : Markup.Escape($"no: {r.MissedBecause}"));
             }
 
             AnsiConsole.Write(table);
-            AnsiConsole.MarkupLine($"{drill.MetTarget} of {drill.Incidents} incidents met the {drill.TargetTravelSeconds:0} s travel target ({drill.ShareMeetingTarget:P0}; target {drill.TargetShare:P0}): [{(drill.TargetMet ? "green]met" : "red]missed")}[/]");
+            AnsiConsole.MarkupLine($"{drill.MetTarget} of {drill.Incidents} incidents met their target (first unit within {drill.TargetTravelSeconds:0} s, every unit asked for sent; {drill.ShareMeetingTarget:P0}; target {drill.TargetShare:P0}): [{(drill.TargetMet ? "green]met" : "red]missed")}[/]");
         }
 
         if (result.Evacuation.Count > 0)

@@ -54,6 +54,19 @@ public sealed class TelemetryRuleTests
     public void River_tiers_start_at_their_reference_levels(double level, RiverTier expected) =>
         Assert.Equal(expected, RiverTierRule.Classify(level, Gauge, nearWarningMarginM: 0.5));
 
+    // A record high below the guaranteed level (a river whose banks have never been tested) must not put red before
+    // orange: red then starts at the guaranteed level too, so the tiers still rise in order.
+    [Theory]
+    [InlineData(495.5, RiverTier.Yellow)]
+    [InlineData(495.99, RiverTier.Yellow)]
+    [InlineData(496.0, RiverTier.Red)]
+    public void Red_never_starts_below_orange(double level, RiverTier expected)
+    {
+        GaugeDefinition untested = Gauge with { HistoricMaxLevelM = 495.4 };
+        Assert.Equal(expected, RiverTierRule.Classify(level, untested, nearWarningMarginM: 0.5));
+        Assert.Equal(496.0, RiverTierRule.LowerBound(RiverTier.Red, untested, 0.5));
+    }
+
     [Theory]
     [InlineData(RiverTier.Yellow, 494.97, RiverTier.Yellow)] // within the 0.05 m hysteresis below 495: stays
     [InlineData(RiverTier.Yellow, 494.94, RiverTier.Blue)]   // clear of 495 by more than 0.05 m, not of 494.5

@@ -37,12 +37,40 @@ public sealed class DrillScoringTests(SandboxTwinFixture twin) : IClassFixture<S
             // Travel time is the road distance at the unit's set speed.
             double speed = first.Kind == "responder" ? 15 : 40;
             Assert.Equal(first.DistanceM / (speed / 3.6), first.TravelSeconds, 0);
-            Assert.Equal(first.TravelSeconds <= 240, r.MetTravelTarget);
+            Assert.Equal(first.TravelSeconds <= 240 && r.MissingUnits.Count == 0, r.MetTravelTarget);
         }
 
         Assert.Equal(report.Results.Count(r => r.MetTravelTarget), report.MetTarget);
         Assert.Equal(TimeSpan.FromHours(2), result.SimulatedEnd - result.SimulatedStart);
         Assert.Contains(result.Timeline, e => e.Kind == "arrival");
+    }
+
+    // An incident without a unit it needs has not met its target, however fast the first unit came: the stock drill asks
+    // for kinds its cases do not send, and each such incident is scored missed with the kinds named in the report.
+    [Fact]
+    public async Task An_incident_missing_a_unit_it_needs_is_scored_missed_and_says_why()
+    {
+        ScenarioDefinition drill = StockScenarios.Load("confined-space-rescue-drill");
+        await using TwinFork fork = await twin.Twin.ForkAsync();
+        ScenarioResult result = await ScenarioRunner.RunAsync(fork, drill);
+        DrillReport report = result.Drill!;
+
+        DrillIncidentResult[] shortOfUnits = [.. report.Results.Where(r => r.MissingUnits.Count > 0)];
+        Assert.NotEmpty(shortOfUnits);
+        foreach (DrillIncidentResult r in shortOfUnits)
+        {
+            DrillIncidentSpec spec = drill.Drill!.Incidents.Single(i => i.Id == r.Id);
+            Assert.All(r.MissingUnits, kind => Assert.Contains(kind, spec.Units));
+            Assert.DoesNotContain(r.Units, u => r.MissingUnits.Contains(u.Kind));
+            Assert.False(r.MetTravelTarget);
+            Assert.NotNull(r.MissedBecause);
+            Assert.All(r.MissingUnits, kind => Assert.Contains(kind, r.MissedBecause));
+            Assert.Contains(result.Timeline, e => e.Kind == "no-unit" && e.Message.StartsWith(r.Id, StringComparison.Ordinal));
+        }
+
+        Assert.All(report.Results.Where(r => r.MetTravelTarget), r => Assert.Null(r.MissedBecause));
+        Assert.Equal(report.Results.Count(r => r.MetTravelTarget), report.MetTarget);
+        Assert.True(report.ShareMeetingTarget < 1, "an incident short of a unit cannot leave the drill at 100 %");
     }
 
     [Fact]

@@ -34,6 +34,46 @@ public sealed class DispersionCoefficientsTests
         Assert.Equal(expectedZ, sz, 1e-9);
     }
 
+    // Source: Turner (1970) Workbook of Atmospheric Dispersion Estimates, Figure 3-2, read off the chart at 1 km:
+    // sigma-y = 215, 155, 105, 68, 51 and 34 m for classes A to F. Tolerance 4 %, the reading of a log-log chart.
+    [Theory]
+    [InlineData(StabilityClass.A, 215.0)]
+    [InlineData(StabilityClass.B, 155.0)]
+    [InlineData(StabilityClass.C, 105.0)]
+    [InlineData(StabilityClass.D, 68.0)]
+    [InlineData(StabilityClass.E, 51.0)]
+    [InlineData(StabilityClass.F, 34.0)]
+    public void Sigma_y_at_one_kilometre_matches_Turners_chart_for_every_class(StabilityClass stability, double published)
+    {
+        DispersionCoefficients.Compute(DispersionScheme.PasquillGifford, stability, 1000, out double sy, out _);
+        Assert.InRange(sy, published * 0.96, published * 1.04);
+    }
+
+    // Source: Boubel, Fox, Turner and Stern, Fundamentals of Air Pollution (3rd ed., Academic Press 1994), Table 19-5
+    // (the Pasquill-Gifford vertical dispersion parameter as fitted for ISC): sigma-z tabulated at the far end of each
+    // distance range, to 0.1 m. Tolerance: the table's rounding.
+    [Theory]
+    [InlineData(StabilityClass.A, 100.0, 14.0)]
+    [InlineData(StabilityClass.A, 150.0, 21.4)]
+    [InlineData(StabilityClass.A, 200.0, 29.3)]
+    [InlineData(StabilityClass.A, 250.0, 37.7)]
+    [InlineData(StabilityClass.A, 300.0, 47.4)]
+    [InlineData(StabilityClass.A, 400.0, 71.2)]
+    [InlineData(StabilityClass.A, 500.0, 104.7)]
+    [InlineData(StabilityClass.B, 200.0, 20.2)]
+    [InlineData(StabilityClass.B, 400.0, 40.0)]
+    [InlineData(StabilityClass.D, 300.0, 12.1)]
+    [InlineData(StabilityClass.D, 1000.0, 32.1)]
+    [InlineData(StabilityClass.D, 3000.0, 65.1)]
+    [InlineData(StabilityClass.D, 10_000.0, 134.9)]
+    [InlineData(StabilityClass.D, 30_000.0, 251.2)]
+    [InlineData(StabilityClass.E, 20_000.0, 109.3)]
+    [InlineData(StabilityClass.E, 40_000.0, 141.9)]
+    public void Sigma_z_matches_the_published_table(StabilityClass stability, double xM, double published)
+    {
+        Assert.Equal(published, DispersionCoefficients.SigmaZ(DispersionScheme.PasquillGifford, stability, xM), 0.06);
+    }
+
     // ISC3 vol. II: class A beyond 3.11 km, and any sigma-z above 5000 m, is set to 5000 m.
     [Fact]
     public void Sigma_z_is_capped_at_5000_m()

@@ -4,24 +4,40 @@ namespace CityTwin.Scenarios.Tests.Models;
 
 public sealed class GasConcentrationTests
 {
-    // ppm = C[mg/m^3] x 24.04 / MW at 20 °C and 1 atm (ideal-gas molar volume 24.04 L/mol).
-    [Fact]
-    public void Converts_mass_concentration_to_ppm()
+    // Source: NIOSH Pocket Guide to Chemical Hazards (DHHS (NIOSH) 2007-149), conversion factors at 25 °C and 1 atm:
+    // carbon monoxide 1 ppm = 1.15 mg/m3, hydrogen sulfide 1 ppm = 1.40 mg/m3, ammonia 1 ppm = 0.70 mg/m3 (molecular
+    // weights 28.0, 34.1, 17.0). The guide rounds its factors to two places and takes 24.45 L/mol where R T / P gives
+    // 24.465, hence 1 %.
+    [Theory]
+    [InlineData(28.01, 1.15)]
+    [InlineData(34.08, 1.40)]
+    [InlineData(17.03, 0.70)]
+    public void Ppm_converts_as_the_NIOSH_pocket_guide_lists_at_25_C(double molarMass, double mgPerPpm)
     {
-        // 1 ppm of CO is 28.01 / 24.04 = 1.165 mg/m^3 at 20 °C.
-        Assert.Equal(1.0, GasConcentration.CarbonMonoxidePpm(28.01 / 24.04 / 1000), 1e-12);
-        Assert.Equal(1.1651, GasConcentration.FromPpm(1, GasConcentration.CarbonMonoxideMolarMassGPerMol) * 1000, 1e-4);
+        Assert.Equal(mgPerPpm, GasConcentration.FromPpm(1, molarMass, 25) * 1000, 0.01 * mgPerPpm);
+        Assert.Equal(1.0, GasConcentration.ToPpm(mgPerPpm / 1000, molarMass, 25), 0.01);
+    }
+
+    // The reference conditions of the EU air-quality directive (2008/50/EC, annex VI): 293 K and 101.3 kPa, where an
+    // ideal gas occupies R T / P = 8.314462618 x 293.15 / 101325 = 24.055 L/mol, so 1 ppm of CO is 28.01 / 24.055 =
+    // 1.164 mg/m3 (the EEA's 1.16).
+    [Fact]
+    public void At_20_C_one_ppm_of_carbon_monoxide_is_1_16_mg_per_cubic_metre()
+    {
+        Assert.Equal(24.055, GasConcentration.MolarVolumeLitresPerMol, 0.001);
+        Assert.Equal(1.164, GasConcentration.FromPpm(1, GasConcentration.CarbonMonoxideMolarMassGPerMol) * 1000, 0.001);
+        Assert.Equal(1.0, GasConcentration.CarbonMonoxidePpm(1.164e-3), 0.001);
         Assert.Equal(100.0, GasConcentration.ToPpm(GasConcentration.FromPpm(100, 44.01), 44.01), 1e-9);
     }
 
-    // Methane's lower explosive limit is 5 % by volume = 50,000 ppm = 50,000 x 16.04 / 24.04 mg/m^3 = 33.36 g/m^3.
+    // Methane's lower explosive limit is 5 % by volume (NIOSH Pocket Guide, NFPA 325): 50,000 ppm, which at 20 °C is
+    // 50,000 x 16.04 / 24.055 mg/m3 = 33.34 g/m3.
     [Fact]
-    public void Methane_at_33_36_grams_per_cubic_metre_is_at_its_LEL()
+    public void Methane_at_33_34_grams_per_cubic_metre_is_at_its_LEL()
     {
-        double lel = 50_000 * 16.04 / 24.04 / 1000;
-        Assert.Equal(33.36, lel, 0.01);
-        Assert.Equal(1.0, GasConcentration.MethaneLelFraction(lel), 1e-12);
-        Assert.Equal(5.0, GasConcentration.ToVolumePercent(lel, GasConcentration.MethaneMolarMassGPerMol), 1e-12);
-        Assert.Equal(0.1, GasConcentration.MethaneLelFraction(lel / 10), 1e-12);
+        const double lel = 33.34;
+        Assert.Equal(1.0, GasConcentration.MethaneLelFraction(lel), 0.001);
+        Assert.Equal(5.0, GasConcentration.ToVolumePercent(lel, GasConcentration.MethaneMolarMassGPerMol), 0.005);
+        Assert.Equal(0.1, GasConcentration.MethaneLelFraction(lel / 10), 0.0001);
     }
 }

@@ -45,6 +45,11 @@ public sealed class ScenarioParserTests
     [InlineData("""{"kind":"drill","duration":"PT1H","drill":{"incidents":[{"at":"PT1M","building":"@residential","units":["helicopter"]}]}}""", "$.drill.incidents[0].units[0]", null)]
     [InlineData("""{"kind":"event-chain","duration":"PT1H","timeline":[{"at":"PT2H","type":"note","text":"late"}]}""", "$.timeline[0].at", "must not be later than the scenario's duration")]
     [InlineData("""{"kind":"event-chain","duration":"PT1H","timeline":[{"at":"PT2M","type":"position","vehicle":"@muck-truck","position":[200,30]}]}""", "$.timeline[0].position", null)]
+    [InlineData("""{"kind":"river-rise","duration":"PT2H","river":{"stage":[{"at":"PT0H","riseM":1}],"inflow":[{"at":"PT0H","m3s":100}]}}""", "$.river.inflow", "cannot be combined with stage: an imposed stage is not routed")]
+    [InlineData("""{"kind":"river-rise","duration":"PT2H","river":{"catchment":{"areaKm2":50,"curveNumber":80,"lagHours":1}}}""", "$.river.catchment", "needs the scenario's rainfall to fall on it")]
+    [InlineData("""{"kind":"river-rise","duration":"PT2H","river":{"inflow":[{"at":"PT0H","m3s":100},{"at":"PT1H","m3s":-5}]}}""", "$.river.inflow[1].m3s", "must be between 0 and 1000000")]
+    [InlineData("""{"kind":"river-rise","duration":"PT2H","river":{"inflow":[{"at":"PT1H","m3s":100},{"at":"PT1H","m3s":200}]}}""", "$.river.inflow[1].at", "must be later than the previous point")]
+    [InlineData("""{"kind":"rainfall","duration":"PT2H","rainfall":{"totalMm":50,"duration":"PT1H"},"river":{"catchment":{"areaKm2":50,"curveNumber":80}}}""", "$.river.catchment.lagHours", "is required")]
     public void An_invalid_file_is_rejected_with_the_path_of_the_bad_field_and_why(string json, string path, string? reason)
     {
         var e = Assert.Throws<ScenarioValidationException>(() => ScenarioParser.Parse(json));
@@ -54,6 +59,25 @@ public sealed class ScenarioParserTests
             Assert.Equal(reason, e.Reason);
             Assert.Equal($"{path}: {reason}", e.Message);
         }
+    }
+
+    [Fact]
+    public void A_river_without_a_stage_is_routed_from_its_inflow_hydrograph_or_catchment()
+    {
+        ScenarioDefinition given = ScenarioParser.Parse("""{"kind":"river-rise","duration":"PT4H","river":{"inflow":[{"at":"PT0H","m3s":80},{"at":"PT2H","m3s":480}],"manningN":0.04,"widthM":45}}""");
+        RiverSpec river = given.River!;
+        Assert.True(river.IsRouted);
+        Assert.Equal(280, river.GivenInflowAt(TimeSpan.FromHours(1))!.Value, 9);
+        Assert.Equal(480, river.GivenInflowAt(TimeSpan.FromHours(3))!.Value, 9);
+        Assert.Equal(0.04, river.ManningN);
+        Assert.Equal(45, river.WidthM);
+        Assert.Null(river.BaseFlowM3s);
+
+        RiverSpec stock = StockScenarios.Load("heavy-rainfall").River!;
+        Assert.True(stock.IsRouted);
+        Assert.Equal(new UpstreamCatchment(150, 80, 1.5), stock.Catchment);
+        Assert.Equal(RiverSpec.DefaultManningN, stock.ManningN);
+        Assert.False(StockScenarios.Load("river-rise").River!.IsRouted);
     }
 
     [Fact]

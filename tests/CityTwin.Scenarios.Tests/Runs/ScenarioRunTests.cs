@@ -62,6 +62,63 @@ public sealed class ScenarioRunTests(SandboxTwinFixture twin) : IClassFixture<Sa
         }
     }
 
+    // The stock red rainstorm falls on the district and on 150 km2 upstream; the river, routed reach by reach, must rise
+    // past the warning levels after the rain has had time to run off, each gauge's tiers in order (yellow, orange, red)
+    // with the gauge grains' own warnings and rate-of-rise warnings, and the report must carry every gauge's hydrograph.
+    [Fact]
+    public async Task Heavy_rainfall_raises_the_river_and_tiered_warnings_in_order()
+    {
+        ScenarioDefinition storm = StockScenarios.Load("heavy-rainfall");
+        await using TwinFork fork = await twin.Twin.ForkAsync();
+        ScenarioResult result = await ScenarioRunner.RunAsync(fork, storm);
+
+        RiverReport river = Assert.IsType<RiverReport>(result.River);
+        EntitySummary[] gauges = [.. fork.Directory.OfType(EntityType.Gauge).OrderBy(g => g.Id, StringComparer.Ordinal)];
+        Assert.Equal(gauges.Select(g => g.Id), river.Gauges.Select(g => g.GaugeId).Order(StringComparer.Ordinal));
+        Assert.True(river.UpstreamInflow.Max(p => p.FlowM3s) > 3 * river.BaseFlowM3s, $"peak inflow {river.UpstreamInflow.Max(p => p.FlowM3s)} on base {river.BaseFlowM3s}");
+        foreach (GaugeHydrograph h in river.Gauges)
+        {
+            // One point at the start and one per 10 simulated minutes.
+            Assert.Equal(37, h.Points.Count);
+            Assert.Equal(result.SimulatedStart, h.Points[0].At);
+            Assert.True(h.PeakFlowM3s > 2 * h.Points[0].FlowM3s, $"{h.GaugeId}: peak {h.PeakFlowM3s} from {h.Points[0].FlowM3s}");
+            Assert.True(h.PeakAt > result.SimulatedStart + TimeSpan.FromHours(1), $"{h.GaugeId} peaks at {h.PeakAt}");
+        }
+
+        // Downstream gauges peak no earlier than upstream ones: the wave travels down the channel.
+        GaugeHydrograph[] byChainage = [.. river.Gauges.OrderBy(g => g.ChainageM)];
+        for (int k = 1; k < byChainage.Length; k++)
+        {
+            Assert.True(byChainage[k].PeakAt >= byChainage[k - 1].PeakAt, $"{byChainage[k].GaugeId} peaks before {byChainage[k - 1].GaugeId}");
+        }
+
+        // Tiered warnings from the gauge grains' rules, in order per gauge, none in the first 30 minutes (the rain has
+        // to run off first) and at least one gauge reaching the warning level.
+        string[] order = ["blue", "yellow", "orange", "red"];
+        int raised = 0;
+        foreach (EntitySummary gauge in gauges)
+        {
+            TimelineEntry[] tiers = [.. result.Timeline.Where(e => e.Kind == "warning" && e.EntityId == gauge.Id && e.Message.StartsWith("riverTier:", StringComparison.Ordinal))];
+            int[] ranks = [.. tiers.Select(e => Array.FindIndex(order, t => e.Message.Contains($"{t} tier", StringComparison.Ordinal)))];
+            Assert.All(ranks, r => Assert.True(r >= 0));
+
+            // Each tier is first raised after the one below it (a level hovering at a line may lower and raise a tier again).
+            DateTimeOffset[] firstRaised = [.. ranks.Distinct().Order().Select(r => tiers[Array.IndexOf(ranks, r)].At)];
+            Assert.Equal(firstRaised.Order(), firstRaised);
+            Assert.All(tiers, e => Assert.True(e.At >= result.SimulatedStart + TimeSpan.FromMinutes(30), $"{gauge.Id}: {e.Message} at {e.At}"));
+            raised += ranks.Any(r => r >= 1) ? 1 : 0;
+        }
+
+        Assert.True(raised > 0, "no gauge reached its warning level");
+        Assert.Contains(result.Timeline, e => e.Kind == "warning" && e.Message.StartsWith("riverTier:", StringComparison.Ordinal) && (e.Message.Contains("orange tier", StringComparison.Ordinal) || e.Message.Contains("red tier", StringComparison.Ordinal)));
+        Assert.Contains(result.Timeline, e => e.Kind == "warning" && e.Message.StartsWith("rateOfRise:", StringComparison.Ordinal));
+
+        // Both ledgers close: the flood model's to 1e-9 of the water it moved, the channel's to rounding.
+        Assert.True(result.Figures["massBalanceRelativeError"] <= 1e-9, $"relative mass balance error {result.Figures["massBalanceRelativeError"]}");
+        Assert.True(Math.Abs(result.Figures["riverBalanceErrorM3"]) <= 1e-9 * result.Figures["riverUpstreamInflowM3"]);
+        Assert.True(result.Figures["riverFromDistrictM3"] > 0, "the district's runoff reached the river");
+    }
+
     [Fact]
     public async Task A_river_rise_floods_the_banks_and_raises_tiered_gauge_warnings()
     {
