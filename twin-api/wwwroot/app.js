@@ -30,6 +30,7 @@ const state = {
   selected: null,
   run: null,
   ready: false,
+  loaded: false,
   paintedAt: null,
   labels: [],
 };
@@ -112,7 +113,7 @@ function addLayers() {
     "circle-color": COLOURS.normal, "circle-radius": radius(1.5, 4) } });
   map.addLayer({ id: "sensor-dot", type: "circle", source: "sensor", filter: ["!=", ["get", "st"], "normal"], paint: {
     "circle-color": ["match", ["get", "st"], "alarm", COLOURS.alarm, "offline", COLOURS.offline, "lowbattery", COLOURS.lowbattery, COLOURS.normal],
-    "circle-radius": ["match", ["get", "st"], "alarm", radius(6, 11), radius(3, 6)],
+    "circle-radius": ["interpolate", ["linear"], ["zoom"], 12, ["match", ["get", "st"], "alarm", 6, 3], 17, ["match", ["get", "st"], "alarm", 11, 6]],
     "circle-stroke-color": "#fff", "circle-stroke-width": ["match", ["get", "st"], "alarm", 1.5, 0] },
     layout: { "circle-sort-key": ["match", ["get", "st"], "alarm", 3, 2] } });
   map.addLayer({ id: "vehicle-dot", type: "circle", source: "vehicle", paint: {
@@ -585,11 +586,12 @@ async function transition(c, action, button) {
   redrawCases();
 }
 
-$("details-close").addEventListener("click", () => {
+function closeDetails() {
   state.selected = null;
   $("details").hidden = true;
   map.getSource("selected").setData(empty());
-});
+}
+$("details-close").addEventListener("click", closeDetails);
 
 // ---- Layer toggles ------------------------------------------------------------------------------
 function toggle(checkbox, layers) {
@@ -610,6 +612,7 @@ function showView(view) {
   for (const b of document.querySelectorAll("nav button")) b.setAttribute("aria-selected", String(b.dataset.view === view));
   $("operations-view").hidden = view !== "operations";
   $("planner-view").hidden = view !== "planner";
+  if (view === "planner") closeDetails();
   // A forecast reads best without the live points on top of it.
   $("layer-sensors").checked = $("layer-cases").checked = $("layer-mobile").checked = view === "operations";
   for (const apply of layerToggles) apply();
@@ -796,7 +799,11 @@ $("key-form").addEventListener("submit", async (event) => {
 // ---- Start --------------------------------------------------------------------------------------
 async function start() {
   document.body.dataset.ready = "false";
-  await loadAll();
+  // What the map shows does not depend on the role, so a change of key only reconnects (pushes follow the key).
+  if (!state.loaded) {
+    await loadAll();
+    state.loaded = true;
+  }
   await connectHub();
   if (!$("planner-view").hidden) await loadStock();
   if (state.selected) await refreshSelected();

@@ -59,18 +59,28 @@ try {
   };
   const idle = () => page.evaluate(() => window.cityTwin.whenIdle());
   const screenPoint = (type, id) => page.evaluate(([t, i]) => window.cityTwin.screenPoint(t, i), [type, id]);
-  // The colour at (x, y) of a screenshot, decoded by the page itself (a PNG decoder the browser already has).
+  // The colour at (x, y) of a screenshot, decoded by the page itself (a PNG decoder the browser already has). Where an
+  // area name (an HTML label over the map) covers the point, the colour is read from the map's own canvas instead.
   const pixel = (png, x, y) => page.evaluate(async ([b64, px, py]) => {
+    const read = (source, sx, sy, w, h) => {
+      const c = document.createElement("canvas");
+      c.width = w;
+      c.height = h;
+      const g = c.getContext("2d");
+      g.drawImage(source, 0, 0);
+      const [r, gr, b] = g.getImageData(Math.round(sx), Math.round(sy), 1, 1).data;
+      return { r, g: gr, b };
+    };
+    const canvas = window.cityTwin.map.getCanvas();
+    if (document.elementFromPoint(px, py) !== canvas) {
+      const rect = canvas.getBoundingClientRect();
+      const scale = canvas.width / rect.width;
+      return { ...read(canvas, (px - rect.left) * scale, (py - rect.top) * scale, canvas.width, canvas.height), from: "canvas" };
+    }
     const img = new Image();
     img.src = "data:image/png;base64," + b64;
     await img.decode();
-    const c = document.createElement("canvas");
-    c.width = img.width;
-    c.height = img.height;
-    const g = c.getContext("2d");
-    g.drawImage(img, 0, 0);
-    const [r, gr, b] = g.getImageData(Math.round(px), Math.round(py), 1, 1).data;
-    return { r, g: gr, b };
+    return { ...read(img, px, py, img.width, img.height), from: "screenshot" };
   }, [png.toString("base64"), x, y]);
   const shot = async (name) => {
     await idle();
@@ -170,24 +180,27 @@ try {
   };
   await runScenario("heavy-rainfall");
   const peak = await page.getAttribute("#run-view", "data-peak");
-  await page.locator("#time").fill(peak);
-  await page.waitForFunction((p) => document.getElementById("run-view").dataset.minute === p, peak, { timeout });
-  // The deepest cell that had passed 0.5 m (else 0.15 m) by the peak, away from the river.
-  const flooded = await page.evaluate(() => {
+  // The deepest cell that had passed 0.15 m by the peak, land before river (the storm fills the river channel first).
+  const flooded = await page.evaluate((minute) => {
     const run = window.cityTwin.run();
-    const t = run.start + Number(document.getElementById("time").value) * 60000;
-    const cells = run.result.layers.maxWaterDepth.features.filter((f) => !f.properties.river && f.properties.t015 <= t);
-    cells.sort((a, b) => (a.properties.t05 <= t) - (b.properties.t05 <= t) || a.properties.maxDepthM - b.properties.maxDepthM);
-    const f = cells.at(-1);
+    const t = run.start + minute * 60000;
+    const cells = run.result.layers.maxWaterDepth.features.filter((f) => f.properties.t015 <= t);
+    cells.sort((a, b) => (b.properties.river ? 0 : 1) - (a.properties.river ? 0 : 1) || b.properties.maxDepthM - a.properties.maxDepthM);
+    const f = cells[0];
     if (!f) return null;
     const ring = f.geometry.coordinates[0].slice(0, 4);
-    return { id: f.id, depth: f.properties.maxDepthM, deep: f.properties.t05 <= t, at: window.cityTwin.pointOf([ring.reduce((a, c) => a + c[0], 0) / 4, ring.reduce((a, c) => a + c[1], 0) / 4]) };
-  });
-  if (!flooded) throw new Error("the storm flooded no land cell by its peak");
+    return { id: f.id, depth: f.properties.maxDepthM, river: f.properties.river, firstAbove015At: f.properties.firstAbove015At,
+      at: window.cityTwin.pointOf([ring.reduce((a, c) => a + c[0], 0) / 4, ring.reduce((a, c) => a + c[1], 0) / 4]) };
+  }, Number(peak));
+  if (!flooded) throw new Error("the storm flooded no cell by its peak");
+  // The same cell at the start of the run (dry) and at the peak (flooded), as the slider moves.
+  const startColour = await pixel(await shot("flood-start.png"), flooded.at.x, flooded.at.y);
+  await page.locator("#time").fill(peak);
+  await page.waitForFunction((p) => document.getElementById("run-view").dataset.minute === p, peak, { timeout });
   const floodPng = await shot("flood-peak.png");
   const floodColour = await pixel(floodPng, flooded.at.x, flooded.at.y);
   const floodTimeline = await page.$$eval("#run-timeline li", (items) => items.length);
-  step("flood-peak", { peak: Number(peak), flooded, floodColour, floodTimeline, label: await page.textContent("#time-label") });
+  step("flood-peak", { peak: Number(peak), flooded, startColour, floodColour, floodTimeline, label: await page.textContent("#time-label") });
 
   // 8. The stock gas leak: the plume at the end of the run and the evacuation list.
   await runScenario("gas-leak");
