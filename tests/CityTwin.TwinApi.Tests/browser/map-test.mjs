@@ -40,6 +40,7 @@ try {
   page.on("console", (m) => { if (m.type() === "error") errors.push("console: " + m.text()); });
   const local = (u) => u.startsWith("data:") || u.startsWith("blob:") || new URL(u).host === url.host;
   page.on("request", (r) => { if (!local(r.url())) foreign.push(r.url()); });
+  page.on("response", (r) => { if (r.status() >= 400) errors.push(`response ${r.status()}: ${r.url()}`); });
   page.on("websocket", (ws) => { if (!local(ws.url().replace(/^ws/, "http"))) foreign.push(ws.url()); });
 
   const step = (name, extra = {}) => { result.steps.push({ name, ...extra }); console.log("STEP " + name); };
