@@ -6,7 +6,7 @@
 #
 # Needs only the .NET SDK and Node.js on Debian 12: PostgreSQL 15 + PostGIS, docker-compose (compose file test),
 # proj-bin (cs2cs, projection tests) and chromium (page test) are installed with apt-get when missing, and the page
-# test's playwright-core with npm ci. The cluster lives in a
+# test's playwright-core with npm ci (the build runs npm ci for the map's own libraries in twin-api). The cluster lives in a
 # temporary directory on a free loopback port and is always stopped and removed on exit.
 set -euo pipefail
 

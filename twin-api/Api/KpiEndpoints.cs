@@ -88,7 +88,7 @@ public static class KpiEndpoints
                 w.WriteString("type", "Feature");
                 w.WriteString("id", cells[i]);
                 w.WritePropertyName("geometry");
-                GeoJsonWriter.WritePolygon(w, Square(directory.Projection, cell));
+                GeoJsonWriter.WritePolygon(w, CellSquare.Of(directory.Projection, cell));
                 w.WriteStartObject("properties");
                 w.WriteString("cellId", cells[i]);
                 w.WriteNumber("count", counts[i]);
@@ -140,19 +140,5 @@ public static class KpiEndpoints
         }
 
         return null;
-    }
-
-    private static GeoPoint[] Square(UtmProjection projection, EntitySummary cell)
-    {
-        double size = cell.Properties?.TryGetValue("sizeM", out object? s) == true && s is IConvertible c
-            ? c.ToDouble(System.Globalization.CultureInfo.InvariantCulture) : 100;
-        ProjectedPoint p = projection.Forward(cell.Position);
-        double h = size / 2;
-        return
-        [
-            projection.Inverse(new ProjectedPoint(p.X - h, p.Y - h)), projection.Inverse(new ProjectedPoint(p.X + h, p.Y - h)),
-            projection.Inverse(new ProjectedPoint(p.X + h, p.Y + h)), projection.Inverse(new ProjectedPoint(p.X - h, p.Y + h)),
-            projection.Inverse(new ProjectedPoint(p.X - h, p.Y - h)),
-        ];
     }
 }

@@ -109,6 +109,7 @@ public static class TwinServer
         app.MapAlertEndpoints();
         app.MapCaseEndpoints();
         app.MapKpiEndpoints();
+        app.MapMapEndpoints();
         app.MapScenarioEndpoints();
         app.MapTelemetryEndpoints();
         app.MapModelEndpoints();

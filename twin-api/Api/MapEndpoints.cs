@@ -1,0 +1,131 @@
+using System.Text.Json;
+using CityTwin.Grains.Geo;
+using CityTwin.Grains.Model;
+using CityTwin.Grains.Twin;
+using CityTwin.TwinApi.Auth;
+using Microsoft.Extensions.Options;
+
+namespace CityTwin.TwinApi.Api;
+
+/// <summary>
+/// What the operations map at / draws from: GET /api/map/features?type= answers every entity of one type as one
+/// compact GeoJSON FeatureCollection (no paging: the map draws the whole district), with cells as their squares and
+/// only the fields the map styles and labels by; GET /api/session names the role of the caller's key, so the page shows
+/// only the actions that role may take.
+/// </summary>
+public static class MapEndpoints
+{
+    private const string GeoJson = "application/geo+json";
+
+    private static readonly EntityType[] MapTypes =
+        [EntityType.Area, EntityType.Cell, EntityType.Building, EntityType.Sensor, EntityType.Gauge, EntityType.Vehicle, EntityType.Responder, EntityType.Station, EntityType.Geofence];
+
+    private static readonly string TypeNames = string.Join(", ", MapTypes.Select(t => t.ToString().ToLowerInvariant()));
+
+    /// <summary>Maps the map layer and session endpoints.</summary>
+    public static IEndpointRouteBuilder MapMapEndpoints(this IEndpointRouteBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapGet("/api/map/features", Features).WithName("MapFeatures")
+            .WithSummary("Every entity of one type (area, cell, building, sensor, gauge, vehicle, responder, station, geofence) as a FeatureCollection for the map: id, kind, name (areas, gauges, stations), status, value, unit, tier (gauges), parentId (areas), buildingId (sensors); cells as squares.");
+        app.MapGet("/api/session", Session).WithName("Session").AllowAnonymousAccess()
+            .WithSummary("The role of the key sent in X-Api-Key (viewer, operator, planner, admin), or none, and whether reads need a key.");
+        return app;
+    }
+
+    private static IResult Features(TwinDirectory directory, string? type)
+    {
+        EntityType? parsed = MapTypes.Cast<EntityType?>().FirstOrDefault(t => string.Equals(t.ToString(), type, StringComparison.OrdinalIgnoreCase));
+        if (parsed is not { } entityType)
+        {
+            return ApiProblems.BadRequest(type is null ? $"type is required: one of {TypeNames}." : $"Unknown type '{type}'; use one of {TypeNames}.", "type");
+        }
+
+        if (!directory.IsInitialized)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Starting", detail: "The twin has no district loaded yet.");
+        }
+
+        return new StreamedJson(GeoJson, body =>
+        {
+            using var w = new Utf8JsonWriter(body);
+            w.WriteStartObject();
+            w.WriteString("type", "FeatureCollection");
+            w.WriteStartArray("features");
+            foreach (EntitySummary s in directory.OfType(entityType))
+            {
+                WriteFeature(w, s, directory.Projection);
+                if (w.BytesPending > 32 * 1024)
+                {
+                    w.Flush();
+                }
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        });
+    }
+
+    private static void WriteFeature(Utf8JsonWriter w, EntitySummary s, UtmProjection projection)
+    {
+        w.WriteStartObject();
+        w.WriteString("type", "Feature");
+        w.WriteString("id", s.Id);
+        w.WritePropertyName("geometry");
+        if (s.Type == EntityType.Cell)
+        {
+            GeoJsonWriter.WritePolygon(w, CellSquare.Of(projection, s));
+        }
+        else if (s.Shape is { Length: >= 3 } shape)
+        {
+            GeoJsonWriter.WritePolygon(w, shape);
+        }
+        else
+        {
+            GeoJsonWriter.WritePoint(w, s.Position);
+        }
+
+        w.WriteStartObject("properties");
+        w.WriteString("id", s.Id);
+        Optional(w, "kind", s.Kind);
+        if (s.Type is EntityType.Area or EntityType.Gauge or EntityType.Station or EntityType.Geofence)
+        {
+            // Names of places only: a responder's name is personal data and stays behind GET /api/entities.
+            Optional(w, "name", s.Name);
+        }
+
+        Optional(w, "status", s.Status);
+        if (s.Value is { } v && double.IsFinite(v))
+        {
+            w.WriteNumber("value", v);
+        }
+
+        Optional(w, "unit", s.Unit);
+        Optional(w, "parentId", s.ParentId);
+        Optional(w, "buildingId", s.BuildingId);
+        if (s.Properties?.TryGetValue("tier", out object? tier) == true && tier is string t)
+        {
+            w.WriteString("tier", t);
+        }
+
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    private static IResult Session(HttpRequest request, IOptions<AuthOptions> options)
+    {
+        string? key = request.Headers[ApiKeyMiddleware.Header].FirstOrDefault();
+        string? role = key is not null && options.Value.Keys.TryGetValue(key, out string? r) && Enum.TryParse(r, ignoreCase: true, out Role parsed) && Enum.IsDefined(parsed)
+            ? parsed.ToString().ToLowerInvariant()
+            : null;
+        return Results.Ok(new { role, keyKnown = role is not null, anonymousRead = options.Value.AllowAnonymousRead });
+    }
+
+    private static void Optional(Utf8JsonWriter w, string name, string? value)
+    {
+        if (value is not null)
+        {
+            w.WriteString(name, value);
+        }
+    }
+}
