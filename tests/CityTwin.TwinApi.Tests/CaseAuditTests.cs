@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CityTwin.Grains.Cases;
+using CityTwin.Grains.Json;
 using CityTwin.Grains.Model;
 using CityTwin.Silo.EventLog;
 using CityTwin.TwinApi.Ingest;
@@ -129,7 +130,7 @@ public sealed class CaseAuditTests(TwinServerFixture server) : IClassFixture<Twi
     {
         await foreach (EventRecord e in Log.ReadAsync(DateTimeOffset.MinValue, DateTimeOffset.MaxValue, CaseReportIngest.ReportKind, id))
         {
-            return JsonSerializer.Deserialize<CaseReport>(e.Payload, JsonSerializerOptions.Web)!;
+            return JsonSerializer.Deserialize<CaseReport>(e.Payload, TwinJson.Options)!;
         }
 
         throw new InvalidOperationException($"No logged report of {id}.");

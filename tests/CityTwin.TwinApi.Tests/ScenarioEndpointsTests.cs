@@ -59,7 +59,7 @@ public sealed class ScenarioEndpointsTests(ScenarioEndpointsTests.Server server)
         Assert.Equal(DateTimeOffset.Parse("2024-07-10T14:00:00Z", System.Globalization.CultureInfo.InvariantCulture), result.GetProperty("simulatedEnd").GetDateTimeOffset());
 
         // The snapshot's raster (3 km: 900 cells in Shanghai), not the live twin's (5 km: 2,500 cells in Chengdu).
-        Assert.Contains(result.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("kind").GetString() == "start" && e.GetProperty("message").GetString()!.EndsWith("on 900 cells", StringComparison.Ordinal));
+        Assert.Contains(result.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("kind").GetString() == "start" && e.GetProperty("message").GetString()!.Contains("on 900 cells", StringComparison.Ordinal));
         JsonElement[] flooded = [.. result.GetProperty("layers").GetProperty("maxWaterDepth").GetProperty("features").EnumerateArray()];
         Assert.NotEmpty(flooded);
         Assert.All(flooded, f =>

@@ -73,7 +73,8 @@ public sealed class ShippedDefaultsTests(ShippedAuthServerFixture server) : ICla
         EntitySummary building = server.Directory.OfType(EntityType.Building).First();
         foreach ((string key, string roleName) in Shipped.Keys)
         {
-            Role role = Enum.Parse<Role>(roleName, ignoreCase: true);
+            // A key's value is its role, optionally followed by ':' and the key's name.
+            Role role = Enum.Parse<Role>(roleName.Split(':')[0], ignoreCase: true);
             using HttpClient client = server.CreateClient(key);
             using HttpResponseMessage write = await client.PostAsJsonAsync("api/cases", new { category = "road-damage", location = new { lon = building.Position.Lon, lat = building.Position.Lat } });
             using HttpResponseMessage metrics = await client.GetAsync("metrics");

@@ -112,12 +112,10 @@ public static class MapEndpoints
         w.WriteEndObject();
     }
 
-    private static IResult Session(HttpRequest request, IOptions<AuthOptions> options)
+    private static IResult Session(HttpContext context, IOptions<AuthOptions> options)
     {
-        string? key = request.Headers[ApiKeyMiddleware.Header].FirstOrDefault();
-        string? role = key is not null && options.Value.Keys.TryGetValue(key, out string? r) && Enum.TryParse(r, ignoreCase: true, out Role parsed) && Enum.IsDefined(parsed)
-            ? parsed.ToString().ToLowerInvariant()
-            : null;
+        // The key middleware has already matched the key (constant-time) and knows its role and name.
+        string? role = ApiCaller.Of(context)?.Role.ToString().ToLowerInvariant();
         return Results.Ok(new { role, keyKnown = role is not null, anonymousRead = options.Value.AllowAnonymousRead });
     }
 
