@@ -1,6 +1,9 @@
+using Orleans;
+
 namespace CityTwin.Grains.Cases;
 
 /// <summary>Where a case stands in the loop discover -> verify -> dispatch -> sign for -> handle -> check -> close.</summary>
+[GenerateSerializer]
 public enum CaseStatus
 {
     /// <summary>Reported by a source, not yet verified.</summary>

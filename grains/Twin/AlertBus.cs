@@ -4,7 +4,8 @@ namespace CityTwin.Grains.Twin;
 
 /// <summary>
 /// Publishes alerts and warnings of one silo: to the alerts feed of <see cref="TwinFeeds"/> (SignalR, case intake) and to
-/// a bounded list of recent alerts for the API. One per silo, so a fork's alerts never reach the live twin's subscribers.
+/// a bounded list of recent alerts for the API, which in a cluster also holds the alerts of the other silos. One per
+/// silo, so a fork's alerts never reach the live twin's subscribers.
 /// </summary>
 public sealed class AlertBus(TwinFeeds feeds)
 {
@@ -20,19 +21,18 @@ public sealed class AlertBus(TwinFeeds feeds)
     public Task PublishAsync(Alert alert)
     {
         ArgumentNullException.ThrowIfNull(alert);
-        lock (_lock)
-        {
-            if (_recent.Count == RecentCapacity)
-            {
-                _recent.Dequeue();
-            }
-
-            _recent.Enqueue(alert);
-        }
-
+        Remember(alert);
         Interlocked.Increment(ref _published);
         feeds.Alerts.Publish(alert);
         return Task.CompletedTask;
+    }
+
+    /// <summary>Keeps an alert raised on another silo of the cluster among the recent ones and pushes it; opens no case.</summary>
+    public void AddFromPeer(Alert alert)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        Remember(alert);
+        feeds.PeerAlerts.Publish(alert);
     }
 
     /// <summary>The most recent alerts, newest first, optionally filtered.</summary>
@@ -41,6 +41,19 @@ public sealed class AlertBus(TwinFeeds feeds)
         lock (_lock)
         {
             return _recent.Reverse().Where(a => filter is null || filter(a)).Take(limit).ToArray();
+        }
+    }
+
+    private void Remember(Alert alert)
+    {
+        lock (_lock)
+        {
+            if (_recent.Count == RecentCapacity)
+            {
+                _recent.Dequeue();
+            }
+
+            _recent.Enqueue(alert);
         }
     }
 }

@@ -147,6 +147,63 @@ public sealed class SiloStore : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Registers Orleans' ADO.NET clustering over this store's database with <paramref name="silo"/>: the silo forms or
+    /// joins its cluster through the membership tables of silo/Sql/PostgreSQL/Clustering.sql.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The store is not PostgreSQL: only a database every silo reaches can hold a cluster.</exception>
+    public void ConfigureClustering(ISiloBuilder silo)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (_postgres is null)
+        {
+            throw new InvalidOperationException($"A cluster needs the postgres store; this store is {Kind.ToString().ToLowerInvariant()}.");
+        }
+
+        NpgsqlDataSource dataSource = _postgres;
+        silo.UseAdoNetClustering(options =>
+        {
+            options.Invariant = PostgresInvariant;
+            options.DataSource = dataSource;
+        });
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> while holding a lock that every process on this store's database shares (a PostgreSQL
+    /// advisory lock on a connection of its own), so that silos starting at once bring the twin up one after the other:
+    /// the first loads the district, the others find it stored. On SQLite and memory nothing is shared, so no lock is taken.
+    /// </summary>
+    public async Task RunExclusiveAsync(Func<Task> work, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        if (_postgres is null)
+        {
+            await work().ConfigureAwait(false);
+            return;
+        }
+
+        // Any fixed number works; it only has to be the same for every CityTwin process and differ from the schema lock.
+        const long startupLockId = 0x43_69_74_79_55_70_00_01;
+        await using NpgsqlConnection connection = await _postgres.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (NpgsqlCommand take = new("SELECT pg_advisory_lock($1)", connection))
+        {
+            take.Parameters.Add(new NpgsqlParameter<long> { TypedValue = startupLockId });
+            await take.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            await work().ConfigureAwait(false);
+        }
+        finally
+        {
+            await using NpgsqlCommand release = new("SELECT pg_advisory_unlock($1)", connection);
+            release.Parameters.Add(new NpgsqlParameter<long> { TypedValue = startupLockId });
+            await release.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Flushes the event log, then closes every connection. Stop the silos using the store first.</summary>
     public async ValueTask DisposeAsync()
     {
