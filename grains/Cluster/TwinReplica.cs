@@ -96,7 +96,7 @@ public sealed partial class TwinReplica(TwinDirectory directory, CaseIndex cases
             feeds.PeerCaseChanges.Publish(change);
         }
 
-        Interlocked.Add(ref _received, batch.Count);
+        Interlocked.Add(ref _received, batch.ItemCount());
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Dropped} batches of other silos' changes arrived before this silo's twin was restored and were dropped; the entities they changed show their stored state until they change again")]

@@ -18,5 +18,5 @@ namespace CityTwin.Grains.Cluster;
 public sealed record TwinReplicaBatch(string Source, EntitySummary[] Entities, Alert[] Alerts, CaseSummary[] Cases, CaseChange[] CaseChanges)
 {
     /// <summary>Items in the batch.</summary>
-    public int Count => Entities.Length + Alerts.Length + Cases.Length + CaseChanges.Length;
+    public int ItemCount() => Entities.Length + Alerts.Length + Cases.Length + CaseChanges.Length;
 }

@@ -190,7 +190,7 @@ internal sealed partial class TwinReplicator(
                 {
                     // The silo is going away (membership will drop it) or was too busy: its copy of these changes is lost,
                     // and the entities show their next change there.
-                    LogSendFailed(logger, silo, batch.Count, e.Message);
+                    LogSendFailed(logger, silo, batch.ItemCount(), e.Message);
                 }
             }
         }

@@ -170,37 +170,30 @@ public sealed class SiloStore : IAsyncDisposable
     }
 
     /// <summary>
-    /// Runs <paramref name="work"/> while holding a lock that every process on this store's database shares (a PostgreSQL
-    /// advisory lock on a connection of its own), so that silos starting at once bring the twin up one after the other:
-    /// the first loads the district, the others find it stored. On SQLite and memory nothing is shared, so no lock is taken.
+    /// Takes a lock that every process on this store's database shares (a PostgreSQL advisory lock on a connection of its
+    /// own) and holds it until the answer is disposed: silos of a cluster that start at once join it and bring their
+    /// twin up one after the other, so the first loads the district alone and the others restore it. On SQLite and
+    /// memory nothing is shared, so nothing is locked.
     /// </summary>
-    public async Task RunExclusiveAsync(Func<Task> work, CancellationToken cancellationToken = default)
+    public async Task<IAsyncDisposable> LockStartupAsync(CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(work);
         if (_postgres is null)
         {
-            await work().ConfigureAwait(false);
-            return;
+            return new StartupLock(null);
         }
 
-        // Any fixed number works; it only has to be the same for every CityTwin process and differ from the schema lock.
-        const long startupLockId = 0x43_69_74_79_55_70_00_01;
-        await using NpgsqlConnection connection = await _postgres.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (NpgsqlCommand take = new("SELECT pg_advisory_lock($1)", connection))
-        {
-            take.Parameters.Add(new NpgsqlParameter<long> { TypedValue = startupLockId });
-            await take.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
+        NpgsqlConnection connection = await _postgres.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await work().ConfigureAwait(false);
+            await using NpgsqlCommand take = new("SELECT pg_advisory_lock($1)", connection);
+            take.Parameters.Add(new NpgsqlParameter<long> { TypedValue = StartupLock.Id });
+            await take.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return new StartupLock(connection);
         }
-        finally
+        catch
         {
-            await using NpgsqlCommand release = new("SELECT pg_advisory_unlock($1)", connection);
-            release.Parameters.Add(new NpgsqlParameter<long> { TypedValue = startupLockId });
-            await release.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
         }
     }
 
@@ -384,5 +377,27 @@ public sealed class SiloStore : IAsyncDisposable
         }
 
         await dataSource.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>The lock of <see cref="LockStartupAsync"/>: a session-level advisory lock, released with its connection.</summary>
+    private sealed class StartupLock(NpgsqlConnection? connection) : IAsyncDisposable
+    {
+        // Any fixed number works; it only has to be the same for every CityTwin process and differ from the schema lock.
+        public const long Id = 0x43_69_74_79_55_70_00_01;
+
+        public async ValueTask DisposeAsync()
+        {
+            if (connection is not null)
+            {
+                // Closing the session releases its advisory locks; the pool would keep the session, so the lock is released first.
+                await using (NpgsqlCommand release = new("SELECT pg_advisory_unlock($1)", connection))
+                {
+                    release.Parameters.Add(new NpgsqlParameter<long> { TypedValue = Id });
+                    await release.ExecuteNonQueryAsync().ConfigureAwait(false);
+                }
+
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+        }
     }
 }

@@ -185,7 +185,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
             staleness.Add(since.Elapsed.TotalMilliseconds);
             await hub.WaitForPushAsync(
                 p => p.Method == "entityChanged" && p.Argument.GetProperty("id").GetString() == sensor
-                    && p.Argument.GetProperty("properties").TryGetProperty("value", out JsonElement v) && v.ValueKind == JsonValueKind.Number && v.GetDouble() == value,
+                    && p.Argument.TryGetProperty("value", out JsonElement v) && v.ValueKind == JsonValueKind.Number && v.GetDouble() == value,
                 Patience,
                 $"the push of {sensor}'s reading {value} to a client of the other silo");
         }

@@ -21,11 +21,7 @@ public sealed class DistrictStartup(IOptions<DistrictSourceOptions> options, ILo
                 logger.LogInformation("  {Stage}: {Total}", p.Stage, p.Total);
             }
         });
-        // Silos of a cluster started at once bring the twin up one at a time: the first loads the district, the others restore it.
-        TwinStartupResult result = null!;
-        await store.RunExclusiveAsync(
-            async () => result = await TwinStartup.RunAsync(services, store.States, ReadOrGenerateAsync, stages, cancellationToken),
-            cancellationToken);
+        TwinStartupResult result = await TwinStartup.RunAsync(services, store.States, ReadOrGenerateAsync, stages, cancellationToken);
         if (result.Loaded)
         {
             logger.LogInformation("Loaded district '{Name}': {Total} entities in {Elapsed:0.0} s", result.District, result.Entities, result.Elapsed.TotalSeconds);

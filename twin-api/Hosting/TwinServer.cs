@@ -74,6 +74,8 @@ public static class TwinServer
         {
             // Registered before the silo so that it stops after it: the last state writes land before the store closes.
             builder.Services.AddHostedService(_ => new StoreLifetime(store));
+            builder.Services.AddSingleton(new StartupGate(store));
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<StartupGate>());
             builder.UseOrleans(silo => silo.UseCityTwin(store, siloOptions, cluster: clusterOptions).AddTwin().AddDashboard());
             builder.Services.AddSingleton<IInputReplay, TwinRecoveryReplay>();
             builder.Services.AddSingleton<SiloHost>();
