@@ -76,10 +76,9 @@ internal sealed partial class TwinReplicator(
 
         await _stopping.CancelAsync();
         await _loop;
-        foreach (Link link in _links.Values)
-        {
-            await link.StopAsync();
-        }
+
+        // A batch still on its way to a silo that hangs would hold the stop until its response timeout.
+        await Task.WhenAny(Task.WhenAll(_links.Values.Select(l => l.StopAsync())), Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None));
     }
 
     private Task Collect(Action add)
@@ -166,14 +165,17 @@ internal sealed partial class TwinReplicator(
             new BoundedChannelOptions(QueuePerSilo) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
 
         private readonly Task _sender;
+        private volatile bool _stopped;
 
         public Link(ITwinReplicaService target, SiloAddress silo, ILogger logger) =>
             _sender = Task.Run(() => SendAllAsync(target, silo, logger));
 
         public void Send(TwinReplicaBatch batch) => _queue.Writer.TryWrite(batch);
 
+        // What is still queued is not sent: the silo left the cluster, or this one is stopping.
         public Task StopAsync()
         {
+            _stopped = true;
             _queue.Writer.TryComplete();
             return _sender;
         }
@@ -182,6 +184,11 @@ internal sealed partial class TwinReplicator(
         {
             await foreach (TwinReplicaBatch batch in _queue.Reader.ReadAllAsync())
             {
+                if (_stopped)
+                {
+                    return;
+                }
+
                 try
                 {
                     await target.ApplyAsync(batch);

@@ -47,8 +47,11 @@ public sealed class ClusterTests(ITestOutputHelper output)
                 Assert.Equal(sensors, await SensorIdsAsync(s!));
             }
 
-            await ChangesThroughOneSiloShowThroughAnotherAsync(silos[1]!, silos[2]!);
             await CasesReportedThroughOneSiloAreListedThroughAllAsync(silos!);
+
+            // Sensors kept for the staleness probe, which must be the only one to change them.
+            Dictionary<string, (double Lon, double Lat)> probed = await ProbeSensorsAsync(silos[2]!);
+            string[] loaded = sensors.Where(id => !probed.ContainsKey(id)).ToArray();
 
             // Telemetry spread over the three silos, each reading with its own timestamp so (sensor, at) names it in the log.
             var acknowledged = new ConcurrentBag<string>();
@@ -65,7 +68,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
                     var readings = Enumerable.Range(0, 100).Select(_ =>
                     {
                         long n = Interlocked.Increment(ref sequence);
-                        return new { sensorId = sensors[n % sensors.Length], value = (double)(n % 1000), at = Start.AddMilliseconds(n) };
+                        return new { sensorId = loaded[n % loaded.Length], value = (double)(n % 1000), at = Start.AddMilliseconds(n) };
                     }).ToArray();
                     try
                     {
@@ -86,6 +89,9 @@ public sealed class ClusterTests(ITestOutputHelper output)
                     }
                 }
             }
+
+            // Under that load, a change through one silo shows through another.
+            await ChangesThroughOneSiloShowThroughAnotherAsync(silos[1]!, silos[2]!, probed);
 
             // Past a checkpoint that moved the replay mark, so stored states hold some readings and the log the rest.
             await TestWait.UntilAsync(() => silos.Any(s => s!.Output.Contains("replay mark at seq", StringComparison.Ordinal)) && acknowledged.Count >= 5_000, Patience, "a checkpoint during ingest");
@@ -147,21 +153,28 @@ public sealed class ClusterTests(ITestOutputHelper output)
 
     // A reading posted through one silo, to a sensor whose grain lives on the first, shows in an entity query through
     // another silo and reaches a hub client connected to it; prints the staleness.
-    private async Task ChangesThroughOneSiloShowThroughAnotherAsync(ServerProcess writer, ServerProcess reader)
+    // Sensors that measure a quantity (not buttons, cameras, parking bays or meter counters), so any small value is a reading.
+    private static async Task<Dictionary<string, (double Lon, double Lat)>> ProbeSensorsAsync(ServerProcess silo)
     {
-        await using SignalRTestClient hub = await SignalRTestClient.ConnectAsync(new Uri(reader.Address, "hubs/twin"), "demo-operator-key");
-        await hub.SubscribeAsync(new { areaId = "district", channels = new[] { "entityChanged" } });
-
-        // Sensors that measure a quantity (not buttons, cameras, parking bays or meter counters), so any small value is a reading.
         string[] excluded = ["SosButton", "AiCamera", "Parking", "WaterMeter"];
-        JsonElement page = await reader.Client.GetFromJsonAsync<JsonElement>("api/entities?type=sensor&pageSize=1000");
+        JsonElement page = await silo.Client.GetFromJsonAsync<JsonElement>("api/entities?type=sensor&pageSize=1000");
         Dictionary<string, (double Lon, double Lat)> positions = page.GetProperty("features").EnumerateArray()
             .Where(f => !excluded.Contains(f.GetProperty("properties").GetProperty("kind").GetString(), StringComparer.OrdinalIgnoreCase))
+            .Take(40)
             .ToDictionary(
                 f => f.GetProperty("id").GetString()!,
                 f => (f.GetProperty("geometry").GetProperty("coordinates")[0].GetDouble(), f.GetProperty("geometry").GetProperty("coordinates")[1].GetDouble()));
+        Assert.NotEmpty(positions);
+        return positions;
+    }
+
+    // A reading posted through one silo, to a sensor whose grain lives on the first, shows in an entity query through
+    // another silo and reaches a hub client connected to it; prints the staleness.
+    private async Task ChangesThroughOneSiloShowThroughAnotherAsync(ServerProcess writer, ServerProcess reader, Dictionary<string, (double Lon, double Lat)> positions)
+    {
+        await using SignalRTestClient hub = await SignalRTestClient.ConnectAsync(new Uri(reader.Address, "hubs/twin"), "demo-operator-key");
+        await hub.SubscribeAsync(new { areaId = "district", channels = new[] { "entityChanged" } });
         string[] sensors = [.. positions.Keys.Order(StringComparer.Ordinal)];
-        Assert.NotEmpty(sensors);
 
         var staleness = new List<double>();
         for (int i = 0; i < 40; i++)
@@ -191,7 +204,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
         }
 
         staleness.Sort();
-        output.WriteLine($"cross-silo staleness (posted through one silo, queried through another, {staleness.Count} readings): p50 {Percentile(staleness, 0.50):0.0} ms, p99 {Percentile(staleness, 0.99):0.0} ms, max {staleness[^1]:0.0} ms");
+        output.WriteLine($"cross-silo staleness under ingest (posted through one silo, queried through another, {staleness.Count} readings): p50 {Percentile(staleness, 0.50):0.0} ms, p99 {Percentile(staleness, 0.99):0.0} ms, max {staleness[^1]:0.0} ms");
     }
 
     private static async Task CasesReportedThroughOneSiloAreListedThroughAllAsync(ServerProcess?[] silos)
