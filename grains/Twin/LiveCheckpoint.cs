@@ -177,14 +177,14 @@ internal sealed partial class LiveCheckpoint(
             return;
         }
 
+        // Taken before the silos are asked: a silo that has logged nothing yet will number what it logs from a lease taken
+        // later, above this, so this is its low.
+        long untaken = services.GetRequiredService<IEventLog>() is PostgresEventLog log ? await log.BelowUntakenLeasesAsync(cancellationToken) : 0;
         ITwinReplicaClient replicas = services.GetRequiredService<ITwinReplicaClient>();
-        long? low = null;
+        long low = long.MaxValue;
         foreach (SiloAddress silo in active)
         {
-            if (await replicas.On(silo).GetClusterLowAsync() is { } silosLow)
-            {
-                low = Math.Min(low ?? long.MaxValue, silosLow);
-            }
+            low = Math.Min(low, await replicas.On(silo).GetClusterLowAsync() ?? untaken);
         }
 
         int written = await SiloCheckpoint.RunAsync(services, cancellationToken);
@@ -195,11 +195,7 @@ internal sealed partial class LiveCheckpoint(
             return;
         }
 
-        if (low is not { } mark)
-        {
-            return;
-        }
-
+        long mark = low;
         IReplayMarkGrain markGrain = services.GetRequiredService<IGrainFactory>().GetGrain<IReplayMarkGrain>(IReplayMarkGrain.Live);
         await markGrain.AdvanceAsync(mark);
         long now = await markGrain.GetAsync();

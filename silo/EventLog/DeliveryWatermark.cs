@@ -34,8 +34,9 @@ public sealed class DeliveryWatermark(bool clustered = false)
     public long DeliveryLow => clustered ? Interlocked.Read(ref _clusterMark) : Low;
 
     /// <summary>
-    /// This silo's low for the cluster's replay mark, or null when it has logged nothing since it started (its later
-    /// inputs get seqs of a lease taken after every seq known now, so it holds no mark back).
+    /// This silo's low for the cluster's replay mark, or null when it has logged nothing since it started: what it logs
+    /// later gets seqs of a lease it has yet to take, so its low is the seq below every lease not yet taken
+    /// (<see cref="PostgresEventLog.BelowUntakenLeasesAsync"/>, read before the silos are asked).
     /// </summary>
     public long? ClusterLow
     {
