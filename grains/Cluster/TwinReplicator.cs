@@ -182,6 +182,7 @@ internal sealed partial class TwinReplicator(
 
         private async Task SendAllAsync(ITwinReplicaService target, SiloAddress silo, ILogger logger)
         {
+            bool failing = false;
             await foreach (TwinReplicaBatch batch in _queue.Reader.ReadAllAsync())
             {
                 if (_stopped)
@@ -192,17 +193,23 @@ internal sealed partial class TwinReplicator(
                 try
                 {
                     await target.ApplyAsync(batch);
+                    failing = false;
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)
                 {
                     // The silo is going away (membership will drop it) or was too busy: its copy of these changes is lost,
-                    // and the entities show their next change there.
-                    LogSendFailed(logger, silo, batch.ItemCount(), e.Message);
+                    // and the entities show their next change there. Said once per run of failures.
+                    if (!failing)
+                    {
+                        LogSendFailed(logger, silo, batch.ItemCount(), e.Message);
+                    }
+
+                    failing = true;
                 }
             }
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Changes for silo {Silo} not delivered ({Count} items): {Reason}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Changes for silo {Silo} not delivered ({Count} items, and any more until it answers again): {Reason}")]
     private static partial void LogSendFailed(ILogger logger, SiloAddress silo, int count, string reason);
 }
