@@ -126,6 +126,8 @@ public sealed class ClusterTests(ITestOutputHelper output)
             await LogAndStateAgreeAsync(survivors[0], survivors[1], acknowledged);
 
             // The killed silo restarts on its port, rejoins, serves complete queries and takes new grains.
+            await silos[0]!.DisposeAsync();
+            silos[0] = null;
             silos[0] = await ServerProcess.StartAsync(dir.Path, Args(0));
             await WaitForSilosAsync(silos!, 3);
             Assert.Equal(sensors, await SensorIdsAsync(silos[0]!));
@@ -224,24 +226,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
     // of them) reflects each of its logged readings exactly once: as many values, with the same mean.
     private static async Task LogAndStateAgreeAsync(ServerProcess logReader, ServerProcess stateReader, ConcurrentBag<string> acknowledged)
     {
-        var logged = new HashSet<string>();
-        var perSensor = new Dictionary<string, (long Count, double Sum)>();
-        long? after = null;
-        do
-        {
-            JsonElement page = await logReader.Client.GetFromJsonAsync<JsonElement>($"api/events?kind=reading&limit=10000{(after is null ? "" : $"&after={after}")}");
-            foreach (JsonElement e in page.GetProperty("items").EnumerateArray())
-            {
-                string key = e.GetProperty("key").GetString()!;
-                logged.Add($"{key}|{e.GetProperty("at").GetDateTimeOffset().ToUnixTimeMilliseconds()}");
-                (long count, double sum) = perSensor.GetValueOrDefault(key);
-                perSensor[key] = (count + 1, sum + e.GetProperty("payload").GetProperty("value").GetDouble());
-            }
-
-            after = page.GetProperty("next").ValueKind == JsonValueKind.Null ? null : page.GetProperty("next").GetInt64();
-        }
-        while (after is not null);
-
+        (HashSet<string> logged, Dictionary<string, (long Count, double Sum)> perSensor) = await LoggedReadings.ReadAsync(logReader.Client);
         string[] missing = acknowledged.Where(id => !logged.Contains(id)).Take(5).ToArray();
         Assert.True(missing.Length == 0, $"{missing.Length}+ acknowledged readings missing from the log, e.g. {string.Join(", ", missing)}");
         foreach ((string sensor, (long count, double sum)) in perSensor)
