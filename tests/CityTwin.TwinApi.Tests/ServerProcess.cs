@@ -40,7 +40,10 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>Starts citytwin with <paramref name="args"/> in <paramref name="workingDirectory"/> and waits until /health answers.</summary>
-    public static async Task<ServerProcess> StartAsync(string workingDirectory, params string[] args)
+    public static Task<ServerProcess> StartAsync(string workingDirectory, params string[] args) => StartAsync(workingDirectory, TimeSpan.FromSeconds(90), args);
+
+    /// <summary>As <see cref="StartAsync(string, string[])"/>, waiting at most <paramref name="readyWithin"/> for /health (a silo joining a busy cluster restores more).</summary>
+    public static async Task<ServerProcess> StartAsync(string workingDirectory, TimeSpan readyWithin, params string[] args)
     {
         int port = FreePort();
         string dll = Path.Combine(AppContext.BaseDirectory, "citytwin.dll");
@@ -66,7 +69,7 @@ public sealed class ServerProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => server.Append(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await server.WaitUntilHealthyAsync();
+        await server.WaitUntilHealthyAsync(readyWithin);
         return server;
     }
 
@@ -89,9 +92,9 @@ public sealed class ServerProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private async Task WaitUntilHealthyAsync()
+    private async Task WaitUntilHealthyAsync(TimeSpan readyWithin)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(90);
+        var deadline = DateTime.UtcNow + readyWithin;
         while (DateTime.UtcNow < deadline)
         {
             if (_process.HasExited)
@@ -115,7 +118,7 @@ public sealed class ServerProcess : IAsyncDisposable
         }
 
         await KillAsync();
-        throw new TimeoutException($"citytwin did not become healthy in 90 s:\n{Output}");
+        throw new TimeoutException($"citytwin did not become healthy in {readyWithin.TotalSeconds:0} s:\n{Output}");
     }
 
     private void Append(string? line)
