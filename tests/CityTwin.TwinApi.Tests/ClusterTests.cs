@@ -75,7 +75,8 @@ public sealed class ClusterTests(ITestOutputHelper output)
                     var readings = Enumerable.Range(0, 100).Select(_ =>
                     {
                         long n = Interlocked.Increment(ref sequence);
-                        return new { sensorId = loaded[n % loaded.Length], value = (double)(n % 1000), at = Start.AddMilliseconds(n) };
+                        // 0 or 1: within the physical range of every sensor kind, so the twin accepts every reading.
+                        return new { sensorId = loaded[n % loaded.Length], value = (double)(n / loaded.Length % 2), at = Start.AddMilliseconds(n) };
                     }).ToArray();
                     try
                     {
