@@ -1,8 +1,10 @@
 using System.Text.Json.Serialization;
+using Orleans;
 
 namespace CityTwin.Grains.Cases;
 
 /// <summary>Where a case stands in the loop discover -> verify -> dispatch -> sign for -> handle -> check -> close.</summary>
+[GenerateSerializer]
 public enum CaseStatus
 {
     /// <summary>Reported by a source, not yet verified.</summary>

@@ -8,10 +8,11 @@ namespace CityTwin.Grains.Twin;
 
 /// <summary>
 /// Publishes alerts and warnings of one silo: to the event log (kind <see cref="Alert.LogKind"/>), to the alerts feed of
-/// <see cref="TwinFeeds"/> (SignalR, case intake) and to a bounded list of recent alerts for the API. One per silo, so
-/// a fork's alerts never reach the live twin's subscribers (a fork has an event log of its own). A restarting silo
-/// reads the recent alerts back from the log (<see cref="RestoreAsync"/>), so the alert of a sensor still in alarm is
-/// still listed, in any silo that reads the same log.
+/// <see cref="TwinFeeds"/> (SignalR, case intake) and to a bounded list of recent alerts for the API, which in a cluster
+/// also holds the alerts of the other silos (<see cref="AddFromPeer"/>; the silo that raised one logged it). One per
+/// silo, so a fork's alerts never reach the live twin's subscribers (a fork has an event log of its own). A restarting
+/// silo reads the recent alerts back from the log (<see cref="RestoreAsync"/>), so the alert of a sensor still in alarm
+/// is still listed, in any silo that reads the same log.
 /// </summary>
 public sealed class AlertBus(TwinFeeds feeds, IEventLog log, ILogger<AlertBus> logger)
 {
@@ -21,8 +22,9 @@ public sealed class AlertBus(TwinFeeds feeds, IEventLog log, ILogger<AlertBus> l
     private readonly Lock _lock = new();
     private readonly Queue<Alert> _recent = new();
 
-    // The alerts read back at start: an input replayed after a crash raises what it raised before, which is published once.
-    private readonly HashSet<AlertIdentity> _restored = [];
+    // The alerts read back at start and those received from peers: an input replayed after a crash (or after the silo
+    // that raised them died) raises what it raised before, which is published once. Only listed alerts are kept here.
+    private readonly HashSet<AlertIdentity> _known = [];
     private long _published;
 
     /// <summary>Alerts published so far.</summary>
@@ -38,7 +40,7 @@ public sealed class AlertBus(TwinFeeds feeds, IEventLog log, ILogger<AlertBus> l
         ArgumentNullException.ThrowIfNull(alert);
         lock (_lock)
         {
-            if (_restored.Remove(AlertIdentity.Of(alert)))
+            if (_known.Remove(AlertIdentity.Of(alert)))
             {
                 return;
             }
@@ -87,7 +89,7 @@ public sealed class AlertBus(TwinFeeds feeds, IEventLog log, ILogger<AlertBus> l
 
             lock (_lock)
             {
-                if (_restored.Add(AlertIdentity.Of(alert)))
+                if (_known.Add(AlertIdentity.Of(alert)))
                 {
                     Remember(alert);
                     restored++;
@@ -96,6 +98,27 @@ public sealed class AlertBus(TwinFeeds feeds, IEventLog log, ILogger<AlertBus> l
         }
 
         return restored;
+    }
+
+    /// <summary>
+    /// Keeps an alert raised on another silo of the cluster among the recent ones and pushes it; opens no case and does
+    /// not log it (the raising silo did). One already listed (read back from the log) is not listed twice, and the same
+    /// alert raised here again by a replay after that silo died is not published again.
+    /// </summary>
+    public void AddFromPeer(Alert alert)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        lock (_lock)
+        {
+            if (!_known.Add(AlertIdentity.Of(alert)))
+            {
+                return;
+            }
+
+            Remember(alert);
+        }
+
+        feeds.PeerAlerts.Publish(alert);
     }
 
     /// <summary>The most recent alerts, newest first, optionally filtered.</summary>
@@ -111,7 +134,7 @@ public sealed class AlertBus(TwinFeeds feeds, IEventLog log, ILogger<AlertBus> l
     {
         if (_recent.Count == RecentCapacity)
         {
-            _recent.Dequeue();
+            _known.Remove(AlertIdentity.Of(_recent.Dequeue()));
         }
 
         _recent.Enqueue(alert);

@@ -34,8 +34,21 @@ public sealed class TwinDirectory(TwinFeeds feeds)
     /// <summary>Entities known.</summary>
     public int Count => _byId.Count;
 
-    /// <summary>Sets the district's projection (the UTM zone of its centre).</summary>
-    public void Initialize(UtmProjection projection) => _projection ??= projection;
+    /// <summary>
+    /// Sets the district's projection (the UTM zone of its centre) and indexes the entities upserted before it: on a silo
+    /// joining a cluster, grains the other silos place there may change before this silo's read model is restored.
+    /// </summary>
+    public void Initialize(UtmProjection projection)
+    {
+        ArgumentNullException.ThrowIfNull(projection);
+        if (Interlocked.CompareExchange(ref _projection, projection, null) is null)
+        {
+            foreach (TwinEntry entry in _byId.Values)
+            {
+                Index(entry.Summary.Type).Upsert(entry, entry.Summary.Position);
+            }
+        }
+    }
 
     /// <summary>Adds or replaces an entity's summary and indexes it; publishes the change.</summary>
     public void Upsert(EntitySummary summary, bool publish = true)
@@ -43,16 +56,17 @@ public sealed class TwinDirectory(TwinFeeds feeds)
         ArgumentNullException.ThrowIfNull(summary);
 
         // Only the entity's own grain upserts its id, one turn at a time, so read-then-write cannot race.
+        bool indexed = IsInitialized;
         if (_byId.TryGetValue(summary.Id, out TwinEntry? entry))
         {
             EntitySummary previous = entry.Summary;
             entry.Set(summary);
-            if (previous.Type != summary.Type)
+            if (indexed && previous.Type != summary.Type)
             {
                 Index(previous.Type).Remove(entry);
                 Index(summary.Type).Upsert(entry, summary.Position);
             }
-            else if (previous.Position != summary.Position)
+            else if (indexed && previous.Position != summary.Position)
             {
                 Index(summary.Type).Upsert(entry, summary.Position);
             }
@@ -68,10 +82,20 @@ public sealed class TwinDirectory(TwinFeeds feeds)
         {
             entry = new TwinEntry(summary);
             _byId[summary.Id] = entry;
-            Index(summary.Type).Upsert(entry, summary.Position);
+            if (indexed)
+            {
+                Index(summary.Type).Upsert(entry, summary.Position);
+            }
+
             Link(BuildingRelation, summary.BuildingId, null, entry);
             Link(CellRelation, summary.CellId, null, entry);
             Link(ParentRelation, summary.ParentId, null, entry);
+        }
+
+        if (!indexed && IsInitialized)
+        {
+            // Initialize ran meanwhile and may have missed this entry.
+            Index(summary.Type).Upsert(entry, summary.Position);
         }
 
         if (publish)

@@ -1,4 +1,5 @@
 using CityTwin.Grains.Cases;
+using CityTwin.Grains.Cluster;
 using CityTwin.Grains.Rules;
 using CityTwin.Silo;
 using Microsoft.Extensions.DependencyInjection;
@@ -7,7 +8,10 @@ using Orleans.Hosting;
 
 namespace CityTwin.Grains.Twin;
 
-/// <summary>Adds the twin's per-silo services (read model, feeds, alert bus, case loop services) to an Orleans silo.</summary>
+/// <summary>
+/// Adds the twin's per-silo services (read model, feeds, alert bus, case loop services, checkpoints and, in a cluster,
+/// the replication of the read model between silos) to an Orleans silo.
+/// </summary>
 public static class TwinSiloBuilderExtensions
 {
     /// <summary>
@@ -33,6 +37,12 @@ public static class TwinSiloBuilderExtensions
             services.AddSingleton(sp => new GeofenceRegistry(sp.GetRequiredService<TwinDirectory>(), sp.GetGrainTimeProvider()));
             services.TryAddSingleton<MuckTruckOptions>();
             services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, LiveCheckpoint>();
+
+            // The cluster's read-model replication: idle (nothing subscribed, nothing sent) unless the silo is clustered.
+            services.AddSingleton<TwinReplica>();
+            services.AddSingleton<ITwinReplicaClient, TwinReplicaClient>();
+            services.AddGrainService<TwinReplicaService>();
+            services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, TwinReplicator>();
         });
     }
 }

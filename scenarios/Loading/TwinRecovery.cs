@@ -27,7 +27,13 @@ public static class TwinRecovery
         IEventLog log = services.GetRequiredService<IEventLog>();
         IGrainFactory grains = services.GetRequiredService<IGrainFactory>();
         TwinDirectory directory = services.GetRequiredService<TwinDirectory>();
+        DeliveryWatermark watermark = services.GetRequiredService<DeliveryWatermark>();
         long mark = await grains.GetGrain<IReplayMarkGrain>(IReplayMarkGrain.Live).GetAsync();
+
+        // One silo replays before it takes inputs, so each replayed input finds every earlier one of its grain applied
+        // (low = seq - 1). In a cluster the other silos deliver inputs meanwhile, some below a replayed one, so a replayed
+        // input only vouches for the mark.
+        long? low = watermark.Clustered ? mark : null;
         long highest = mark;
         long read = 0;
 
@@ -42,21 +48,32 @@ public static class TwinRecovery
                 read++;
                 if (chunk.Count == ChunkSize)
                 {
-                    await DeliverAsync(grains, directory, chunk);
+                    await DeliverAsync(grains, directory, chunk, low);
                     chunk.Clear();
                 }
             }
 
-            await DeliverAsync(grains, directory, chunk);
+            await DeliverAsync(grains, directory, chunk, low);
         }
 
-        // Everything logged up to here is applied; live deliveries continue above it.
-        services.GetRequiredService<DeliveryWatermark>().Start(highest);
+        if (watermark.Clustered)
+        {
+            // This silo's own seqs come from leases of its own, below or above what it replayed: its low is its own ingest's.
+            watermark.RaiseClusterMark(mark);
+        }
+        else
+        {
+            // Everything logged up to here is applied; live deliveries continue above it.
+            watermark.Start(highest);
+        }
         return read;
     }
 
-    /// <summary>One call per grain with its inputs in log order (low = seq - 1: every earlier logged input of the grain is already reflected), all grains at once.</summary>
-    private static async Task DeliverAsync(IGrainFactory grains, TwinDirectory directory, List<EventRecord> chunk)
+    /// <summary>
+    /// One call per grain with its inputs in log order, all grains at once; each input with <paramref name="low"/>, or
+    /// without it seq - 1 (every earlier logged input of the grain is already reflected).
+    /// </summary>
+    private static async Task DeliverAsync(IGrainFactory grains, TwinDirectory directory, List<EventRecord> chunk, long? low)
     {
         var readings = new Dictionary<string, List<SensorReading>>(StringComparer.Ordinal);
         var positions = new Dictionary<string, List<VehiclePosition>>(StringComparer.Ordinal);
@@ -64,11 +81,11 @@ public static class TwinRecovery
         {
             if (e.Kind == SensorReading.LogKind && ReplayEngine.TryReadValue(e.Payload, out double value, out string? unit))
             {
-                ListOf(readings, e.Key).Add(new SensorReading(value, unit, e.At, e.Sequence, e.Sequence - 1));
+                ListOf(readings, e.Key).Add(new SensorReading(value, unit, e.At, e.Sequence, low ?? e.Sequence - 1));
             }
             else if (e.Kind == VehiclePosition.LogKind && ReplayEngine.TryReadPosition(e.Payload, e.At, out VehiclePosition? position))
             {
-                ListOf(positions, e.Key).Add(position! with { LogSeq = e.Sequence, LogLow = e.Sequence - 1 });
+                ListOf(positions, e.Key).Add(position! with { LogSeq = e.Sequence, LogLow = low ?? e.Sequence - 1 });
             }
         }
 

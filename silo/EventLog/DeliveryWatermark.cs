@@ -8,14 +8,61 @@ namespace CityTwin.Silo.EventLog;
 /// </summary>
 /// <remarks>
 /// A batch registered before its append gets seqs above every seq known at that moment (seqs ascend in submission
-/// order), so the watermark never passes an input still on its way. One silo's view: in a cluster each silo has its own.
+/// order), so the watermark never passes an input still on its way. One silo's view: in a cluster each silo has its own,
+/// numbered from its own leases of seqs, so the low of one silo says nothing of inputs logged through another. There the
+/// replay mark is the least of every silo's <see cref="ClusterLow"/>, and deliveries carry the mark
+/// (<see cref="DeliveryLow"/>), which holds for every input of the cluster, whichever silo logged it.
 /// </remarks>
-public sealed class DeliveryWatermark
+/// <param name="clustered">True for a silo of a cluster: <see cref="DeliveryLow"/> is then the cluster's replay mark.</param>
+public sealed class DeliveryWatermark(bool clustered = false)
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<long, long> _floors = [];
     private long _highest;
     private long _nextToken;
+    private long _clusterMark;
+    private bool _appended;
+
+    /// <summary>True for a silo of a cluster.</summary>
+    public bool Clustered => clustered;
+
+    /// <summary>
+    /// The seq to send with a delivery: every logged input at or below it is applied by its grain. One silo's own
+    /// <see cref="Low"/>; in a cluster the replay mark (every input at or below it is even stored), because another silo's
+    /// inputs may still be on their way below this silo's low, or lost with a silo that died, until the log is replayed.
+    /// </summary>
+    public long DeliveryLow => clustered ? Interlocked.Read(ref _clusterMark) : Low;
+
+    /// <summary>
+    /// This silo's low for the cluster's replay mark, or null when it has logged nothing since it started: what it logs
+    /// later gets seqs of a lease it has yet to take, so its low is the seq below every lease not yet taken
+    /// (<see cref="PostgresEventLog.BelowUntakenLeasesAsync"/>, read before the silos are asked).
+    /// </summary>
+    public long? ClusterLow
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _appended || _floors.Count > 0 ? Low : null;
+            }
+        }
+    }
+
+    /// <summary>Raises the replay mark known to this silo (a cluster's silos learn it from the silo that moves it).</summary>
+    public void RaiseClusterMark(long mark)
+    {
+        long current;
+        do
+        {
+            current = Interlocked.Read(ref _clusterMark);
+            if (mark <= current)
+            {
+                return;
+            }
+        }
+        while (Interlocked.CompareExchange(ref _clusterMark, mark, current) != current);
+    }
 
     /// <summary>Every input at or below this seq has been applied by its grain.</summary>
     public long Low
@@ -62,6 +109,7 @@ public sealed class DeliveryWatermark
         {
             _floors.Remove(token);
             _highest = Math.Max(_highest, highestSeq);
+            _appended |= highestSeq > 0;
         }
     }
 }

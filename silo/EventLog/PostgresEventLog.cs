@@ -119,6 +119,17 @@ public sealed class PostgresEventLog : IEventLog
         _queue.Start();
     }
 
+    /// <summary>
+    /// A seq below every seq any process will number from a lease it has not taken yet: leases are taken from a sequence
+    /// that only rises, so every later lease starts above its newest one. What a silo that has logged nothing yet will log
+    /// is above it (the cluster's replay mark never passes it for that silo).
+    /// </summary>
+    public async Task<long> BelowUntakenLeasesAsync(CancellationToken cancellationToken = default)
+    {
+        await using NpgsqlCommand command = _dataSource.CreateCommand("SELECT last_value FROM event_log_seq_lease");
+        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! - 1;
+    }
+
     /// <inheritdoc />
     public async Task<long> AppendAsync(EventAppend entry, CancellationToken cancellationToken = default) => (await AppendBatchAsync([entry], cancellationToken).ConfigureAwait(false))[0];
 

@@ -150,6 +150,56 @@ public sealed class SiloStore : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Registers Orleans' ADO.NET clustering over this store's database with <paramref name="silo"/>: the silo forms or
+    /// joins its cluster through the membership tables of silo/Sql/PostgreSQL/Clustering.sql.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The store is not PostgreSQL: only a database every silo reaches can hold a cluster.</exception>
+    public void ConfigureClustering(ISiloBuilder silo)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (_postgres is null)
+        {
+            throw new InvalidOperationException($"A cluster needs the postgres store; this store is {Kind.ToString().ToLowerInvariant()}.");
+        }
+
+        NpgsqlDataSource dataSource = _postgres;
+        silo.UseAdoNetClustering(options =>
+        {
+            options.Invariant = PostgresInvariant;
+            options.DataSource = dataSource;
+        });
+    }
+
+    /// <summary>
+    /// Takes a lock that every process on this store's database shares (a PostgreSQL advisory lock on a connection of its
+    /// own) and holds it until the answer is disposed: silos of a cluster that start at once join it and bring their
+    /// twin up one after the other, so the first loads the district alone and the others restore it. On SQLite and
+    /// memory nothing is shared, so nothing is locked.
+    /// </summary>
+    public async Task<IAsyncDisposable> LockStartupAsync(CancellationToken cancellationToken = default)
+    {
+        if (_postgres is null)
+        {
+            return new StartupLock(null);
+        }
+
+        NpgsqlConnection connection = await _postgres.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using NpgsqlCommand take = new("SELECT pg_advisory_lock($1)", connection);
+            take.Parameters.Add(new NpgsqlParameter<long> { TypedValue = StartupLock.Id });
+            await take.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return new StartupLock(connection);
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
     /// <summary>Flushes the event log, then closes every connection. Stop the silos using the store first.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -334,5 +384,27 @@ public sealed class SiloStore : IAsyncDisposable
         }
 
         await dataSource.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>The lock of <see cref="LockStartupAsync"/>: a session-level advisory lock, released with its connection.</summary>
+    private sealed class StartupLock(NpgsqlConnection? connection) : IAsyncDisposable
+    {
+        // Any fixed number works; it only has to be the same for every CityTwin process and differ from the schema lock.
+        public const long Id = 0x43_69_74_79_55_70_00_01;
+
+        public async ValueTask DisposeAsync()
+        {
+            if (connection is not null)
+            {
+                // Closing the session releases its advisory locks; the pool would keep the session, so the lock is released first.
+                await using (NpgsqlCommand release = new("SELECT pg_advisory_unlock($1)", connection))
+                {
+                    release.Parameters.Add(new NpgsqlParameter<long> { TypedValue = Id });
+                    await release.ExecuteNonQueryAsync().ConfigureAwait(false);
+                }
+
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+        }
     }
 }

@@ -3,8 +3,9 @@ using System.Reflection;
 namespace CityTwin.Silo.Storage;
 
 /// <summary>
-/// The SQL embedded from silo/Sql/&lt;vendor&gt;/: the schema scripts (Main, Persistence, Reminders, in that order) and the
-/// statements our own code runs (the batched grain-state reads and writes).
+/// The SQL embedded from silo/Sql/&lt;vendor&gt;/: the schema scripts (Main, Persistence, Reminders, in that order;
+/// PostgreSQL also Clustering, since only a PostgreSQL store can hold a cluster's membership) and the statements our own
+/// code runs (the batched grain-state reads and writes).
 /// </summary>
 internal static class StoreScripts
 {
@@ -14,13 +15,15 @@ internal static class StoreScripts
     /// <summary>The folder of SQLite's scripts.</summary>
     public const string SqliteVendor = "Sqlite";
 
-    private static readonly string[] Parts = ["Main", "Persistence", "Reminders"];
+    private static readonly string[] SqliteParts = ["Main", "Persistence", "Reminders"];
+
+    private static readonly string[] PostgreSqlParts = ["Main", "Persistence", "Reminders", "Clustering"];
 
     /// <summary>The PostgreSQL scripts, concatenated.</summary>
-    public static string PostgreSql() => Schema(PostgreSqlVendor);
+    public static string PostgreSql() => Schema(PostgreSqlVendor, PostgreSqlParts);
 
     /// <summary>The SQLite scripts, concatenated.</summary>
-    public static string Sqlite() => Schema(SqliteVendor);
+    public static string Sqlite() => Schema(SqliteVendor, SqliteParts);
 
     /// <summary>The script silo/Sql/<paramref name="vendor"/>/<paramref name="name"/>.sql.</summary>
     public static string Statement(string vendor, string name)
@@ -33,5 +36,5 @@ internal static class StoreScripts
         return reader.ReadToEnd();
     }
 
-    private static string Schema(string vendor) => string.Join(Environment.NewLine, Parts.Select(part => Statement(vendor, part)));
+    private static string Schema(string vendor, string[] parts) => string.Join(Environment.NewLine, parts.Select(part => Statement(vendor, part)));
 }

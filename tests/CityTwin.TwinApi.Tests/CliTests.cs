@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using CityTwin.Scenarios.District;
 using CityTwin.TestSupport;
 
@@ -151,34 +150,6 @@ public sealed class CliTests
 
     private static Task<(int Code, string Output)> RunAsync(params string[] args) => RunAsync(args, Path.GetTempPath());
 
-    private static async Task<(int Code, string Output)> RunAsync(string[] args, string workingDirectory, IReadOnlyDictionary<string, string>? environment = null)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory };
-        foreach ((string name, string value) in environment ?? new Dictionary<string, string>())
-        {
-            info.Environment[name] = value;
-        }
-
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "citytwin.dll"));
-        foreach (string a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        using Process process = Process.Start(info)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        return (process.ExitCode, await stdout + await stderr);
-    }
+    private static Task<(int Code, string Output)> RunAsync(string[] args, string workingDirectory, IReadOnlyDictionary<string, string>? environment = null) =>
+        CliProcess.RunAsync(args, workingDirectory, environment);
 }

@@ -7,7 +7,7 @@ namespace CityTwin.TwinApi.Tests;
 
 /// <summary>
 /// Validates docker-compose.yml with the real <c>docker-compose config</c> (no Docker engine needed) and
-/// checks that the resolved file wires citytwin to PostgreSQL on port 5080.
+/// checks that the resolved file runs three citytwin silos of one cluster on PostgreSQL, each on a port of its own.
 /// </summary>
 public sealed partial class ComposeFileTests
 {
@@ -16,58 +16,92 @@ public sealed partial class ComposeFileTests
     // `docker-compose config` runs once for the class; every test reads the same resolved file.
     private static readonly Lazy<Task<ComposeConfig>> _config = new(ResolveComposeConfigAsync);
 
+    // The silos of the cluster and the host port each publishes.
+    private static readonly (string Service, string HostPort)[] Silos = [("citytwin-1", "5080"), ("citytwin-2", "5081"), ("citytwin-3", "5082")];
+
     [Fact]
-    public async Task Compose_file_is_valid_and_has_both_services()
+    public async Task Compose_file_is_valid_and_has_postgres_and_three_silos()
     {
         var config = await _config.Value;
 
         Assert.Contains("postgres", config.Services.Keys);
-        Assert.Contains("citytwin", config.Services.Keys);
+        Assert.All(Silos, silo => Assert.Contains(silo.Service, config.Services.Keys));
         Assert.Contains(config.Services["postgres"], line => line.Contains("image: postgis/postgis:15", StringComparison.Ordinal));
         Assert.Contains(config.Services["postgres"], line => line.Contains("pg_isready", StringComparison.Ordinal));
     }
 
     [Fact]
-    public async Task Citytwin_service_depends_on_a_healthy_postgres()
+    public async Task Every_silo_depends_on_a_healthy_postgres()
     {
-        var citytwin = (await _config.Value).Services["citytwin"];
-
-        var dependsOn = Section(citytwin, "depends_on");
-        Assert.True(
-            dependsOn.Any(line => line.Trim() is "postgres:" or "- postgres"),
-            "citytwin does not depend on postgres:\n" + string.Join('\n', citytwin));
-        Assert.Contains(dependsOn, line => line.Contains("condition: service_healthy", StringComparison.Ordinal));
+        foreach ((string service, _) in Silos)
+        {
+            var silo = (await _config.Value).Services[service];
+            var dependsOn = Section(silo, "depends_on");
+            Assert.True(
+                dependsOn.Any(line => line.Trim() is "postgres:" or "- postgres"),
+                $"{service} does not depend on postgres:\n" + string.Join('\n', silo));
+            Assert.Contains(dependsOn, line => line.Contains("condition: service_healthy", StringComparison.Ordinal));
+        }
     }
 
     [Fact]
-    public async Task Citytwin_service_uses_the_postgres_store()
+    public async Task Every_silo_uses_the_postgres_store()
     {
-        var citytwin = (await _config.Value).Services["citytwin"];
-        var text = string.Join('\n', citytwin);
+        foreach ((string service, _) in Silos)
+        {
+            var silo = (await _config.Value).Services[service];
+            var text = string.Join('\n', silo);
 
-        var storeFromEnvironment = citytwin.Any(line => StoreKindPostgres().IsMatch(line));
-        var command = Section(citytwin, "command").Select(line => line.Trim().TrimStart('-').Trim()).ToList();
-        var storeIndex = command.IndexOf("--store");
-        var storeFromCommand = storeIndex >= 0 && storeIndex + 1 < command.Count && command[storeIndex + 1] == "postgres";
-        Assert.True(storeFromEnvironment || storeFromCommand, "citytwin is not configured for the postgres store:\n" + text);
+            var storeFromEnvironment = silo.Any(line => StoreKindPostgres().IsMatch(line));
+            var command = Command(silo);
+            var storeFromCommand = ValueOf(command, "--store") == "postgres";
+            Assert.True(storeFromEnvironment || storeFromCommand, $"{service} is not configured for the postgres store:\n" + text);
 
-        // The connection string must name the compose service as the database host.
-        Assert.Matches("Host=postgres[;\\s]", text);
+            // The connection string must name the compose service as the database host.
+            Assert.Matches("Host=postgres[;\\s]", text);
+        }
     }
 
     [Fact]
-    public async Task Citytwin_service_listens_on_port_5080()
+    public async Task The_silos_join_one_cluster_each_with_its_own_name_and_address()
     {
-        var citytwin = (await _config.Value).Services["citytwin"];
-        var text = string.Join('\n', citytwin);
+        var config = await _config.Value;
+        var commands = Silos.Select(s => Command(config.Services[s.Service])).ToArray();
 
-        var ports = string.Join('\n', Section(citytwin, "ports"));
-        var published = ports.Contains("5080:5080", StringComparison.Ordinal) ||
-            (PublishedPort().IsMatch(ports) && TargetPort().IsMatch(ports));
-        Assert.True(published, "citytwin does not publish port 5080:\n" + text);
+        // One cluster id for all; a fixed silo port each can be reached on; each advertises its own service name.
+        Assert.Single(commands.Select(c => ValueOf(c, "--cluster")).Distinct());
+        Assert.All(commands, c => Assert.False(string.IsNullOrEmpty(ValueOf(c, "--cluster")), "a silo has no --cluster: " + string.Join(' ', c)));
+        Assert.All(commands, c => Assert.True(int.TryParse(ValueOf(c, "--silo-port"), out int port) && port > 0, "a silo has no fixed --silo-port: " + string.Join(' ', c)));
+        Assert.Equal(Silos.Select(s => s.Service), commands.Select(c => ValueOf(c, "--Cluster:Address")));
+        Assert.Equal(Silos.Length, commands.Select(c => ValueOf(c, "--Silo:Name")).Distinct().Count());
+    }
 
-        // Inside the container the server must listen on every interface, not just loopback.
-        Assert.Matches("(0\\.0\\.0\\.0|\\+|\\*|\\[::\\]):5080", text);
+    [Fact]
+    public async Task Every_silo_listens_on_port_5080_and_publishes_its_own_host_port()
+    {
+        foreach ((string service, string hostPort) in Silos)
+        {
+            var silo = (await _config.Value).Services[service];
+            var text = string.Join('\n', silo);
+
+            var ports = string.Join('\n', Section(silo, "ports"));
+            var published = ports.Contains($"{hostPort}:5080", StringComparison.Ordinal) ||
+                (Regex.IsMatch(ports, $@"published:\s*['""]?{hostPort}['""]?") && TargetPort().IsMatch(ports));
+            Assert.True(published, $"{service} does not publish port {hostPort} to 5080:\n" + text);
+
+            // Inside the container the server must listen on every interface, not just loopback.
+            Assert.Matches("(0\\.0\\.0\\.0|\\+|\\*|\\[::\\]):5080", text);
+        }
+    }
+
+    // The command of a service as a list of arguments (config prints one per line, as "- arg").
+    private static List<string> Command(IReadOnlyList<string> serviceLines) =>
+        Section(serviceLines, "command").Select(line => line.Trim().TrimStart('-').Trim().Trim('\'', '"')).ToList();
+
+    private static string? ValueOf(List<string> command, string option)
+    {
+        int at = command.IndexOf(option);
+        return at >= 0 && at + 1 < command.Count ? command[at + 1] : null;
     }
 
     private static IEnumerable<string> Section(IReadOnlyList<string> serviceLines, string key)
@@ -155,9 +189,6 @@ public sealed partial class ComposeFileTests
 
     [GeneratedRegex(@"^\s*Store__Kind:\s*['""]?postgres['""]?\s*$")]
     private static partial Regex StoreKindPostgres();
-
-    [GeneratedRegex(@"published:\s*['""]?5080['""]?")]
-    private static partial Regex PublishedPort();
 
     [GeneratedRegex(@"target:\s*['""]?5080['""]?")]
     private static partial Regex TargetPort();

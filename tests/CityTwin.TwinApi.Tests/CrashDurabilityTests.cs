@@ -137,24 +137,7 @@ public sealed class CrashDurabilityTests
 
         await using (ServerProcess restarted = await ServerProcess.StartAsync(dir.Path, args))
         {
-            var logged = new HashSet<string>();
-            var perSensor = new Dictionary<string, (long Count, double Sum)>();
-            long? after = null;
-            do
-            {
-                JsonElement page = await restarted.Client.GetFromJsonAsync<JsonElement>($"api/events?kind=reading&limit=10000{(after is null ? "" : $"&after={after}")}");
-                foreach (JsonElement e in page.GetProperty("items").EnumerateArray())
-                {
-                    string key = e.GetProperty("key").GetString()!;
-                    logged.Add($"{key}|{e.GetProperty("at").GetDateTimeOffset().ToUnixTimeMilliseconds()}");
-                    (long count, double sum) = perSensor.GetValueOrDefault(key);
-                    perSensor[key] = (count + 1, sum + e.GetProperty("payload").GetProperty("value").GetDouble());
-                }
-
-                after = page.GetProperty("next").ValueKind == JsonValueKind.Null ? null : page.GetProperty("next").GetInt64();
-            }
-            while (after is not null);
-
+            (HashSet<string> logged, Dictionary<string, (long Count, double Sum)> perSensor) = await LoggedReadings.ReadAsync(restarted.Client);
             string[] missing = acknowledged.Where(id => !logged.Contains(id)).Take(5).ToArray();
             Assert.True(missing.Length == 0, $"{missing.Length}+ acknowledged readings missing after the crash, e.g. {string.Join(", ", missing)}");
             Assert.True(logged.Count >= acknowledged.Count);
@@ -170,7 +153,7 @@ public sealed class CrashDurabilityTests
 
             // Each vehicle recorded each of its logged positions once.
             var positions = new Dictionary<string, long>();
-            after = null;
+            long? after = null;
             do
             {
                 JsonElement page = await restarted.Client.GetFromJsonAsync<JsonElement>($"api/events?kind=position&limit=10000{(after is null ? "" : $"&after={after}")}");

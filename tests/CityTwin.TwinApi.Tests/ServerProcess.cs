@@ -10,6 +10,8 @@ namespace CityTwin.TwinApi.Tests;
 /// </summary>
 public sealed class ServerProcess : IAsyncDisposable
 {
+    private static readonly TimeSpan DefaultReadyWithin = TimeSpan.FromSeconds(90);
+
     private readonly Process _process;
     private readonly StringWriter _output = new();
 
@@ -40,13 +42,21 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>Starts citytwin with <paramref name="args"/> in <paramref name="workingDirectory"/> and waits until /health answers.</summary>
-    public static Task<ServerProcess> StartAsync(string workingDirectory, params string[] args) => StartAsync(workingDirectory, "127.0.0.1", "demo-operator-key", args);
+    public static Task<ServerProcess> StartAsync(string workingDirectory, params string[] args) =>
+        StartAsync(workingDirectory, "127.0.0.1", "demo-operator-key", DefaultReadyWithin, args);
+
+    /// <summary>As <see cref="StartAsync(string, string[])"/>, waiting at most <paramref name="readyWithin"/> for /health (a silo joining a busy cluster restores more).</summary>
+    public static Task<ServerProcess> StartAsync(string workingDirectory, TimeSpan readyWithin, params string[] args) =>
+        StartAsync(workingDirectory, "127.0.0.1", "demo-operator-key", readyWithin, args);
 
     /// <summary>
     /// Starts citytwin listening on <paramref name="listenHost"/> (e.g. 0.0.0.0, every interface) at a free port, with a
     /// client sending <paramref name="apiKey"/> to its loopback address, and waits until /health answers.
     /// </summary>
-    public static async Task<ServerProcess> StartAsync(string workingDirectory, string listenHost, string apiKey, params string[] args)
+    public static Task<ServerProcess> StartAsync(string workingDirectory, string listenHost, string apiKey, params string[] args) =>
+        StartAsync(workingDirectory, listenHost, apiKey, DefaultReadyWithin, args);
+
+    private static async Task<ServerProcess> StartAsync(string workingDirectory, string listenHost, string apiKey, TimeSpan readyWithin, string[] args)
     {
         int port = FreePort();
         string dll = Path.Combine(AppContext.BaseDirectory, "citytwin.dll");
@@ -75,7 +85,7 @@ public sealed class ServerProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => server.Append(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await server.WaitUntilHealthyAsync();
+        await server.WaitUntilHealthyAsync(readyWithin);
         return server;
     }
 
@@ -111,9 +121,9 @@ public sealed class ServerProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private async Task WaitUntilHealthyAsync()
+    private async Task WaitUntilHealthyAsync(TimeSpan readyWithin)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(90);
+        var deadline = DateTime.UtcNow + readyWithin;
         while (DateTime.UtcNow < deadline)
         {
             if (_process.HasExited)
@@ -137,7 +147,7 @@ public sealed class ServerProcess : IAsyncDisposable
         }
 
         await KillAsync();
-        throw new TimeoutException($"citytwin did not become healthy in 90 s:\n{Output}");
+        throw new TimeoutException($"citytwin did not become healthy in {readyWithin.TotalSeconds:0} s:\n{Output}");
     }
 
     private void Append(string? line)

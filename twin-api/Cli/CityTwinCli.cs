@@ -7,6 +7,7 @@ public static class CityTwinCli
 {
     private const string Usage = """
         usage: citytwin [serve] [--store memory|sqlite|postgres] [--connection <string>] [--urls <url>] [--district <file>] [--simulate] [--<Section>:<Key> <value>]
+                        [--cluster <id> --silo-port <port> [--gateway-port <port>] [--Cluster:Address <ip or host>]]
                citytwin generate [--buildings 2000] [--seed 7] [--size-km 5] [--locale zh_CN|en] --out district.json
                citytwin drill <scenario.json> [--report out.json] [--district district.json | --buildings 2000 --seed 7]
                citytwin load --buildings N --sensors-per-building K --rate R --duration D [--store ...] [--report out.json] [--target http://...]
@@ -15,7 +16,8 @@ public static class CityTwinCli
         serve     run the server (default: http://127.0.0.1:5080, SQLite data/citytwin.db in the working directory, demo district on first start;
                   --district loads a generated file instead on the first start; --simulate feeds the twin simulated traffic (Simulation:*);
                   any setting as --Section:Key value, e.g. --Api:MaxBatchSize 5000;
-                  an unknown option or setting, or a value out of range, exits with code 2)
+                  an unknown option or setting, or a value out of range, exits with code 2;
+                  --cluster forms or joins a cluster of silos on the postgres store, each answering every request)
         generate  write a seeded demo district to a JSON file
         drill     run a scenario or drill headless on a generated twin and write its report
         load      generate and activate a district, drive telemetry at a rate, report throughput, latency, memory
@@ -46,7 +48,21 @@ public static class CityTwinCli
                         return 1;
                     }
 
-                    await app.RunAsync();
+                    try
+                    {
+                        await app.StartAsync();
+                    }
+                    catch (Exception e) when (e is IOException or Orleans.Runtime.OrleansException or OperationCanceledException or InvalidOperationException)
+                    {
+                        // An HTTP port in use (Kestrel's IOException names the address), a cluster that cannot be joined:
+                        // the host logged the details; the message says which.
+                        await Console.Error.WriteLineAsync($"citytwin: could not start: {e.GetBaseException().Message}");
+                        await app.DisposeAsync();
+                        return 1;
+                    }
+
+                    await app.WaitForShutdownAsync();
+                    await app.DisposeAsync();
                     return 0;
                 case "generate":
                     return await GenerateCommand.RunAsync(rest);

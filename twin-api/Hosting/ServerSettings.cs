@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using CityTwin.Scenarios.District;
 using CityTwin.Scenarios.Runs;
 using CityTwin.Silo;
+using CityTwin.Silo.Storage;
 using CityTwin.TwinApi.Auth;
 using CityTwin.TwinApi.Hubs;
 using CityTwin.TwinApi.Simulation;
@@ -22,15 +23,19 @@ public static class ServerSettings
         ["--store"] = "Store:Kind",
         ["--connection"] = "Store:ConnectionString",
         ["--district"] = "District:File",
+        ["--cluster"] = $"{SiloClusterOptions.Section}:Id",
+        ["--silo-port"] = "Silo:SiloPort",
+        ["--gateway-port"] = "Silo:GatewayPort",
     }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
 
     // Settings given as --Section:Key value must be in a section the server reads; ASP.NET Core's own are included.
     private static readonly FrozenSet<string> Sections = FrozenSet.Create(StringComparer.OrdinalIgnoreCase,
-        "Store", "District", "Api", "Auth", "Silo", "Hub", "Scenarios", "Metrics", SimulationOptions.Section, "Logging", "Kestrel");
+        "Store", "District", "Api", "Auth", "Silo", SiloClusterOptions.Section, "Hub", "Scenarios", "Metrics", SimulationOptions.Section, "Logging", "Kestrel");
 
     private static readonly FrozenDictionary<Type, string> SectionOf = new Dictionary<Type, string>
     {
         [typeof(SiloOptions)] = "Silo",
+        [typeof(SiloClusterOptions)] = SiloClusterOptions.Section,
         [typeof(ApiOptions)] = ApiOptions.Section,
         [typeof(ScenarioRunOptions)] = ScenarioRunOptions.Section,
         [typeof(DistrictSourceOptions)] = DistrictSourceOptions.Section,
@@ -95,6 +100,7 @@ public static class ServerSettings
     public static IServiceCollection AddServerSettings(this IServiceCollection services)
     {
         Bind<SiloOptions>(services).ValidateDataAnnotations();
+        Bind<SiloClusterOptions>(services).ValidateDataAnnotations();
         Bind<ApiOptions>(services).ValidateDataAnnotations();
         Bind<ScenarioRunOptions>(services).Validate(o =>
         {
@@ -136,6 +142,43 @@ public static class ServerSettings
             // A value that does not convert ("maybe" for a bool) or a key the section does not have.
             throw new CommandLineException($"invalid setting: {e.Message}");
         }
+    }
+
+    /// <summary>
+    /// Checks the cluster settings against the store and the silo's ports before anything is opened: a cluster needs the
+    /// postgres store, fixed silo-to-silo and gateway ports that differ, and an address that resolves; gives the options.
+    /// </summary>
+    public static SiloClusterOptions CheckCluster(IConfiguration configuration, StoreKind store, SiloOptions silo)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(silo);
+        var cluster = new SiloClusterOptions();
+        configuration.GetSection(SiloClusterOptions.Section).Bind(cluster, o => o.ErrorOnUnknownConfiguration = true);
+        if (!cluster.IsClustered)
+        {
+            return cluster;
+        }
+
+        if (store != StoreKind.Postgres)
+        {
+            throw new CommandLineException($"--cluster needs --store postgres: every silo of a cluster shares its membership, state and event log in one PostgreSQL database (the store is {store.ToString().ToLowerInvariant()}).");
+        }
+
+        if (silo.SiloPort > 0 && silo.SiloPort == silo.GatewayPort)
+        {
+            throw new CommandLineException($"--silo-port and --gateway-port are both {silo.SiloPort}: a silo needs two different ports.");
+        }
+
+        try
+        {
+            cluster.ResolveAddress();
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new CommandLineException(e.Message);
+        }
+
+        return cluster;
     }
 
     /// <summary>

@@ -4,10 +4,11 @@ namespace CityTwin.TwinApi.Hosting;
 
 /// <summary>
 /// The live twin's readiness and store. Registered after Orleans' silo on the web host, so it starts once the silo runs:
-/// it runs the startup tasks (restore or load the district, start the case loop and the monitor) and then reports ready.
+/// it runs the startup tasks (restore or load the district, start the case loop and the monitor), lets the next silo of a
+/// cluster start (<see cref="StartupGate"/>) and then reports ready.
 /// Stopping is Orleans' own: on Ctrl-C / SIGTERM every grain deactivates and writes its changed state, then the store closes.
 /// </summary>
-public sealed class SiloHost(SiloStore store, IServiceProvider services, IEnumerable<ISiloStartupTask> startupTasks, ILogger<SiloHost> logger) : IHostedService
+public sealed class SiloHost(SiloStore store, IServiceProvider services, IEnumerable<ISiloStartupTask> startupTasks, ILogger<SiloHost> logger, StartupGate? gate = null) : IHostedService
 {
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -35,6 +36,13 @@ public sealed class SiloHost(SiloStore store, IServiceProvider services, IEnumer
         {
             _ready.TrySetException(e);
             throw;
+        }
+        finally
+        {
+            if (gate is not null)
+            {
+                await gate.OpenAsync();
+            }
         }
 
         _ready.TrySetResult();

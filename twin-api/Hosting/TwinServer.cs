@@ -1,5 +1,7 @@
+using CityTwin.Grains.Cluster;
 using CityTwin.Grains.Json;
 using CityTwin.Grains.Twin;
+using CityTwin.Scenarios.Loading;
 using CityTwin.Silo;
 using CityTwin.Silo.Storage;
 using CityTwin.TwinApi.Api;
@@ -14,7 +16,8 @@ namespace CityTwin.TwinApi.Hosting;
 
 /// <summary>
 /// Builds the CityTwin web server: the store, the live Orleans silo on the web host (configured by
-/// <see cref="SiloSetup.UseCityTwin"/>, the twin's grains and services), the HTTP API with problem details, and its configuration.
+/// <see cref="SiloSetup.UseCityTwin"/>, the twin's grains and services; one silo, or with <c>--cluster</c> one silo of a
+/// cluster on the PostgreSQL store), the HTTP API with problem details, and its configuration.
 /// </summary>
 public static class TwinServer
 {
@@ -28,7 +31,7 @@ public static class TwinServer
     /// Checks the settings, opens the store (creating or migrating its schema) and creates the application;
     /// <paramref name="configure"/> lets tests and the CLI adjust services first. A setting that is unknown, does not parse
     /// or is out of range fails here with <see cref="CommandLineException"/>, before anything is opened; a store that
-    /// cannot be opened fails here too, with a message that says why.
+    /// cannot be opened or a silo port in use fails here too (<see cref="InvalidOperationException"/>), with a message that says which.
     /// </summary>
     public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
@@ -41,7 +44,9 @@ public static class TwinServer
 
         StoreOptions storeOptions = StoreConfiguration.Read(builder.Configuration);
         SiloOptions siloOptions = ServerSettings.Check(builder.Configuration);
+        SiloClusterOptions clusterOptions = ServerSettings.CheckCluster(builder.Configuration, storeOptions.Kind, siloOptions);
         ServerSettings.CheckDistrictFile(builder.Configuration);
+        SiloSetup.CheckPortsFree(siloOptions, clusterOptions);
         MetricsAccess metricsAccess = MetricsEndpoint.ReadAccess(builder.Configuration);
         AuthOptions authOptions = builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
         var apiKeys = new ApiKeys(authOptions);
@@ -76,7 +81,10 @@ public static class TwinServer
         {
             // Registered before the silo so that it stops after it: the last state writes land before the store closes.
             builder.Services.AddHostedService(_ => new StoreLifetime(store));
-            builder.UseOrleans(silo => silo.UseCityTwin(store, siloOptions).AddTwin().AddDashboard());
+            builder.Services.AddSingleton(new StartupGate(store));
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<StartupGate>());
+            builder.UseOrleans(silo => silo.UseCityTwin(store, siloOptions, cluster: clusterOptions).AddTwin().AddDashboard());
+            builder.Services.AddSingleton<IInputReplay, TwinRecoveryReplay>();
             builder.Services.AddSingleton<SiloHost>();
             builder.Services.AddHostedService(sp => sp.GetRequiredService<SiloHost>());
 

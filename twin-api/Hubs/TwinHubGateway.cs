@@ -9,7 +9,8 @@ namespace CityTwin.TwinApi.Hubs;
 
 /// <summary>
 /// Forwards the live silo's change feeds to hub clients: once the twin is ready it subscribes to the alerts,
-/// entity-changes and case-changes feeds of <see cref="TwinFeeds"/> and to scenario progress, matches each item against
+/// entity-changes and case-changes feeds of <see cref="TwinFeeds"/> (those of this silo's grains and, in a cluster, those
+/// received from the other silos through Orleans) and to scenario progress, matches each item against
 /// the subscription index, serialises it once if anyone wants it, and queues it in the outbox of each matching
 /// connection. It never awaits a client, so a slow client cannot make a feed's buffer overflow for everyone else.
 /// </summary>
@@ -83,6 +84,11 @@ public sealed class TwinHubGateway(
             _subscriptions.Add(feeds.Alerts.Subscribe(OnAlert));
             _subscriptions.Add(feeds.EntityChanges.Subscribe(OnEntityChanged));
             _subscriptions.Add(feeds.CaseChanges.Subscribe(OnCaseChanged));
+
+            // In a cluster, what the other silos' grains changed reaches this silo's clients the same way.
+            _subscriptions.Add(feeds.PeerAlerts.Subscribe(OnAlert));
+            _subscriptions.Add(feeds.PeerEntityChanges.Subscribe(OnEntityChanged));
+            _subscriptions.Add(feeds.PeerCaseChanges.Subscribe(OnCaseChanged));
             if (scenarioProgress is not null)
             {
                 _subscriptions.Add(scenarioProgress.Subscribe(OnScenarioProgress));

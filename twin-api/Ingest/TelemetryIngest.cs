@@ -132,7 +132,7 @@ public sealed class TelemetryIngest(
         Interlocked.Add(ref _accepted, readings.Count);
 
         // Logged means accepted: from here on nothing may fail the batch, neither overload nor the caller going away.
-        (List<Delivery> left, int failed) = await DeliverAsync(readings, sequences, _watermark.Low);
+        (List<Delivery> left, int failed) = await DeliverAsync(readings, sequences, _watermark.DeliveryLow);
         if (left.Count == 0)
         {
             _watermark.End(token, sequences[^1]);

@@ -66,7 +66,7 @@ public static class VehicleIngest
         try
         {
             sequences = await AppendAsync(eventLog, positions, cancellationToken);
-            List<ItemError> undelivered = await DeliverAsync(grains, positions, sequences, watermark.Low);
+            List<ItemError> undelivered = await DeliverAsync(grains, positions, sequences, watermark.DeliveryLow);
             return new VehicleIngestResult(positions.Count, errors.Count, errors, undelivered.Count > 0 ? undelivered : null);
         }
         finally

@@ -47,4 +47,29 @@ public sealed class AppliedInputsTests
         watermark.End(c, 0);
         Assert.Equal(120, watermark.Low);
     }
+
+    [Fact]
+    public void In_a_cluster_deliveries_carry_the_replay_mark_and_a_silo_that_logged_nothing_holds_no_mark_back()
+    {
+        var watermark = new DeliveryWatermark(clustered: true);
+
+        // Nothing logged through this silo since it started: its later seqs come from a fresh lease, above every seq now.
+        Assert.Null(watermark.ClusterLow);
+        long a = watermark.Begin();
+        Assert.Equal(0, watermark.ClusterLow);
+        watermark.End(a, 2_000_050);
+        Assert.Equal(2_000_050, watermark.ClusterLow);
+
+        // Its own low does not vouch for another silo's inputs: deliveries carry the cluster's mark, which only rises.
+        Assert.Equal(0, watermark.DeliveryLow);
+        watermark.RaiseClusterMark(1_500);
+        watermark.RaiseClusterMark(900);
+        Assert.Equal(1_500, watermark.DeliveryLow);
+
+        // A lone silo's deliveries carry its own low.
+        var lone = new DeliveryWatermark();
+        lone.Start(70);
+        lone.RaiseClusterMark(1_500);
+        Assert.Equal(70, lone.DeliveryLow);
+    }
 }
