@@ -42,6 +42,7 @@ public sealed class CaseGrain(
 
     private CaseDispatch? _dispatch;
     private CaseSla? _sla;
+    private bool _transitionLogged;
     private CaseAudit? _audit;
     private CaseAggregates? _aggregates;
 
@@ -120,9 +121,16 @@ public sealed class CaseGrain(
             return new CaseTransitionResult(CaseOutcome.NotFound, null, $"No case '{this.GetPrimaryKeyString()}'.", []);
         }
 
-        // Logged in the turn that decided it, applied or refused: the log holds the transitions in the order applied.
-        CaseTransitionResult result = await ApplyAsync(request, catalogue.Find(R.Category));
-        await eventLog.AppendAsync(CaseTransitionLog.Of(request, result, R.Status, R.Timeline.Count).ToAppend(R.Id, Now));
+        // Logged in the turn that decides it, applied or refused: the log holds the transitions in the order applied. An
+        // applied one is logged before it is stored (ApplyAsync), so a crash between the two can leave a logged step
+        // unstored (never acknowledged), never a stored step missing from the log.
+        _transitionLogged = false;
+        CaseTransitionResult result = await ApplyAsync(request, catalogue.Find(R.Category), logAs: request);
+        if (!_transitionLogged)
+        {
+            await eventLog.AppendAsync(CaseTransitionLog.Of(request, result, R.Status, R.Timeline.Count).ToAppend(R.Id, Now));
+        }
+
         return result;
     }
 
@@ -191,7 +199,7 @@ public sealed class CaseGrain(
         await Sla.ArmSlaAsync(category);
     }
 
-    private async Task<CaseTransitionResult> ApplyAsync(CaseTransitionRequest request, CaseCategory? category)
+    private async Task<CaseTransitionResult> ApplyAsync(CaseTransitionRequest request, CaseCategory? category, CaseTransitionRequest? logAs = null)
     {
         bool onSpot = category?.OnSpot == true;
         if (request.ExpectedSequence is { } expected && expected != R.Timeline.Count)
@@ -260,6 +268,22 @@ public sealed class CaseGrain(
         }
 
         CaseTimelineEntry entry = Append(CaseNames.Of(request.Action), from, next, request.Actor, now, request.Note, request.Evidence, details);
+        if (logAs is not null)
+        {
+            try
+            {
+                await eventLog.AppendAsync(CaseTransitionLog.Of(logAs, new CaseTransitionResult(CaseOutcome.Ok, null, null, []), next, R.Timeline.Count).ToAppend(R.Id, now));
+            }
+            catch
+            {
+                // Not logged, so not applied: back to the stored case.
+                await PersistentState.ReadStateAsync();
+                throw;
+            }
+
+            _transitionLogged = true;
+        }
+
         await PersistAsync("transition", entry);
         var stageEvent = new CaseStageEvent(R.ReportedAt, fromName, CaseNames.Of(next), stageSeconds,
             next == CaseStatus.Closed ? (now - R.ReportedAt).TotalSeconds : null, stageWasOverdue);
