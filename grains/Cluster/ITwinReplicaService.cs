@@ -5,7 +5,8 @@ namespace CityTwin.Grains.Cluster;
 
 /// <summary>
 /// The twin's service on every silo of a cluster (an Orleans grain service, addressed by silo): it takes the read-model
-/// changes of the other silos, and tells the silo that moves the replay mark how far this silo's ingest is applied.
+/// changes of the other silos, tells the silo that moves the replay mark how far this silo's ingest is applied, and
+/// answers for the scenario runs started through this silo.
 /// </summary>
 [Alias("CityTwin.Grains.Cluster.ITwinReplicaService")]
 public interface ITwinReplicaService : IGrainService
@@ -21,4 +22,12 @@ public interface ITwinReplicaService : IGrainService
     /// <summary>Tells this silo the replay mark moved up to <paramref name="mark"/>.</summary>
     [Alias("RaiseMark")]
     Task RaiseMarkAsync(long mark);
+
+    /// <summary>The scenario run <paramref name="id"/> started through this silo, as the API shows it (JSON), or null.</summary>
+    [Alias("GetScenarioRun")]
+    Task<byte[]?> GetScenarioRunAsync(string id);
+
+    /// <summary>The scenario runs started through this silo, without results, as a JSON array.</summary>
+    [Alias("ListScenarioRuns")]
+    Task<byte[]> ListScenarioRunsAsync();
 }

@@ -1,4 +1,5 @@
 using CityTwin.Silo.EventLog;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
 
@@ -6,10 +7,11 @@ namespace CityTwin.Grains.Cluster;
 
 /// <summary>
 /// <see cref="ITwinReplicaService"/> on one silo: hands received batches to <see cref="TwinReplica"/> and answers for
-/// this silo's <see cref="DeliveryWatermark"/>. Its calls do not await, so each runs whole, one at a time, in the order a
-/// sender sent them.
+/// this silo's <see cref="DeliveryWatermark"/> and its scenario runs (<see cref="ILocalScenarioRuns"/>, when the host has
+/// runs). Its calls do not await, so each runs whole, one at a time, in the order a sender sent them.
 /// </summary>
-internal sealed class TwinReplicaService(GrainId grainId, Orleans.Runtime.Silo silo, ILoggerFactory loggerFactory, TwinReplica replica, DeliveryWatermark watermark)
+internal sealed class TwinReplicaService(
+    GrainId grainId, Orleans.Runtime.Silo silo, ILoggerFactory loggerFactory, TwinReplica replica, DeliveryWatermark watermark, IServiceProvider services)
     : Orleans.Runtime.GrainService(grainId, silo, loggerFactory), ITwinReplicaService
 {
     /// <inheritdoc />
@@ -28,4 +30,13 @@ internal sealed class TwinReplicaService(GrainId grainId, Orleans.Runtime.Silo s
         watermark.RaiseClusterMark(mark);
         return Task.CompletedTask;
     }
+
+    /// <inheritdoc />
+    public Task<byte[]?> GetScenarioRunAsync(string id) => Task.FromResult(Runs?.Get(id));
+
+    /// <inheritdoc />
+    public Task<byte[]> ListScenarioRunsAsync() => Task.FromResult(Runs?.List() ?? "[]"u8.ToArray());
+
+    // Resolved when asked: the host's run registry is made on first use, after the silo has started.
+    private ILocalScenarioRuns? Runs => services.GetService<ILocalScenarioRuns>();
 }

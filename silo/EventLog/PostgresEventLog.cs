@@ -288,10 +288,22 @@ public sealed class PostgresEventLog : IEventLog
 
             await importer.CompleteAsync().ConfigureAwait(false);
         }
-        catch
+        catch (Exception e)
         {
             // The connection may be broken; a later batch opens a fresh one from the pool.
             await connection.DisposeAsync().ConfigureAwait(false);
+            if (StoreOutage.Is(e))
+            {
+                // The server went away (stopped, restarted): every idle connection, ours and the pool's, is as dead as
+                // this one and would fail one more batch each once it is back. Drop them so the next batch opens anew.
+                while (_idleWriters.TryPop(out NpgsqlConnection? stale))
+                {
+                    await stale.DisposeAsync().ConfigureAwait(false);
+                }
+
+                _dataSource.Clear();
+            }
+
             throw;
         }
         finally

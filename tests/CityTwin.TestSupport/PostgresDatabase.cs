@@ -39,9 +39,11 @@ public sealed class PostgresDatabase : IAsyncDisposable
             : throw new InvalidOperationException(MissingServerMessage);
 
     /// <summary>Creates a new empty database on the test server.</summary>
-    public static async Task<PostgresDatabase> CreateAsync()
+    public static Task<PostgresDatabase> CreateAsync() => CreateAsync(ServerConnectionString);
+
+    /// <summary>Creates a new empty database on the server <paramref name="server"/> connects to (e.g. a <see cref="PrivatePostgresServer"/>).</summary>
+    public static async Task<PostgresDatabase> CreateAsync(string server)
     {
-        string server = ServerConnectionString;
         string name = "citytwin_test_" + Guid.NewGuid().ToString("N", CultureInfo.InvariantCulture);
         await using (NpgsqlConnection connection = new(server))
         {

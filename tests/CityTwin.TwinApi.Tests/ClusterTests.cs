@@ -11,7 +11,8 @@ namespace CityTwin.TwinApi.Tests;
 
 /// <summary>
 /// Three real citytwin processes forming one cluster on a real PostgreSQL (--cluster), on loopback: a change through one
-/// silo is seen in queries and pushes through another; telemetry spread over the three survives the SIGKILL of the silo
+/// silo is seen in queries and pushes through another; a scenario run started through one silo is read through another;
+/// cases dispatched at once through different silos never share a vehicle; telemetry spread over the three survives the SIGKILL of the silo
 /// that hosts the grains (every acknowledged reading in the log, every logged reading applied exactly once, queries
 /// through the survivors complete); the killed silo restarts, rejoins and takes grains again.
 /// </summary>
@@ -54,7 +55,17 @@ public sealed class ClusterTests(ITestOutputHelper output)
                 Assert.Equal(sensors, await SensorIdsAsync(s!));
             }
 
+            // A scenario run started through one silo is read through another while it runs and when it has finished.
+            using HttpRequestMessage startRun = Planner(HttpMethod.Post, "api/scenarios/runs", new { stock = "gas-leak" });
+            using HttpResponseMessage accepted = await silos[1]!.Client.SendAsync(startRun);
+            Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+            string runId = (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runId").GetString()!;
+            JsonElement early = await PlannerGetAsync(silos[2]!, $"api/scenarios/runs/{runId}");
+            Assert.Equal(runId, early.GetProperty("id").GetString());
+
             await CasesReportedThroughOneSiloAreListedThroughAllAsync(silos!);
+            await VehiclesAreClaimedByOneCaseAcrossSilosAsync(silos!);
+            await RunReadsAlikeThroughAnySiloAsync(silos[1]!, silos[2]!, runId);
 
             // Sensors kept for the staleness probe, which must be the only one to change them.
             Dictionary<string, (double Lon, double Lat)> probed = await ProbeSensorsAsync(silos[2]!);
@@ -215,6 +226,70 @@ public sealed class ClusterTests(ITestOutputHelper output)
 
         staleness.Sort();
         output.WriteLine($"cross-silo staleness under ingest (posted through one silo, queried through another, {staleness.Count} readings): p50 {Percentile(staleness, 0.50):0.0} ms, p99 {Percentile(staleness, 0.99):0.0} ms, max {staleness[^1]:0.0} ms");
+    }
+
+    // Runs live on the silo they were started through; another silo lists the run and shows its progress and, once it has
+    // finished, the same result.
+    private static async Task RunReadsAlikeThroughAnySiloAsync(ServerProcess owner, ServerProcess other, string runId)
+    {
+        var seen = new List<double>();
+        JsonElement run;
+        DateTime deadline = DateTime.UtcNow + Patience;
+        do
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"run {runId} not finished within {Patience}");
+            await Task.Delay(100);
+            run = await PlannerGetAsync(other, $"api/scenarios/runs/{runId}");
+            seen.Add(run.GetProperty("progress").GetDouble());
+        }
+        while (run.GetProperty("status").GetString() is "queued" or "running");
+
+        Assert.Equal("completed", run.GetProperty("status").GetString());
+        Assert.Equal(seen, seen.Order());
+        Assert.True(run.GetProperty("result").GetProperty("timeline").GetArrayLength() > 0, run.ToString());
+        Assert.Equal((await PlannerGetAsync(owner, $"api/scenarios/runs/{runId}")).GetProperty("result").ToString(), run.GetProperty("result").ToString());
+        Assert.Contains((await PlannerGetAsync(other, "api/scenarios/runs")).GetProperty("runs").EnumerateArray(), r => r.GetProperty("id").GetString() == runId);
+    }
+
+    // Cases verified at once through the three silos each auto-dispatch a patrol car: a car goes to one case only.
+    private static async Task VehiclesAreClaimedByOneCaseAcrossSilosAsync(ServerProcess?[] silos)
+    {
+        JsonElement vehicles = await silos[0]!.Client.GetFromJsonAsync<JsonElement>("api/entities?type=vehicle&pageSize=1000");
+        int cars = vehicles.GetProperty("features").EnumerateArray().Count(f => f.GetProperty("properties").GetProperty("kind").GetString() == "PatrolCar");
+        Assert.True(cars >= 2, $"the district has {cars} patrol cars");
+        var ids = new List<string>();
+        for (int i = 0; i < cars + 2; i++)
+        {
+            using HttpResponseMessage r = await silos[i % 3]!.Client.PostAsJsonAsync("api/cases", new { category = "illegal-parking", source = "citizen", location = new { lon = 104.06 + (i * 0.001), lat = 30.66 }, description = $"claim {i}" });
+            Assert.Equal(HttpStatusCode.Created, r.StatusCode);
+            ids.Add((await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!);
+        }
+
+        JsonElement[] verified = await Task.WhenAll(ids.Select(async (id, i) =>
+        {
+            using HttpResponseMessage r = await silos[i % 3]!.Client.PostAsJsonAsync($"api/cases/{id}/transitions", new { action = "verify", actor = "dispatcher-1" });
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+            return await r.Content.ReadFromJsonAsync<JsonElement>();
+        }));
+        string[] assigned = [.. verified.Where(c => c.GetProperty("status").GetString() == "dispatched").Select(c => c.GetProperty("assignee").GetString()!)];
+        Assert.Equal(cars, assigned.Length);
+        Assert.Equal(cars, assigned.Distinct(StringComparer.Ordinal).Count());
+    }
+
+    private static HttpRequestMessage Planner(HttpMethod method, string path, object? body = null)
+    {
+        var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        request.Headers.Add("X-Api-Key", "demo-planner-key");
+        return request;
+    }
+
+    private static async Task<JsonElement> PlannerGetAsync(ServerProcess silo, string path)
+    {
+        using HttpRequestMessage request = Planner(HttpMethod.Get, path);
+        using HttpResponseMessage r = await silo.Client.SendAsync(request);
+        string body = await r.Content.ReadAsStringAsync();
+        Assert.True(r.StatusCode == HttpStatusCode.OK, $"GET {path} through {silo.Address}: {(int)r.StatusCode} {body}");
+        return JsonDocument.Parse(body).RootElement.Clone();
     }
 
     private static async Task CasesReportedThroughOneSiloAreListedThroughAllAsync(ServerProcess?[] silos)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using CityTwin.Grains.Cluster;
 using CityTwin.Scenarios.District;
 using CityTwin.Scenarios.Forks;
 using CityTwin.Scenarios.Replay;
@@ -16,8 +17,9 @@ namespace CityTwin.TwinApi.Api;
 
 /// <summary>
 /// Scenario runs, replays and stock scenarios under /api/scenarios (planner role). A run forks the live twin (or a saved
-/// snapshot: a district file in Scenarios:SnapshotDirectory) and runs in the background; the fork never writes to the
-/// live twin and is released when the run ends. Invalid files answer 400 naming the JSON path of the bad field.
+/// snapshot: a district file in Scenarios:SnapshotDirectory) and runs in the background on the silo it was started
+/// through; the fork never writes to the live twin and is released when the run ends. Runs are listed and read through
+/// any silo of a cluster (<see cref="ClusterScenarioRuns"/>); a run is cancelled through the silo that runs it. Invalid files answer 400 naming the JSON path of the bad field.
 /// </summary>
 public static class ScenarioEndpoints
 {
@@ -45,6 +47,8 @@ public static class ScenarioEndpoints
                 sp.GetRequiredService<IOptions<ScenarioRunOptions>>().Value,
                 sp.GetRequiredService<ILoggerFactory>().CreateLogger("CityTwin.Scenarios"));
         });
+        services.AddSingleton<ClusterScenarioRuns>();
+        services.AddSingleton<ILocalScenarioRuns>(sp => sp.GetRequiredService<ClusterScenarioRuns>());
         services.AddHostedService<ScenarioRunsShutdown>();
         return services;
     }
@@ -58,9 +62,10 @@ public static class ScenarioEndpoints
         group.MapGet("/stock", () => Results.Ok(new { stock = StockScenarios.Names() })).WithName("ListStockScenarios").RequireRole(Role.Viewer);
         group.MapPost("/runs", StartRunAsync).WithName("StartScenarioRun").Accepts<ScenarioRunBody>("application/json").Produces<RunAccepted>(StatusCodes.Status202Accepted).ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
-        group.MapGet("/runs", (ScenarioRunRegistry runs) => Results.Ok(new { runs = runs.List().Select(r => r.ToView(includeResult: false)) })).WithName("ListScenarioRuns");
-        group.MapGet("/runs/{id}", (string id, ScenarioRunRegistry runs) =>
-            runs.Get(id) is { } run ? Results.Ok(run.ToView()) : ApiProblems.NotFound($"No scenario run '{id}'."))
+        // Runs through any silo: a run lives on the silo it was started through, and the others ask it.
+        group.MapGet("/runs", async (ClusterScenarioRuns runs) => Results.Ok(new { runs = await runs.ListAsync() })).WithName("ListScenarioRuns");
+        group.MapGet("/runs/{id}", async (string id, ClusterScenarioRuns runs) =>
+            await runs.FindAsync(id) is { } run ? Results.Bytes(run, "application/json") : ApiProblems.NotFound($"No scenario run '{id}'."))
             .WithName("GetScenarioRun").Produces<ScenarioRunView>().ProducesProblem(StatusCodes.Status404NotFound);
         group.MapDelete("/runs/{id}", (string id, ScenarioRunRegistry runs) =>
         {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CityTwin.Silo.EventLog;
+using CityTwin.Silo.Storage;
 using CityTwin.TwinApi.Auth;
 using CityTwin.TwinApi.Ingest;
 using Orleans.Runtime;
@@ -8,7 +9,8 @@ namespace CityTwin.TwinApi.Api;
 
 /// <summary>
 /// POST /api/telemetry (validate, log durably, apply to the twin, then answer 202 with per-item errors and the count of
-/// readings deferred because the twin was busy; 503 only when nothing was logged) and GET /api/events
+/// readings deferred because the twin was busy; 503 with Retry-After when nothing was acknowledged: the twin overloaded or
+/// the event log's database unreachable) and GET /api/events
 /// (reading the event log back; operator and above, since case reports in it carry personal data).
 /// </summary>
 public static class TelemetryEndpoints
@@ -41,6 +43,15 @@ public static class TelemetryEndpoints
                         statusCode: StatusCodes.Status503ServiceUnavailable,
                         title: "Twin overloaded",
                         detail: $"Nothing of this batch was logged or applied: {e.Message} Retry the whole batch after 1 s.");
+                }
+                catch (Exception e) when (StoreOutage.Is(e))
+                {
+                    // The event log's database is down: the batch was not acknowledged, so the client keeps it and retries.
+                    request.HttpContext.Response.Headers.RetryAfter = "1";
+                    return Results.Problem(
+                        statusCode: StatusCodes.Status503ServiceUnavailable,
+                        title: "Store unavailable",
+                        detail: "The event log's database could not be reached, so this batch was not acknowledged and none of it was applied. Retry the whole batch after 1 s.");
                 }
 
                 return Results.Json(new IngestResult(valid.Count, errors.Count, errors, acceptance.Deferred, acceptance.Unapplied), statusCode: StatusCodes.Status202Accepted);

@@ -55,7 +55,7 @@ public static class TwinServer
         builder.Services.AddServerSettings();
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
         {
-            // Overload and an unavailable silo are passing states: tell the client when to retry.
+            // Overload, an unavailable silo and an unreachable database are passing states: tell the client when to retry.
             if (context.ProblemDetails.Status == StatusCodes.Status503ServiceUnavailable)
             {
                 context.HttpContext.Response.Headers.RetryAfter = "1";
@@ -132,6 +132,9 @@ public static class TwinServer
         Orleans.Runtime.LimitExceededException => StatusCodes.Status503ServiceUnavailable,
         Orleans.Runtime.SiloUnavailableException => StatusCodes.Status503ServiceUnavailable,
         Orleans.Runtime.OrleansMessageRejectionException => StatusCodes.Status503ServiceUnavailable,
+
+        // The database stopped or unreachable: nothing of the request was acknowledged, and a retry may succeed.
+        _ when StoreOutage.Is(e) => StatusCodes.Status503ServiceUnavailable,
         TimeoutException => StatusCodes.Status504GatewayTimeout,
         Orleans.Storage.InconsistentStateException => StatusCodes.Status409Conflict,
         _ => StatusCodes.Status500InternalServerError,
