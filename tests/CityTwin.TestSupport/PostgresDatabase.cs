@@ -70,7 +70,9 @@ public sealed class PostgresDatabase : IAsyncDisposable
             NpgsqlConnection.ClearPool(pooled);
         }
 
+        // The server may have restarted since the database was created (an outage test): its pooled connections are dead.
         await using NpgsqlConnection connection = new(_serverConnectionString);
+        NpgsqlConnection.ClearPool(connection);
         await connection.OpenAsync();
         await using NpgsqlCommand command = new($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)", connection);
         await command.ExecuteNonQueryAsync();

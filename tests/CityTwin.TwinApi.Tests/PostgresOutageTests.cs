@@ -32,6 +32,7 @@ public sealed class PostgresOutageTests(ITestOutputHelper output)
         await using PostgresDatabase db = await server.CreateDatabaseAsync();
         int[] siloPorts = [SiloSetup.FreeLoopbackPort(), SiloSetup.FreeLoopbackPort()];
         var silos = new ServerProcess?[2];
+        var starting = Stopwatch.StartNew();
         try
         {
             for (int i = 0; i < silos.Length; i++)
@@ -42,6 +43,7 @@ public sealed class PostgresOutageTests(ITestOutputHelper output)
             }
 
             await WaitForSilosAsync(silos!, 2);
+            output.WriteLine($"PostgreSQL and two silos ready after {starting.Elapsed.TotalSeconds:0.0} s");
             JsonElement page = await silos[0]!.Client.GetFromJsonAsync<JsonElement>("api/entities?type=sensor&pageSize=1000");
             string[] sensors = [.. page.GetProperty("features").EnumerateArray().Select(f => f.GetProperty("id").GetString()!)];
 
