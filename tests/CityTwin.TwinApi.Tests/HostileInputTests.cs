@@ -5,13 +5,15 @@ using System.Text;
 using System.Text.Json;
 using CityTwin.Grains.Model;
 using CityTwin.Silo.EventLog;
+using CityTwin.TwinApi.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CityTwin.TwinApi.Tests;
 
 /// <summary>
 /// Careless and hostile request bodies through the real HTTP host: text that is not Unicode, duplicated keys, over-long
-/// fields and non-web photo links are refused with 400 problem details, and nothing of them is stored.
+/// fields and non-web photo links are refused with 400 problem details, and nothing of them is stored; request lines and
+/// headers over their limits or not UTF-8 are refused with problem details too, up to what Kestrel rejects itself.
 /// </summary>
 public sealed class HostileInputTests(TwinServerFixture server) : IClassFixture<TwinServerFixture>
 {
@@ -180,6 +182,147 @@ public sealed class HostileInputTests(TwinServerFixture server) : IClassFixture<
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         JsonElement created = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(["https://photos.example/a.jpg", "http://photos.example/b.jpg"], created.GetProperty("photoUrls").EnumerateArray().Select(e => e.GetString()));
+    }
+
+    [Theory]
+    [InlineData(RequestHeadLimits.MaxRequestLineBytes, HttpStatusCode.OK)]
+    [InlineData(RequestHeadLimits.MaxRequestLineBytes + 1, HttpStatusCode.RequestUriTooLong)]
+    [InlineData(RequestHeadLimits.KestrelMaxRequestLineBytes, HttpStatusCode.RequestUriTooLong)]
+    public async Task A_request_line_over_8_KB_is_refused_with_414_problem_details(int lineBytes, HttpStatusCode status)
+    {
+        // "GET " + target + " HTTP/1.1\r\n" is the request line Kestrel and the limit count.
+        string target = "/health?pad=" + new string('x', lineBytes - "GET  HTTP/1.1\r\n".Length - "/health?pad=".Length);
+
+        RawHttpExchange answer = await RawHttpExchange.SendAsync(server.BaseAddress, "GET", target);
+
+        AssertRawAnswer(answer, status, "Request line too long");
+        await AssertStillAnswersAsync();
+    }
+
+    [Fact]
+    public async Task A_request_line_over_Kestrels_raised_limit_gets_Kestrels_own_empty_414()
+    {
+        // Kestrel rejects this itself, before any application code, and has no hook to shape its answer (README).
+        string target = "/health?pad=" + new string('x', RequestHeadLimits.KestrelMaxRequestLineBytes);
+
+        RawHttpExchange answer = await RawHttpExchange.SendAsync(server.BaseAddress, "GET", target);
+
+        Assert.Equal(414, answer.Status);
+        Assert.Equal(string.Empty, answer.Body);
+        await AssertStillAnswersAsync();
+    }
+
+    [Theory]
+    [InlineData(RequestHeadLimits.MaxHeaderBytes, HttpStatusCode.OK)]
+    [InlineData(RequestHeadLimits.MaxHeaderBytes + 1, HttpStatusCode.RequestHeaderFieldsTooLarge)]
+    [InlineData(RequestHeadLimits.KestrelMaxHeaderBytes - 1024, HttpStatusCode.RequestHeaderFieldsTooLarge)]
+    public async Task Headers_over_32_KB_are_refused_with_431_problem_details(int headerBytes, HttpStatusCode status)
+    {
+        // Each header counts as "name: value\r\n"; the exchange sends Host and Connection besides the padding.
+        int sent = HeaderBytes("Host", server.BaseAddress.Authority) + HeaderBytes("Connection", "close");
+        string pad = new('x', headerBytes - sent - HeaderBytes("X-Pad", string.Empty));
+
+        RawHttpExchange answer = await RawHttpExchange.SendAsync(server.BaseAddress, "GET", "/health", Encoding.ASCII.GetBytes($"X-Pad: {pad}"));
+
+        AssertRawAnswer(answer, status, "Request headers too large");
+        await AssertStillAnswersAsync();
+    }
+
+    [Theory]
+    [InlineData(RequestHeadLimits.MaxHeaderCount, HttpStatusCode.OK)]
+    [InlineData(RequestHeadLimits.MaxHeaderCount + 1, HttpStatusCode.RequestHeaderFieldsTooLarge)]
+    public async Task More_than_100_headers_are_refused_with_431_problem_details(int headerCount, HttpStatusCode status)
+    {
+        // Host and Connection are two of them.
+        byte[][] headers = Enumerable.Range(0, headerCount - 2).Select(i => Encoding.ASCII.GetBytes($"X-Header-{i}: {i}")).ToArray();
+
+        RawHttpExchange answer = await RawHttpExchange.SendAsync(server.BaseAddress, "GET", "/health", headers);
+
+        AssertRawAnswer(answer, status, "Request headers too large");
+        await AssertStillAnswersAsync();
+    }
+
+    [Fact]
+    public async Task A_header_value_that_is_not_utf8_is_refused_with_400_problem_details_and_nothing_is_stored()
+    {
+        EntitySummary sensor = server.Directory.OfType(EntityType.Sensor).OrderBy(s => s.Id, StringComparer.Ordinal).First();
+        byte[] body = Encoding.UTF8.GetBytes($$"""[{"sensorId":"{{sensor.Id}}","value":1,"at":"{{DateTimeOffset.UtcNow:O}}"}]""");
+        long before = await EventsAsync();
+
+        // A valid batch with a valid key; only the note header's bytes (Latin-1 "café", not UTF-8) are wrong.
+        RawHttpExchange answer = await RawHttpExchange.SendWithBodyAsync(server.BaseAddress, "POST", "/api/telemetry", body,
+            Encoding.ASCII.GetBytes($"X-Api-Key: {TwinServerFixture.OperatorKey}"), [.. "X-Note: caf"u8, 0xE9]);
+
+        JsonElement problem = AssertRawAnswer(answer, HttpStatusCode.BadRequest, "Bad request");
+        Assert.Contains("'X-Note' is not UTF-8", problem.GetProperty("detail").GetString());
+        Assert.Equal(before, await EventsAsync());
+        await AssertStillAnswersAsync();
+    }
+
+    [Fact]
+    public async Task A_header_value_of_utf8_text_is_accepted_as_that_text()
+    {
+        // A key that is UTF-8 text but no configured key: decoded as UTF-8 it is unknown (401), as it was before header
+        // values reached the server as Latin-1; and the same key's ASCII spelling still works.
+        RawHttpExchange unknown = await RawHttpExchange.SendAsync(server.BaseAddress, "GET", "/api/areas", Encoding.UTF8.GetBytes("X-Api-Key: clé"), Encoding.UTF8.GetBytes("X-Note: café ☕"));
+        RawHttpExchange known = await RawHttpExchange.SendAsync(server.BaseAddress, "GET", "/api/areas",
+            Encoding.ASCII.GetBytes($"X-Api-Key: {TwinServerFixture.ViewerKey}"), Encoding.UTF8.GetBytes("X-Note: café ☕"));
+
+        Assert.Equal(401, unknown.Status);
+        Assert.Equal(200, known.Status);
+    }
+
+    [Fact]
+    public async Task A_nul_in_the_path_or_a_header_is_refused_by_Kestrel_before_any_application_code()
+    {
+        // Kestrel's URL decoder throws on %00 in the path and answers 400 with an empty body; no option lets the request
+        // through (README). A %00 in the query is not decoded by Kestrel: it reaches the API as text, which no entity matches.
+        long before = await EventsAsync();
+
+        RawHttpExchange inPath = await RawHttpExchange.SendAsync(server.BaseAddress, "GET", "/api/entities/sensor/a%00b",
+            Encoding.ASCII.GetBytes($"X-Api-Key: {TwinServerFixture.OperatorKey}"));
+        RawHttpExchange inQuery = await RawHttpExchange.SendAsync(server.BaseAddress, "GET", "/api/entities?type=sensor&q=kind==%00",
+            Encoding.ASCII.GetBytes($"X-Api-Key: {TwinServerFixture.OperatorKey}"));
+
+        // A NUL byte in a header value is refused by Kestrel in the same way, whatever the header encoding (README).
+        RawHttpExchange nulHeader = await RawHttpExchange.SendAsync(server.BaseAddress, "GET", "/health", [.. "X-Note: a"u8, 0x00, .. "b"u8]);
+
+        Assert.Equal(400, inPath.Status);
+        Assert.Equal(string.Empty, inPath.Body);
+        Assert.Equal(400, nulHeader.Status);
+        Assert.Equal(string.Empty, nulHeader.Body);
+        Assert.Equal(200, inQuery.Status);
+        Assert.Equal(0, JsonDocument.Parse(inQuery.Body).RootElement.GetProperty("features").GetArrayLength());
+        Assert.Equal(before, await EventsAsync());
+        await AssertStillAnswersAsync();
+    }
+
+    private static int HeaderBytes(string name, string value) => name.Length + 2 + value.Length + 2;
+
+    /// <summary>Asserts the status, and for a refusal the problem details (status and title) in the body.</summary>
+    private static JsonElement AssertRawAnswer(RawHttpExchange answer, HttpStatusCode status, string title)
+    {
+        Assert.Equal((int)status, answer.Status);
+        if (status == HttpStatusCode.OK)
+        {
+            return default;
+        }
+
+        Assert.StartsWith("application/problem+json", answer.Headers["Content-Type"], StringComparison.Ordinal);
+        JsonElement problem = JsonDocument.Parse(answer.Body).RootElement.Clone();
+        Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
+        Assert.Equal(title, problem.GetProperty("title").GetString());
+
+        return problem;
+    }
+
+    /// <summary>The server still answers an ordinary request, and the twin's read model still reads.</summary>
+    private async Task AssertStillAnswersAsync()
+    {
+        using HttpResponseMessage health = await server.Anonymous.GetAsync("health");
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        JsonElement areas = await server.Client.GetFromJsonAsync<JsonElement>("api/areas");
+        Assert.NotEqual(JsonValueKind.Undefined, areas.ValueKind);
     }
 
     private (string Path, string Template, string Key) Request(string kind, string caseId)

@@ -42,6 +42,7 @@ public static class TwinServer
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
+        builder.WebHost.ConfigureKestrel(RequestHeadLimits.ConfigureKestrel);
         StoreOptions storeOptions = StoreConfiguration.Read(builder.Configuration);
         SiloOptions siloOptions = ServerSettings.Check(builder.Configuration);
         SiloClusterOptions clusterOptions = ServerSettings.CheckCluster(builder.Configuration, storeOptions.Kind, siloOptions);
@@ -101,6 +102,7 @@ public static class TwinServer
         WebApplication app = builder.Build();
         app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = StatusCodeFor });
         app.UseStatusCodePages();
+        app.UseMiddleware<RequestHeadMiddleware>();
         app.UseRouting();
         app.UseMiddleware<ApiKeyMiddleware>();
         app.UseMiddleware<QueryTimingMiddleware>();
