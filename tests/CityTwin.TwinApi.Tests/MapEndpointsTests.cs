@@ -81,7 +81,92 @@ public sealed class MapEndpointsTests(TwinServerFixture server) : IClassFixture<
         }
     }
 
+    [Fact]
+    public async Task Home_sensors_are_drawn_through_their_building_while_normal()
+    {
+        // A gas reading over the alarm threshold (the page test's 60 %LEL) puts one home sensor into alarm.
+        EntitySummary alarmed = server.Directory.OfType(EntityType.Sensor)
+            .Where(s => string.Equals(s.Kind, nameof(SensorKind.Gas), StringComparison.OrdinalIgnoreCase) && s.BuildingId is not null && s.Status == "normal")
+            .OrderBy(s => s.Id, StringComparer.Ordinal).Last();
+        using (HttpResponseMessage post = await server.Client.PostAsJsonAsync("api/telemetry", new[] { new { sensorId = alarmed.Id, value = 60.0, at = DateTimeOffset.UtcNow } }))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, post.StatusCode);
+        }
+
+        await AsyncWait.UntilAsync(() => Task.FromResult(server.Directory.Get(alarmed.Id)?.Status == "alarm"), TimeSpan.FromSeconds(30), $"{alarmed.Id} in alarm");
+
+        using HttpClient viewer = server.CreateClient(TwinServerFixture.ViewerKey);
+        JsonElement map = await viewer.GetFromJsonAsync<JsonElement>("api/map/features?type=sensor&homeSensors=attention");
+        Dictionary<string, JsonElement> byId = map.GetProperty("features").EnumerateArray().ToDictionary(f => f.GetProperty("id").GetString()!, f => f.GetProperty("properties").Clone());
+        EntitySummary[] sensors = [.. server.Directory.OfType(EntityType.Sensor)];
+
+        // Every street sensor and the alarmed home sensor are there; no home sensor that was normal both before and after.
+        Assert.All(sensors.Where(s => s.BuildingId is null), s => Assert.True(byId.ContainsKey(s.Id), $"street sensor {s.Id} is missing"));
+        Assert.Equal("alarm", byId[alarmed.Id].GetProperty("status").GetString());
+        Assert.Equal(alarmed.BuildingId, byId[alarmed.Id].GetProperty("buildingId").GetString());
+        Assert.DoesNotContain(byId, kv => kv.Value.TryGetProperty("buildingId", out _) && kv.Value.GetProperty("status").GetString() == "normal"
+            && server.Directory.Get(kv.Key)?.Status == "normal");
+        Assert.True(byId.Count < sensors.Length / 2, $"{byId.Count} of {sensors.Length} sensors came back");
+
+        // The building counts its sensors, so the map still accounts for every one of them.
+        JsonElement buildings = await viewer.GetFromJsonAsync<JsonElement>("api/map/features?type=building");
+        int counted = buildings.GetProperty("features").EnumerateArray().Sum(b => b.GetProperty("properties").GetProperty("sensors").GetInt32());
+        Assert.Equal(sensors.Count(s => s.BuildingId is not null), counted);
+    }
+
+    [Fact]
+    public async Task Positions_are_rounded_to_a_tenth_of_a_metre()
+    {
+        using HttpClient viewer = server.CreateClient(TwinServerFixture.ViewerKey);
+        JsonElement map = await viewer.GetFromJsonAsync<JsonElement>("api/map/features?type=station");
+        JsonElement[] stations = [.. map.GetProperty("features").EnumerateArray()];
+        Assert.NotEmpty(stations);
+        foreach (JsonElement f in stations)
+        {
+            EntitySummary s = server.Directory.Get(f.GetProperty("id").GetString()!)!;
+            JsonElement c = f.GetProperty("geometry").GetProperty("coordinates");
+            Assert.Equal(Math.Round(s.Position.Lon, 6), c[0].GetDouble());
+            Assert.Equal(Math.Round(s.Position.Lat, 6), c[1].GetDouble());
+            Assert.True(c[0].GetRawText().Length <= "104.123456".Length, c[0].GetRawText());
+        }
+    }
+
     [Theory]
+    [InlineData("br")]
+    [InlineData("gzip")]
+    public async Task Map_layers_are_compressed_for_clients_that_accept_it(string encoding)
+    {
+        using HttpClient viewer = server.CreateClient(TwinServerFixture.ViewerKey);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "api/map/features?type=building");
+        request.Headers.AcceptEncoding.ParseAdd(encoding);
+        using HttpResponseMessage compressed = await viewer.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, compressed.StatusCode);
+        Assert.Equal([encoding], compressed.Content.Headers.ContentEncoding);
+        byte[] body = await compressed.Content.ReadAsByteArrayAsync();
+
+        using HttpResponseMessage plain = await viewer.GetAsync("api/map/features?type=building");
+        Assert.Empty(plain.Content.Headers.ContentEncoding);
+        byte[] expected = await plain.Content.ReadAsByteArrayAsync();
+        using var input = new MemoryStream(body);
+        using Stream decoder = encoding == "br"
+            ? new System.IO.Compression.BrotliStream(input, System.IO.Compression.CompressionMode.Decompress)
+            : new System.IO.Compression.GZipStream(input, System.IO.Compression.CompressionMode.Decompress);
+        using var output = new MemoryStream();
+        await decoder.CopyToAsync(output);
+        // The same features either way (a status may change between the two answers, the ids do not).
+        static string[] Ids(byte[] json)
+        {
+            using JsonDocument d = JsonDocument.Parse(json);
+            return [.. d.RootElement.GetProperty("features").EnumerateArray().Select(f => f.GetProperty("id").GetString()!)];
+        }
+
+        Assert.Equal(Ids(expected), Ids(output.ToArray()));
+        Assert.True(body.Length * 3 < expected.Length, $"{body.Length} bytes compressed of {expected.Length}");
+    }
+
+    [Theory]
+    [InlineData("api/map/features?type=sensor&homeSensors=some")]
+    [InlineData("api/map/features?type=building&homeSensors=attention")]
     [InlineData("api/map/features")]
     [InlineData("api/map/features?type=spaceship")]
     [InlineData("api/map/features?type=case")]

@@ -8,6 +8,7 @@ const KEY_STORAGE = "citytwin.apiKey";
 const MAX_ALERTS = 200; // a live view, not an archive: keep the DOM small on a busy night
 const TRAIL_POINTS = 8;
 const FLUSH_MS = 150; // pushes are batched into one redraw per source at most this often
+const URGENT_MS = 0; // ... except a change of status (an alarm), which is drawn on the next frame
 const ROLES = ["viewer", "operator", "planner", "admin"];
 const OPEN_CASE = (s) => s !== "closed" && s !== "rejected";
 // Status and kind names are compared without case or separators, so "lowBattery", "low-battery" and "LowBattery" agree.
@@ -33,6 +34,7 @@ const state = {
   loaded: false,
   paintedAt: null,
   labels: [],
+  timings: {}, // where the first paint's time went (ms since navigation), for the speed report
 };
 
 // ---- HTTP ---------------------------------------------------------------------------------------
@@ -72,16 +74,21 @@ map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-le
 map.addControl(new maplibregl.ScaleControl({ unit: "metric" }), "bottom-left");
 
 const empty = () => ({ type: "FeatureCollection", features: [] });
+const FEATURE_STATE = new Set(["building", "cell"]);
+// The live status of a building or cell: its feature state once a push has changed it, else the status it was loaded with.
+const ST = ["coalesce", ["feature-state", "st"], ["get", "st"]];
 const SOURCES = ["cell", "heat", "area", "building", "station", "geofence", "gauge", "trail", "sensor", "vehicle", "responder", "case",
   "flood", "gas", "gasBuilding", "drillTrack", "drillUnit", "selected"];
 // In priority order: an alarmed sensor is drawn over the case it raised (the case is in the list of open cases too).
 const CLICKABLE = ["sensor-dot", "case-dot", "sensor-normal", "vehicle-dot", "responder-dot", "gauge-dot", "station-dot", "gas-building-dot", "building-fill", "flood-fill", "gas-fill", "cell-fill"];
 
 function addLayers() {
-  for (const s of SOURCES) map.addSource(s, { type: "geojson", data: empty() });
+  // Buildings and cells change only their status while the page is open: that goes into feature state (no re-tiling of
+  // their sources), so their string ids are promoted to feature ids.
+  for (const s of SOURCES) map.addSource(s, { type: "geojson", data: empty(), ...(FEATURE_STATE.has(s) ? { promoteId: "id" } : {}) });
   const radius = (small, large) => ["interpolate", ["linear"], ["zoom"], 12, small, 17, large];
   map.addLayer({ id: "cell-fill", type: "fill", source: "cell", paint: {
-    "fill-color": ["match", ["get", "st"], "flooded", "#4a90d9", "wet", "#a9cbea", ["match", ["get", "k"], "river", "#6aa6dc", "#e8edf1"]],
+    "fill-color": ["match", ST, "flooded", "#4a90d9", "wet", "#a9cbea", ["match", ["get", "k"], "river", "#6aa6dc", "#e8edf1"]],
     "fill-opacity": ["match", ["get", "k"], "river", 0.9, 0.5] } });
   map.addLayer({ id: "cell-line", type: "line", source: "cell", minzoom: 13.5, paint: { "line-color": "#cfd8df", "line-width": 0.5 } });
   map.addLayer({ id: "heat-fill", type: "fill", source: "heat", layout: { visibility: "none" }, paint: {
@@ -92,7 +99,7 @@ function addLayers() {
   map.addLayer({ id: "grid-line", type: "line", source: "area", filter: ["==", ["get", "k"], "grid"], minzoom: 13, paint: {
     "line-color": "#9ab", "line-width": 0.6, "line-dasharray": [2, 2] } });
   map.addLayer({ id: "building-fill", type: "fill", source: "building", paint: {
-    "fill-color": ["match", ["get", "st"], "alarm", COLOURS.alarm, "evacuating", "#ff7043", "#9aa5ae"], "fill-opacity": 0.85 } });
+    "fill-color": ["match", ST, "alarm", COLOURS.alarm, "evacuating", "#ff7043", "#9aa5ae"], "fill-opacity": 0.85 } });
   map.addLayer({ id: "geofence-line", type: "line", source: "geofence", paint: { "line-color": "#795548", "line-width": 1.2, "line-dasharray": [3, 2] } });
   map.addLayer({ id: "flood-fill", type: "fill", source: "flood", paint: { "fill-color": "rgba(0,0,0,0)", "fill-opacity": 0.85 } });
   map.addLayer({ id: "gas-fill", type: "fill", source: "gas", paint: {
@@ -108,7 +115,9 @@ function addLayers() {
   map.addLayer({ id: "case-dot", type: "circle", source: "case", paint: {
     "circle-color": ["match", ["get", "st"], "reported", "#ab47bc", "verified", "#8e24aa", "dispatched", "#6a1b9a", "accepted", "#4a148c", "#311b92"],
     "circle-radius": radius(6, 10), "circle-stroke-color": "#fff", "circle-stroke-width": 2 } });
-  // Thinned by zoom: sensors in a state worth seeing are always drawn, the normal ones (most of them) only close up.
+  // Thinned by zoom: sensors in a state worth seeing are always drawn, the normal ones only close up. Sensors installed
+  // in a building (most of them, at its centre) are drawn through their building while normal, so the sensor source
+  // holds the street sensors and the home sensors that need attention.
   map.addLayer({ id: "sensor-normal", type: "circle", source: "sensor", minzoom: 13.5, filter: ["==", ["get", "st"], "normal"], paint: {
     "circle-color": COLOURS.normal, "circle-radius": radius(1.5, 4) } });
   map.addLayer({ id: "sensor-dot", type: "circle", source: "sensor", filter: ["!=", ["get", "st"], "normal"], paint: {
@@ -137,13 +146,18 @@ function collection(type) {
   return state.features[type];
 }
 
-function markDirty(source) {
+function markDirty(source, urgent) {
   state.dirty.add(source);
-  if (!state.flushTimer) state.flushTimer = setTimeout(flush, FLUSH_MS);
+  if (urgent && state.flushTimer && !state.flushUrgent) { clearTimeout(state.flushTimer); state.flushTimer = 0; }
+  if (!state.flushTimer) {
+    state.flushUrgent = Boolean(urgent);
+    state.flushTimer = setTimeout(flush, urgent ? URGENT_MS : FLUSH_MS);
+  }
 }
 
 function flush() {
   state.flushTimer = 0;
+  state.flushUrgent = false;
   for (const source of state.dirty) {
     const data = source === "trail" ? trailCollection() : { type: "FeatureCollection", features: [...collection(source).values()] };
     map.getSource(source)?.setData(data);
@@ -170,13 +184,20 @@ function styled(feature) {
   return feature;
 }
 
-async function loadType(type) {
-  const data = await api(`/api/map/features?type=${type}`);
+async function fetchType(type) {
+  const data = await api(`/api/map/features?type=${type}${type === "sensor" ? "&homeSensors=attention" : ""}`);
+  state.timings[`fetched.${type}`] = Math.round(performance.now());
+  return data;
+}
+
+// Hands a layer's features to MapLibre (its worker tiles them) and keeps them by id for pushes, clicks and the panel.
+function applyType(type, data) {
   const byId = collection(type);
   byId.clear();
   for (const f of data.features) byId.set(f.id, styled(f));
-  map.getSource(type).setData({ type: "FeatureCollection", features: [...byId.values()] });
-  return data.features.length;
+  map.getSource(type).setData(data);
+  // Home sensors in their normal state are drawn through their building: count them there.
+  return type === "building" ? data.features.reduce((n, f) => n + 1 + (f.properties.sensors ?? 0), 0) : data.features.filter((f) => type !== "sensor" || !f.properties.buildingId).length;
 }
 
 function ringCentre(ring) {
@@ -224,18 +245,24 @@ function fitDistrict() {
 async function loadAll() {
   setStatus("Loading the twin…");
   const started = performance.now();
+  state.timings.started = Math.round(started);
   const counts = {};
-  // Base layer first, so the district is on screen before the many sensors arrive.
-  for (const type of ["area", "cell"]) counts[type] = await loadType(type);
+  // Every request at once; each layer is handed to MapLibre as soon as it arrives (the district's outline first, so
+  // the view is fitted before the tiles are cut).
+  const types = ["area", "cell", "building", "station", "geofence", "gauge", "sensor", "vehicle", "responder"];
+  const fetched = Object.fromEntries(types.map((t) => [t, fetchType(t)]));
+  const others = Promise.all([loadCases(), loadAlerts(), loadHeat().then(loadKpis)]);
+  counts.area = applyType("area", await fetched.area);
   fitDistrict();
   drawAreaLabels();
-  const rest = ["building", "station", "geofence", "gauge", "sensor", "vehicle", "responder"];
-  const loaded = await Promise.all(rest.map((t) => loadType(t)));
-  rest.forEach((t, i) => { counts[t] = loaded[i]; });
-  await Promise.all([loadCases(), loadAlerts(), loadHeat().then(loadKpis)]);
+  await Promise.all(types.filter((t) => t !== "area").map(async (t) => { counts[t] = applyType(t, await fetched[t]); }));
+  // Home sensors that need attention are in the sensor layer but counted with their building already.
+  await others;
+  state.timings.dataGiven = Math.round(performance.now());
   const total = Object.values(counts).reduce((a, b) => a + b, 0) + state.cases.size;
   await whenIdle();
   state.paintedAt = performance.now();
+  state.timings.idle = Math.round(state.paintedAt);
   document.body.dataset.paintMs = String(Math.round(state.paintedAt));
   document.body.dataset.entities = String(total);
   setStatus(`${total.toLocaleString()} entities in ${((state.paintedAt - started) / 1000).toFixed(1)} s; live.`);
@@ -389,8 +416,23 @@ function onEntityChanged(e) {
   const byId = state.features[type];
   if (!byId) return;
   const existing = byId.get(e.id);
+  const statusChanged = norm(existing?.properties.status) !== norm(e.status);
+  if (FEATURE_STATE.has(type) && existing) {
+    // Only the status changes: feature state redraws without re-tiling the source.
+    Object.assign(existing.properties, { status: e.status, value: e.value });
+    styled(existing);
+    map.setFeatureState({ source: type, id: e.id }, { st: existing.properties.st });
+    if (state.selected?.id === e.id) refreshSelected();
+    return;
+  }
+  if (type === "sensor" && e.buildingId && norm(e.status) === "normal") {
+    // A home sensor back to normal is drawn through its building again.
+    if (existing) { byId.delete(e.id); markDirty(type, true); }
+    if (state.selected?.id === e.id) refreshSelected();
+    return;
+  }
   const feature = existing ?? { type: "Feature", id: e.id, properties: { id: e.id }, geometry: null };
-  Object.assign(feature.properties, { kind: e.kind, status: e.status, value: e.value, unit: e.unit });
+  Object.assign(feature.properties, { kind: e.kind, status: e.status, value: e.value, unit: e.unit, ...(e.buildingId ? { buildingId: e.buildingId } : {}) });
   if (e.properties?.tier !== undefined) feature.properties.tier = e.properties.tier;
   styled(feature);
   if (type === "vehicle" || type === "responder" || !existing) {
@@ -407,7 +449,7 @@ function onEntityChanged(e) {
     state.trails.set(e.id, trail);
     markDirty("trail");
   }
-  markDirty(type);
+  markDirty(type, statusChanged);
   if (state.selected?.id === e.id) refreshSelected();
 }
 
@@ -444,8 +486,9 @@ function typeOf(id) {
   return null;
 }
 
-function selectById(id) {
-  const type = typeOf(id);
+// A building's sensors that are normal are not in the sensor layer: the relation names their type.
+function selectById(id, hint) {
+  const type = typeOf(id) ?? hint;
   if (type) select(type, id);
 }
 
@@ -507,7 +550,7 @@ async function entityDetails(type, id) {
       const a = document.createElement("a");
       a.href = "#";
       a.textContent = rid;
-      a.addEventListener("click", (ev) => { ev.preventDefault(); selectById(rid); });
+      a.addEventListener("click", (ev) => { ev.preventDefault(); selectById(rid, name === "sensors" ? "sensor" : null); });
       relations.append(a);
     }
     relations.append(document.createElement("br"));
@@ -837,6 +880,7 @@ window.cityTwin = {
     return { x: rect.left + p.x, y: rect.top + p.y };
   },
   run: () => state.run,
+  timings: state.timings,
   map,
 };
 
