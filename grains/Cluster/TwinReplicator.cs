@@ -10,11 +10,13 @@ using Orleans.Runtime;
 namespace CityTwin.Grains.Cluster;
 
 /// <summary>
-/// Carries this silo's read-model changes to every other silo of a cluster, through Orleans: it subscribes to the
-/// changes this silo's grains make (entities, alerts, cases), collects them for <see cref="FlushInterval"/> (an entity
-/// or case changed twice in that time is sent once, as it is now), and sends each batch to the
-/// <see cref="ITwinReplicaService"/> of every active silo. Each silo has a queue and a sender of its own, so a slow or
-/// dying silo delays only its own copy; batches to one silo go one at a time, in order. Only a clustered silo runs it.
+/// Carries this silo's read-model changes to every other silo of a cluster, through Orleans: it observes the changes this
+/// silo's grains make (entities, alerts, cases) without a buffer that could lose one, collects them for
+/// <see cref="FlushInterval"/> (an entity or case changed twice in that time is sent once, as it is now), and sends each
+/// batch to the <see cref="ITwinReplicaService"/> of every active silo. Each silo has a link of its own, so a slow or
+/// dying silo delays only its own copy: what it has not taken yet is merged into its next batch (each entity once, as it
+/// is now), and a batch it failed to take is sent again until it answers or leaves the cluster. Batches to one silo go one
+/// at a time, in order. Only a clustered silo runs it.
 /// </summary>
 internal sealed partial class TwinReplicator(
     SiloClusterOptions cluster, TwinFeeds feeds, CaseIndex cases, IClusterMembershipService membership, ILocalSiloDetails local,
@@ -23,17 +25,18 @@ internal sealed partial class TwinReplicator(
     /// <summary>How long changes are collected before they are sent: the floor of cross-silo staleness.</summary>
     public static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(25);
 
-    // Batches queued for one silo before the oldest are dropped (a silo that far behind is dying or gone).
-    private const int QueuePerSilo = 2_000;
+    // Alerts and case changes held for one silo that does not answer before the oldest are dropped (entities and cases
+    // are held as their latest summaries, bounded by the district).
+    private const int OrderedPerSilo = 10_000;
+
+    // How long a link waits before it sends a batch again that the silo failed to take.
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(250);
 
     private readonly Lock _lock = new();
     private readonly List<IAsyncDisposable> _subscriptions = [];
     private readonly Dictionary<SiloAddress, Link> _links = [];
     private readonly CancellationTokenSource _stopping = new();
-    private Dictionary<string, EntitySummary> _entities = new(StringComparer.Ordinal);
-    private Dictionary<string, CaseSummary> _cases = new(StringComparer.Ordinal);
-    private List<Alert> _alerts = [];
-    private List<CaseChange> _caseChanges = [];
+    private readonly PendingChanges _pending = new();
     private Task? _loop;
 
     /// <inheritdoc />
@@ -47,16 +50,16 @@ internal sealed partial class TwinReplicator(
             return Task.CompletedTask;
         }
 
-        _subscriptions.Add(feeds.EntityChanges.Subscribe(e => Collect(() => _entities[e.Id] = e)));
-        _subscriptions.Add(feeds.Alerts.Subscribe(a => Collect(() => _alerts.Add(a))));
-        _subscriptions.Add(feeds.CaseChanges.Subscribe(c => Collect(() =>
+        _subscriptions.Add(feeds.EntityChanges.Observe(e => Collect(p => p.Add(e))));
+        _subscriptions.Add(feeds.Alerts.Observe(a => Collect(p => p.Add(a))));
+        _subscriptions.Add(feeds.CaseChanges.Observe(c => Collect(p =>
         {
-            _caseChanges.Add(c);
+            p.Add(c);
 
             // The case grain replaced the summary before it published the change.
             if (cases.Get(c.CaseId) is { } summary)
             {
-                _cases[summary.Id] = summary;
+                p.Add(summary);
             }
         })));
         _loop = Task.Run(LoopAsync, CancellationToken.None);
@@ -82,14 +85,12 @@ internal sealed partial class TwinReplicator(
         await Task.WhenAny(Task.WhenAll(_links.Values.Select(l => l.StopAsync())), Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None));
     }
 
-    private Task Collect(Action add)
+    private void Collect(Action<PendingChanges> add)
     {
         lock (_lock)
         {
-            add();
+            add(_pending);
         }
-
-        return Task.CompletedTask;
     }
 
     private async Task LoopAsync()
@@ -100,7 +101,13 @@ internal sealed partial class TwinReplicator(
             while (await timer.WaitForNextTickAsync(_stopping.Token))
             {
                 UpdateLinks();
-                if (Take() is { } batch)
+                TwinReplicaBatch? batch;
+                lock (_lock)
+                {
+                    batch = _pending.Take(local.Name);
+                }
+
+                if (batch is not null)
                 {
                     foreach (Link link in _links.Values)
                     {
@@ -111,24 +118,6 @@ internal sealed partial class TwinReplicator(
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
-        }
-    }
-
-    private TwinReplicaBatch? Take()
-    {
-        lock (_lock)
-        {
-            if (_entities.Count == 0 && _alerts.Count == 0 && _cases.Count == 0 && _caseChanges.Count == 0)
-            {
-                return null;
-            }
-
-            var batch = new TwinReplicaBatch(local.Name, [.. _entities.Values], [.. _alerts], [.. _cases.Values], [.. _caseChanges]);
-            _entities = new(StringComparer.Ordinal);
-            _cases = new(StringComparer.Ordinal);
-            _alerts = [];
-            _caseChanges = [];
-            return batch;
         }
     }
 
@@ -154,63 +143,106 @@ internal sealed partial class TwinReplicator(
         {
             if (!_links.ContainsKey(silo))
             {
-                _links[silo] = new Link(replicas.On(silo), silo, logger);
+                _links[silo] = new Link(replicas.On(silo), silo, local.Name, logger);
             }
         }
     }
 
-    /// <summary>The queue and sender of one other silo.</summary>
+    /// <summary>The changes pending for one other silo and their sender.</summary>
     private sealed class Link
     {
-        private readonly Channel<TwinReplicaBatch> _queue = Channel.CreateBounded<TwinReplicaBatch>(
-            new BoundedChannelOptions(QueuePerSilo) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+        private readonly Lock _lock = new();
+        private readonly PendingChanges _pending = new();
 
+        // A wake-up for the sender: one pending signal is enough, since each send takes everything pending.
+        private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(
+            new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+
+        private readonly CancellationTokenSource _stop = new();
         private readonly Task _sender;
-        private volatile bool _stopped;
 
-        public Link(ITwinReplicaService target, SiloAddress silo, ILogger logger) =>
-            _sender = Task.Run(() => SendAllAsync(target, silo, logger));
+        public Link(ITwinReplicaService target, SiloAddress silo, string source, ILogger logger) =>
+            _sender = Task.Run(() => SendAllAsync(target, silo, source, logger));
 
-        public void Send(TwinReplicaBatch batch) => _queue.Writer.TryWrite(batch);
+        public void Send(TwinReplicaBatch batch)
+        {
+            lock (_lock)
+            {
+                _pending.Merge(batch);
+                _pending.Trim(OrderedPerSilo);
+            }
 
-        // What is still queued is not sent: the silo left the cluster, or this one is stopping.
+            _wake.Writer.TryWrite(true);
+        }
+
+        // What is still pending is not sent: the silo left the cluster, or this one is stopping.
         public Task StopAsync()
         {
-            _stopped = true;
-            _queue.Writer.TryComplete();
+            _stop.Cancel();
+            _wake.Writer.TryComplete();
             return _sender;
         }
 
-        private async Task SendAllAsync(ITwinReplicaService target, SiloAddress silo, ILogger logger)
+        private async Task SendAllAsync(ITwinReplicaService target, SiloAddress silo, string source, ILogger logger)
         {
             bool failing = false;
-            await foreach (TwinReplicaBatch batch in _queue.Reader.ReadAllAsync())
+            try
             {
-                if (_stopped)
+                while (await _wake.Reader.WaitToReadAsync(_stop.Token))
                 {
-                    return;
-                }
-
-                try
-                {
-                    await target.ApplyAsync(batch);
-                    failing = false;
-                }
-                catch (Exception e) when (e is not OutOfMemoryException)
-                {
-                    // The silo is going away (membership will drop it) or was too busy: its copy of these changes is lost,
-                    // and the entities show their next change there. Said once per run of failures.
-                    if (!failing)
+                    _wake.Reader.TryRead(out _);
+                    TwinReplicaBatch? batch;
+                    lock (_lock)
                     {
-                        LogSendFailed(logger, silo, batch.ItemCount(), e.Message);
+                        batch = _pending.Take(source);
                     }
 
-                    failing = true;
+                    if (batch is null)
+                    {
+                        continue;
+                    }
+
+                    try
+                    {
+                        await target.ApplyAsync(batch);
+                        if (failing)
+                        {
+                            LogSendResumed(logger, silo);
+                        }
+
+                        failing = false;
+                    }
+                    catch (Exception e) when (e is not OutOfMemoryException)
+                    {
+                        // The silo is busy or going away: the batch is sent again with what comes next, until it answers or
+                        // membership drops it. Applying a batch twice is harmless (latest summaries; alerts are known by
+                        // identity). Said once per run of failures.
+                        lock (_lock)
+                        {
+                            _pending.PutBack(batch);
+                            _pending.Trim(OrderedPerSilo);
+                        }
+
+                        if (!failing)
+                        {
+                            LogSendFailed(logger, silo, batch.ItemCount(), e.Message);
+                        }
+
+                        failing = true;
+                        await Task.Delay(RetryDelay, _stop.Token);
+                        _wake.Writer.TryWrite(true);
+                    }
                 }
+            }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            {
             }
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Changes for silo {Silo} not delivered ({Count} items, and any more until it answers again): {Reason}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Changes for silo {Silo} not delivered yet ({Count} items); sending them again until it answers or leaves the cluster: {Reason}")]
     private static partial void LogSendFailed(ILogger logger, SiloAddress silo, int count, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Changes for silo {Silo} delivered again")]
+    private static partial void LogSendResumed(ILogger logger, SiloAddress silo);
 }

@@ -8,7 +8,8 @@ namespace CityTwin.Silo.Feed;
 /// One silo's feed of one kind of change (alerts, entity changes, case changes, scenario progress) to the in-process
 /// consumers that push it on: the SignalR gateway and the case intake. Publishing never waits: each subscriber has a
 /// bounded buffer of its own and, when it falls behind, loses its oldest items (counted in <see cref="Dropped"/>), so a
-/// slow consumer can neither grow memory nor stall a grain. In a cluster each silo feeds its own consumers with the changes
+/// slow consumer can neither grow memory nor stall a grain. A consumer that may lose nothing and does little per item
+/// observes the feed instead (<see cref="Observe"/>): it runs inside <see cref="Publish"/>. In a cluster each silo feeds its own consumers with the changes
 /// its grains make; carrying them to consumers on other silos is Orleans' job (see docs/ARCHITECTURE.md).
 /// </summary>
 /// <typeparam name="T">The kind of change.</typeparam>
@@ -18,6 +19,7 @@ public sealed class ChangeFeed<T>
     private readonly ILogger _logger;
     private readonly WorkTracker? _tracker;
     private Subscriber[] _subscribers = [];
+    private Observer[] _observers = [];
     private long _dropped;
     private long _published;
 
@@ -39,10 +41,15 @@ public sealed class ChangeFeed<T>
     /// <summary>Items dropped because a subscriber's buffer was full.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 
-    /// <summary>Hands <paramref name="item"/> to every subscriber's buffer; never blocks.</summary>
+    /// <summary>Hands <paramref name="item"/> to every observer, then to every subscriber's buffer; never blocks.</summary>
     public void Publish(T item)
     {
         Interlocked.Increment(ref _published);
+        foreach (Observer o in Volatile.Read(ref _observers))
+        {
+            o.Deliver(item);
+        }
+
         foreach (Subscriber s in Volatile.Read(ref _subscribers))
         {
             s.Deliver(item);
@@ -65,6 +72,37 @@ public sealed class ChangeFeed<T>
         return subscriber;
     }
 
+    /// <summary>
+    /// Observes the feed without a buffer: <paramref name="onNext"/> runs on the publisher's thread, inside
+    /// <see cref="Publish"/>, so it sees every item and must be quick and must not block (e.g. add to a collection under
+    /// a short lock). For consumers that may not lose an item, such as the cluster's replicator. Dispose to stop.
+    /// </summary>
+    public IAsyncDisposable Observe(Action<T> onNext)
+    {
+        ArgumentNullException.ThrowIfNull(onNext);
+        var observer = new Observer(this, onNext);
+        Observer[] current, updated;
+        do
+        {
+            current = Volatile.Read(ref _observers);
+            updated = [.. current, observer];
+        }
+        while (Interlocked.CompareExchange(ref _observers, updated, current) != current);
+
+        return observer;
+    }
+
+    private void Remove(Observer observer)
+    {
+        Observer[] current, updated;
+        do
+        {
+            current = Volatile.Read(ref _observers);
+            updated = current.Where(o => o != observer).ToArray();
+        }
+        while (Interlocked.CompareExchange(ref _observers, updated, current) != current);
+    }
+
     private void Remove(Subscriber subscriber)
     {
         Subscriber[] current, updated;
@@ -74,6 +112,27 @@ public sealed class ChangeFeed<T>
             updated = current.Where(s => s != subscriber).ToArray();
         }
         while (Interlocked.CompareExchange(ref _subscribers, updated, current) != current);
+    }
+
+    private sealed class Observer(ChangeFeed<T> feed, Action<T> onNext) : IAsyncDisposable
+    {
+        public void Deliver(T item)
+        {
+            try
+            {
+                onNext(item);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                feed._logger.LogWarning(e, "An observer of the {Feed} feed failed on an item", feed.Name);
+            }
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            feed.Remove(this);
+            return ValueTask.CompletedTask;
+        }
     }
 
     private sealed class Subscriber : IAsyncDisposable

@@ -251,16 +251,21 @@ public sealed class ClusterTests(ITestOutputHelper output)
         Assert.Contains((await PlannerGetAsync(other, "api/scenarios/runs")).GetProperty("runs").EnumerateArray(), r => r.GetProperty("id").GetString() == runId);
     }
 
-    // Cases verified at once through the three silos each auto-dispatch a patrol car: a car goes to one case only.
+    // Cases verified at once through the three silos each auto-dispatch a patrol car: a car goes to one case only. Each car
+    // has a case where it stands (within every search radius, and the nearest unit to it), so every car is claimed.
     private static async Task VehiclesAreClaimedByOneCaseAcrossSilosAsync(ServerProcess?[] silos)
     {
         JsonElement vehicles = await silos[0]!.Client.GetFromJsonAsync<JsonElement>("api/entities?type=vehicle&pageSize=1000");
-        int cars = vehicles.GetProperty("features").EnumerateArray().Count(f => f.GetProperty("properties").GetProperty("kind").GetString() == "PatrolCar");
+        JsonElement[] places = [.. vehicles.GetProperty("features").EnumerateArray()
+            .Where(f => f.GetProperty("properties").GetProperty("kind").GetString() == "PatrolCar")
+            .Select(f => f.GetProperty("geometry").GetProperty("coordinates"))];
+        int cars = places.Length;
         Assert.True(cars >= 2, $"the district has {cars} patrol cars");
         var ids = new List<string>();
         for (int i = 0; i < cars + 2; i++)
         {
-            using HttpResponseMessage r = await silos[i % 3]!.Client.PostAsJsonAsync("api/cases", new { category = "illegal-parking", source = "citizen", location = new { lon = 104.06 + (i * 0.001), lat = 30.66 }, description = $"claim {i}" });
+            JsonElement at = places[i % cars];
+            using HttpResponseMessage r = await silos[i % 3]!.Client.PostAsJsonAsync("api/cases", new { category = "illegal-parking", source = "citizen", location = new { lon = at[0].GetDouble(), lat = at[1].GetDouble() }, description = $"claim {i}" });
             Assert.Equal(HttpStatusCode.Created, r.StatusCode);
             ids.Add((await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!);
         }
@@ -272,7 +277,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
             return await r.Content.ReadFromJsonAsync<JsonElement>();
         }));
         string[] assigned = [.. verified.Where(c => c.GetProperty("status").GetString() == "dispatched").Select(c => c.GetProperty("assignee").GetString()!)];
-        Assert.Equal(cars, assigned.Length);
+        Assert.True(cars == assigned.Length, $"{cars} patrol cars, {assigned.Length} cases dispatched: {string.Join("; ", verified.Select(c => c.ToString()))}");
         Assert.Equal(cars, assigned.Distinct(StringComparer.Ordinal).Count());
     }
 
