@@ -43,6 +43,8 @@ public sealed class TelemetryIngest(
     private readonly long _backlogLimit = configuration?.GetValue<long?>("Api:TelemetryBacklogLimit") ?? DefaultBacklogLimit;
     private readonly DeliveryWatermark _watermark = watermark ?? new DeliveryWatermark();
     private readonly string _batteryUnit = (rules ?? TelemetryRuleOptions.Default).BatteryUnit;
+    private readonly GrainsByKey<ISensorGrain> _sensors = new(grains);
+    private readonly GrainsByKey<IGaugeGrain> _gauges = new(grains);
     private long _accepted;
     private long _backlog;
     private long _dropped;
@@ -311,7 +313,7 @@ public sealed class TelemetryIngest(
             Task call;
             try
             {
-                call = delivery.SendAsync(grains);
+                call = delivery.SendAsync(_sensors, _gauges);
             }
             catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException)
             {
@@ -458,16 +460,16 @@ public sealed class TelemetryIngest(
 
         public void Add(SensorReading reading) => (_more ??= [first]).Add(reading);
 
-        public Task SendAsync(IGrainFactory grains)
+        public Task SendAsync(GrainsByKey<ISensorGrain> sensors, GrainsByKey<IGaugeGrain> gauges)
         {
             if (isGauge)
             {
-                IGaugeGrain gauge = grains.GetGrain<IGaugeGrain>(id);
+                IGaugeGrain gauge = gauges.Get(id);
                 GrainId = gauge.GetGrainId();
                 return _more is null ? gauge.RecordAsync(first) : gauge.RecordBatchAsync(_more);
             }
 
-            ISensorGrain sensor = grains.GetGrain<ISensorGrain>(id);
+            ISensorGrain sensor = sensors.Get(id);
             GrainId = sensor.GetGrainId();
             return _more is null ? sensor.RecordAsync(first) : sensor.RecordBatchAsync(_more);
         }
