@@ -60,31 +60,6 @@ public class ClusterBenchmarks
         }
     }
 
-    private Task CallsAsync(IClusterBenchGrain[] grains)
-    {
-        var loops = new Task<int>[Concurrency];
-        int stride = Math.Max(1, grains.Length / Concurrency);
-        for (int j = 0; j < loops.Length; j++)
-        {
-            int start = (j * stride) % grains.Length, calls = (Calls / Concurrency) + (j < Calls % Concurrency ? 1 : 0);
-            loops[j] = Task.Run(() => CallLoopAsync(grains, start, calls));
-        }
-
-        return Task.WhenAll(loops);
-    }
-
-    private static async Task<int> CallLoopAsync(IClusterBenchGrain[] grains, int start, int calls)
-    {
-        int sum = 0, index = start;
-        for (int i = 0; i < calls; i++)
-        {
-            sum += await grains[index].PingAsync(i);
-            if (++index == grains.Length)
-            {
-                index = 0;
-            }
-        }
-
-        return sum;
-    }
+    private Task CallsAsync(IClusterBenchGrain[] grains) =>
+        AwaitedCallLoops.RunAsync(grains, Concurrency, Calls, static (grain, i) => grain.PingAsync(i));
 }

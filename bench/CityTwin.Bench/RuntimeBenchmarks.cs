@@ -70,18 +70,8 @@ public class RuntimeBenchmarks
     [BenchmarkCategory("OneWay")]
     public Task OneWay_CityTwinSilo() => OneWayMessagesAsync();
 
-    private Task AwaitedCallsAsync()
-    {
-        var loops = new Task<int>[Concurrency];
-        int stride = Math.Max(1, _grains.Length / Concurrency);
-        for (int j = 0; j < loops.Length; j++)
-        {
-            int start = (j * stride) % _grains.Length, calls = Share(AwaitedCalls, j);
-            loops[j] = Task.Run(() => CallLoopAsync(_grains, start, calls));
-        }
-
-        return Task.WhenAll(loops);
-    }
+    private Task AwaitedCallsAsync() =>
+        AwaitedCallLoops.RunAsync(_grains, Concurrency, AwaitedCalls, static (grain, i) => grain.PingAsync(i));
 
     private async Task OneWayMessagesAsync()
     {
@@ -91,7 +81,7 @@ public class RuntimeBenchmarks
         int stride = Math.Max(1, _grains.Length / Concurrency);
         for (int j = 0; j < senders.Length; j++)
         {
-            int start = (j * stride) % _grains.Length, messages = Share(OneWayMessages, j);
+            int start = (j * stride) % _grains.Length, messages = AwaitedCallLoops.Share(OneWayMessages, Concurrency, j);
             senders[j] = Task.Run(() => SendLoop(_grains, start, messages));
         }
 
@@ -110,23 +100,6 @@ public class RuntimeBenchmarks
             throw new InvalidOperationException(
                 $"Only {counter.Handled} of {OneWayMessages} one-way messages were handled within {OneWayTimeout.TotalSeconds} s (dropped by an overload limit?).");
         }
-    }
-
-    private int Share(int total, int loop) => (total / Concurrency) + (loop < total % Concurrency ? 1 : 0);
-
-    private static async Task<int> CallLoopAsync(IRuntimeBenchGrain[] grains, int start, int calls)
-    {
-        int sum = 0, index = start;
-        for (int i = 0; i < calls; i++)
-        {
-            sum += await grains[index].PingAsync(i);
-            if (++index == grains.Length)
-            {
-                index = 0;
-            }
-        }
-
-        return sum;
     }
 
     private static int SendLoop(IRuntimeBenchGrain[] grains, int start, int messages)
