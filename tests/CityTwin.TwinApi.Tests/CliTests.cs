@@ -37,6 +37,19 @@ public sealed class CliTests
         Assert.Empty(Directory.GetFiles(dir.Path));
     }
 
+    [Theory]
+    [InlineData("--warmup|-1s", "--warmup must be a duration such as 0, 30, 90s or 2m")]
+    [InlineData("--duration|0s", "--duration must be a positive duration")]
+    [InlineData("--rate|fast", "--rate must be a positive number")]
+    public async Task Load_rejects_bad_arguments_with_a_message_and_exit_code_2(string args, string message)
+    {
+        using var dir = new TempDirectory();
+        (int code, string output) = await RunAsync(["load", "--store", "memory", .. args.Split('|')], dir.Path);
+
+        Assert.Equal(2, code);
+        Assert.Contains(message, output);
+    }
+
     [Fact]
     public async Task Serve_with_an_unreachable_database_exits_with_a_message_that_names_it()
     {

@@ -182,7 +182,7 @@ public sealed class LoadHarnessTests(TwinServerFixture server) : IClassFixture<T
         // The fixture serves the default 300-building, seed-7 district, so the harness generates the same sensor ids.
         int code = await LoadCommand.RunAsync(
             ["--target", server.BaseAddress.AbsoluteUri, "--api-key", TwinServerFixture.OperatorKey, "--buildings", "300", "--seed", "7",
-             "--rate", "5000", "--duration", "2s", "--warmup", "0", "--batch-size", "250", "--concurrency", "2", "--plain",
+             "--rate", "5000", "--duration", "2s", "--warmup", "0s", "--batch-size", "250", "--concurrency", "2", "--plain",
              "--positions-per-1000", "40", "--reports-per-1000", "4"],
             output, CancellationToken.None);
 

@@ -153,7 +153,7 @@ public static class LoadCommand
             SizeKm = a.GetDouble("size-km", 5, 0.5, 100),
             Rate = ParseRate(a.Get("rate")),
             Duration = ParseDuration("duration", a.Get("duration")) ?? TimeSpan.FromSeconds(30),
-            Warmup = a.Get("warmup") is "0" ? TimeSpan.Zero : ParseDuration("warmup", a.Get("warmup")) ?? LoadOptions.DefaultWarmup,
+            Warmup = ParseDuration("warmup", a.Get("warmup"), allowZero: true) ?? LoadOptions.DefaultWarmup,
             BatchSize = a.GetInt("batch-size", 1_000, 1, 10_000),
             Concurrency = a.GetInt("concurrency", 8, 1, 1_024),
             Mix = new LoadMix(
@@ -195,7 +195,7 @@ public static class LoadCommand
         return rate;
     }
 
-    private static TimeSpan? ParseDuration(string option, string? text)
+    private static TimeSpan? ParseDuration(string option, string? text, bool allowZero = false)
     {
         if (text is null)
         {
@@ -210,9 +210,10 @@ public static class LoadCommand
             _ when text.EndsWith('h') => (text[..^1], 3600.0),
             _ => (text, 1.0),
         };
-        if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value) || value <= 0 || value * unit > 86_400)
+        if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value) || value < 0 || (value == 0 && !allowZero) || value * unit > 86_400)
         {
-            throw new CommandLineException($"--{option} must be a positive duration such as 30, 90s or 2m (at most a day); got '{text}'.");
+            string kind = allowZero ? "a duration such as 0, 30, 90s or 2m" : "a positive duration such as 30, 90s or 2m";
+            throw new CommandLineException($"--{option} must be {kind} (at most a day); got '{text}'.");
         }
 
         return TimeSpan.FromSeconds(value * unit);
