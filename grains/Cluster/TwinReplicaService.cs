@@ -22,7 +22,15 @@ internal sealed class TwinReplicaService(
     }
 
     /// <inheritdoc />
-    public Task<long?> GetClusterLowAsync() => Task.FromResult(watermark.ClusterLow);
+    public Task<long?> GetClusterLowAsync()
+    {
+        // A silo that has logged no reading may still have taken a lease for other entries (a case's transitions): its
+        // next reading is numbered in that lease, below the leases the caller counts as untaken, so its low is the
+        // highest seq it has numbered. Read first: a reading numbered after this read is above it, and one begun before
+        // it shows in the watermark (on its way, or applied).
+        long? numbered = services.GetService<IEventLog>() is PostgresEventLog log ? log.HighestNumbered : null;
+        return Task.FromResult(watermark.ClusterLow ?? numbered);
+    }
 
     /// <inheritdoc />
     public Task RaiseMarkAsync(long mark)

@@ -34,9 +34,11 @@ public sealed class DeliveryWatermark(bool clustered = false)
     public long DeliveryLow => clustered ? Interlocked.Read(ref _clusterMark) : Low;
 
     /// <summary>
-    /// This silo's low for the cluster's replay mark, or null when it has logged nothing since it started: what it logs
-    /// later gets seqs of a lease it has yet to take, so its low is the seq below every lease not yet taken
-    /// (<see cref="PostgresEventLog.BelowUntakenLeasesAsync"/>, read before the silos are asked).
+    /// This silo's low for the cluster's replay mark, or null when it has logged no input since it started. Then its low
+    /// is the highest seq its log has numbered other entries with (<see cref="PostgresEventLog.HighestNumbered"/>: its
+    /// next input is numbered above it, maybe in a lease it already holds), or, if it has logged nothing at all, the seq
+    /// below every lease not yet taken (<see cref="PostgresEventLog.BelowUntakenLeasesAsync"/>, read before the silos are
+    /// asked).
     /// </summary>
     public long? ClusterLow
     {

@@ -84,6 +84,8 @@ public sealed class PostgresEventLog : IEventLog
     // Leases of seq numbers, in the order of the submission numbers they serve: _leases[i] is the first seq of
     // submissions [i * _leaseSize, (i + 1) * _leaseSize). Taken in order under the gate, so seq ascends with them.
     private readonly List<long> _leases = new();
+    private const long TakingFirstLease = -1;
+    private long _highestNumbered;
     private readonly SemaphoreSlim _leaseGate = new(1, 1);
     private long _leaseSize;
 
@@ -118,6 +120,18 @@ public sealed class PostgresEventLog : IEventLog
         _leaseSize = (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
         _queue.Start();
     }
+
+    /// <summary>
+    /// The highest seq this process has numbered an entry with (of any kind), or null before its first append. Every
+    /// entry it appends later is numbered above it: seqs ascend in submission order, across this process's leases.
+    /// </summary>
+    /// While it takes its first lease (the lease's start not known yet) it is 0, which holds the cluster's mark back.
+    public long? HighestNumbered => Interlocked.Read(ref _highestNumbered) switch
+    {
+        > 0 and long n => n,
+        TakingFirstLease => 0,
+        _ => null,
+    };
 
     /// <summary>
     /// A seq below every seq any process will number from a lease it has not taken yet: leases are taken from a sequence
@@ -268,6 +282,12 @@ public sealed class PostgresEventLog : IEventLog
                 }
             }
 
+            long highest = leases[(lastOrdinal / _leaseSize) - firstLease] + (lastOrdinal % _leaseSize);
+            long known;
+            while ((known = Interlocked.Read(ref _highestNumbered)) < highest && Interlocked.CompareExchange(ref _highestNumbered, highest, known) != known)
+            {
+            }
+
             sorted.AsSpan(0, total).Sort(NumberedEntry.ByKeyAndTime);
 
             // COPY is one statement in autocommit: when CompleteAsync returns, the whole batch is durable; if
@@ -327,6 +347,7 @@ public sealed class PostgresEventLog : IEventLog
         {
             while (_leases.Count <= lastLease)
             {
+                Interlocked.CompareExchange(ref _highestNumbered, TakingFirstLease, 0);
                 await using NpgsqlCommand command = new("SELECT nextval('event_log_seq_lease')", connection);
                 _leases.Add((long)(await command.ExecuteScalarAsync().ConfigureAwait(false))!);
             }

@@ -79,6 +79,32 @@ public sealed class PostgresEventLogTests
         }
     }
 
+    // The cluster's replay mark takes a silo that has logged no reading at the highest seq it numbered other entries with:
+    // its next reading comes from the lease it holds, below the leases other silos took since, so "below every untaken
+    // lease" would be too high for it and its reading would be taken for applied.
+    [Fact]
+    public async Task A_store_knows_the_highest_seq_it_numbered_and_numbers_its_next_entry_above_it_in_its_own_older_lease()
+    {
+        await using PostgresDatabase database = await PostgresDatabase.CreateAsync();
+        StoreOptions target = new() { Kind = StoreKind.Postgres, ConnectionString = database.ConnectionString };
+        await using SiloStore first = await SiloStore.OpenAsync(target);
+        await using SiloStore second = await SiloStore.OpenAsync(target);
+        var firstLog = (PostgresEventLog)first.EventLog;
+        var secondLog = (PostgresEventLog)second.EventLog;
+        Assert.Null(firstLog.HighestNumbered);
+
+        long[] early = await firstLog.AppendBatchAsync([Entry(0, "case", "opened"), Entry(1, "case", "verified")]);
+        long later = await secondLog.AppendAsync(Entry(2, "case", "elsewhere"));
+        Assert.Equal(early.Max(), firstLog.HighestNumbered);
+        Assert.Equal(later, secondLog.HighestNumbered);
+
+        long untaken = await firstLog.BelowUntakenLeasesAsync();
+        long next = await firstLog.AppendAsync(Entry(3, "reading", "s0"));
+        Assert.True(next > early.Max(), $"next {next}, highest numbered before it {early.Max()}");
+        Assert.True(next <= untaken, $"next {next} is in the first store's own lease, below the untaken ones ({untaken})");
+        Assert.Equal(next, firstLog.HighestNumbered);
+    }
+
     private static async Task AppendBurstsAsync(SiloStore store, string key)
     {
         for (int burst = 0; burst < 2; burst++)
