@@ -19,4 +19,10 @@ public sealed class ApiOptions
     /// <summary>Readings that may wait for delivery before new batches answer 503 (unset: the ingest's default).</summary>
     [Range(1, long.MaxValue)]
     public long? TelemetryBacklogLimit { get; set; }
+
+    /// <summary>
+    /// Whether Orleans' dashboard runs (at /dashboard, for admins). It samples the silo's meters every second, walking
+    /// every activation, which costs a few per cent of the CPU under heavy ingest; false leaves it out (/dashboard 404).
+    /// </summary>
+    public bool Dashboard { get; set; } = true;
 }

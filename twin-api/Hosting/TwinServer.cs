@@ -49,6 +49,7 @@ public static class TwinServer
         ServerSettings.CheckDistrictFile(builder.Configuration);
         SiloSetup.CheckPortsFree(siloOptions, clusterOptions);
         MetricsAccess metricsAccess = MetricsEndpoint.ReadAccess(builder.Configuration);
+        bool dashboard = builder.Configuration.GetSection(ApiOptions.Section).GetValue(nameof(ApiOptions.Dashboard), true);
         AuthOptions authOptions = builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
         var apiKeys = new ApiKeys(authOptions);
         DemoProfileGuard.Check(builder.Configuration, authOptions, apiKeys);
@@ -95,7 +96,14 @@ public static class TwinServer
             builder.Services.AddHostedService(_ => new StoreLifetime(store));
             builder.Services.AddSingleton(new StartupGate(store));
             builder.Services.AddHostedService(sp => sp.GetRequiredService<StartupGate>());
-            builder.UseOrleans(silo => silo.UseCityTwin(store, siloOptions, cluster: clusterOptions).AddTwin().AddDashboard());
+            builder.UseOrleans(silo =>
+            {
+                silo.UseCityTwin(store, siloOptions, cluster: clusterOptions).AddTwin();
+                if (dashboard)
+                {
+                    silo.AddDashboard();
+                }
+            });
             builder.Services.AddSingleton<IInputReplay, TwinRecoveryReplay>();
             builder.Services.AddSingleton<SiloHost>();
             builder.Services.AddHostedService(sp => sp.GetRequiredService<SiloHost>());
@@ -122,7 +130,11 @@ public static class TwinServer
         app.MapMetricsEndpoint(metricsAccess);
 
         // Orleans' dashboard, for admins only; its page's own requests carry no key, so a browser is asked for it once.
-        app.MapOrleansDashboard(DashboardPath).RequireRole(Role.Admin).WithMetadata(new BrowserSignIn());
+        if (dashboard)
+        {
+            app.MapOrleansDashboard(DashboardPath).RequireRole(Role.Admin).WithMetadata(new BrowserSignIn());
+        }
+
         app.MapHealthEndpoints();
         app.MapEntityEndpoints();
         app.MapVehicleEndpoints();
