@@ -15,7 +15,7 @@ public static class LoadCommand
     /// <summary>Usage text.</summary>
     public const string Usage = """
         usage: citytwin load [--buildings 2000] [--sensors-per-building 6.5] [--rate 10000|max] [--duration 30s]
-                             [--store memory|sqlite|postgres] [--connection <string>] [--target http://host:port]
+                             [--store memory|sqlite|postgres] [--connection <string>] [--target http://host:port[,…]]
                              [--query-rate 0] [--baseline-connection <npgsql string>] [--no-baseline] [--report out.json]
                              [--batch-size 1000] [--concurrency 8] [--seed 7] [--size-km 5] [--baseline-duration <d>]
                              [--baseline both|batched|per-reading]
@@ -28,7 +28,8 @@ public static class LoadCommand
           --positions-per-1000  vehicle positions sent with every 1,000 readings (POST /api/vehicles/positions path)
           --reports-per-1000    citizen reports sent with every 1,000 readings (POST /api/cases path); see docs/PERFORMANCE.md
           --target        drive a running server over HTTP (POST /api/telemetry, /api/vehicles/positions, /api/cases)
-                          instead of an in-process one
+                          instead of an in-process one; several addresses (the silos of one cluster), separated by
+                          commas, take the requests in turn, and queries and counts go through the first
           --query-rate    500 m radius queries/s (GET /api/entities?type=sensor&near=…) issued during the load
           --baseline-connection  PostgreSQL for the plain-database baselines, run after the twin with the same readings: batched
                           (one transaction per batch), then one committed upsert per reading (default: --connection with --store postgres)
@@ -131,12 +132,17 @@ public static class LoadCommand
             throw new CommandLineException("load: --store postgres needs --connection \"Host=...;Username=...;Database=...\".");
         }
 
-        Uri? target = null;
+        var targets = new List<Uri>();
         if (a.Get("target") is { } targetText)
         {
-            if (!Uri.TryCreate(targetText, UriKind.Absolute, out target) || (target.Scheme != Uri.UriSchemeHttp && target.Scheme != Uri.UriSchemeHttps))
+            foreach (string one in targetText.Split(',', StringSplitOptions.TrimEntries))
             {
-                throw new CommandLineException($"load: --target must be an http:// or https:// address; got '{targetText}'.");
+                if (!Uri.TryCreate(one, UriKind.Absolute, out Uri? target) || (target.Scheme != Uri.UriSchemeHttp && target.Scheme != Uri.UriSchemeHttps))
+                {
+                    throw new CommandLineException($"load: --target must be one or more http:// or https:// addresses, separated by commas; got '{one}'.");
+                }
+
+                targets.Add(target);
             }
 
             if (a.Has("store") || a.Has("connection"))
@@ -161,7 +167,7 @@ public static class LoadCommand
                 a.GetDouble("reports-per-1000", LoadMix.DefaultReportsPer1000, 0, 100)),
             Store = store,
             Connection = string.IsNullOrWhiteSpace(connection) ? null : connection,
-            Target = target,
+            Targets = targets,
             ApiKey = a.Get("api-key") ?? "demo-operator-key",
             QueryRate = a.GetDouble("query-rate", 0, 0, 1_000_000),
             QueryRadiusM = a.GetDouble("query-radius", 500, 1, 50_000),

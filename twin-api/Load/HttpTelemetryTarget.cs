@@ -13,11 +13,13 @@ namespace CityTwin.TwinApi.Load;
 /// <summary>
 /// Sends inputs the way gateways and apps do, with the operator key: readings as POST /api/telemetry, positions as
 /// POST /api/vehicles/positions, each citizen report as POST /api/cases. 503 and 429 are overload (the request is
-/// rejected and counted); any other failure status rejects it as failed.
+/// rejected and counted); any other failure status rejects it as failed. Given several clients (the silos of one
+/// cluster), each request goes to the next in turn.
 /// </summary>
-public sealed class HttpTelemetryTarget(HttpClient client) : ITelemetryTarget
+public sealed class HttpTelemetryTarget(params HttpClient[] clients) : ITelemetryTarget
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json");
+    private long _requests;
 
     /// <inheritdoc />
     public Task<BatchOutcome> SendAsync(List<ReadingInput> batch, CancellationToken cancellationToken) =>
@@ -37,6 +39,7 @@ public sealed class HttpTelemetryTarget(HttpClient client) : ITelemetryTarget
         content.Headers.ContentType = Json;
         try
         {
+            HttpClient client = clients[(int)((ulong)Interlocked.Increment(ref _requests) % (ulong)clients.Length)];
             using HttpResponseMessage response = await client.PostAsync(path, content, cancellationToken);
             if (response.StatusCode is HttpStatusCode.ServiceUnavailable or HttpStatusCode.TooManyRequests)
             {

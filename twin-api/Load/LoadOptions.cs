@@ -50,10 +50,16 @@ public sealed record LoadOptions
     /// <summary>Connection string or file path of the store.</summary>
     public string? Connection { get; init; }
 
-    /// <summary>A running server to drive over HTTP instead of an in-process silo.</summary>
-    public Uri? Target { get; init; }
+    /// <summary>
+    /// Running servers to drive over HTTP instead of an in-process silo: one, or the silos of one cluster, which then share
+    /// the requests in turn. Empty for in-process.
+    /// </summary>
+    public IReadOnlyList<Uri> Targets { get; init; } = [];
 
-    /// <summary>API key sent to <see cref="Target"/> (operator role or higher).</summary>
+    /// <summary>The first of <see cref="Targets"/> (queries and counts go through it), or null in process.</summary>
+    public Uri? Target => Targets.Count > 0 ? Targets[0] : null;
+
+    /// <summary>API key sent to <see cref="Targets"/> (operator role or higher).</summary>
     public string ApiKey { get; init; } = "demo-operator-key";
 
     /// <summary>500 m radius queries per second issued while telemetry runs; 0 for none.</summary>

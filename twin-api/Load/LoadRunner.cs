@@ -63,7 +63,7 @@ public static class LoadRunner
         BaselineFigures? perReadingBaseline = options.PerReadingBaseline
             ? await RunBaselineAsync(options, view, generator, result.Ingest.AchievedRate, perReading: true, cancellationToken)
             : null;
-        var settings = new RunSettings(options.Target is null ? "in-process" : $"http {options.Target}", options.Target is null ? options.Store.ToString().ToLowerInvariant() : "server's",
+        var settings = new RunSettings(options.Target is null ? "in-process" : $"http {string.Join(", ", options.Targets)}", options.Target is null ? options.Store.ToString().ToLowerInvariant() : "server's",
             options.Buildings, options.SensorsPerBuilding, options.Seed, options.Rate, options.Duration.TotalSeconds, options.Warmup.TotalSeconds, options.BatchSize, options.Concurrency, options.QueryRate);
         return new LoadRunReport(startedAt, Machine(), settings, districtFigures, result.Ingest, result.Consistency, result.Memory, result.Queries, baseline, notes)
         {
@@ -266,38 +266,63 @@ public static class LoadRunner
     private static async Task<RunResult> RunOverHttpAsync(LoadOptions options, LoadConsoleView view, StrongBox<District?> district, TelemetryGenerator generator,
         MixGenerators inputs, string[] queryUrls, List<string> notes, CancellationToken cancellationToken)
     {
-        using HttpClient client = CreateClient(options.Target!, options.ApiKey);
+        HttpClient[] clients = [.. options.Targets.Select(t => CreateClient(t, options.ApiKey))];
+        try
+        {
+            return await RunOverHttpAsync(options, view, district, generator, inputs, queryUrls, notes, clients, cancellationToken);
+        }
+        finally
+        {
+            foreach (HttpClient c in clients)
+            {
+                c.Dispose();
+            }
+        }
+    }
+
+    // Over several targets (the silos of one cluster) the requests go to each in turn; queries and the case count go
+    // through the first, and the servers' counters are summed over all.
+    private static async Task<RunResult> RunOverHttpAsync(LoadOptions options, LoadConsoleView view, StrongBox<District?> district, TelemetryGenerator generator,
+        MixGenerators inputs, string[] queryUrls, List<string> notes, HttpClient[] clients, CancellationToken cancellationToken)
+    {
+        HttpClient client = clients[0];
         string lastSensor = generator.SensorIds[^1];
         district.Value = null;
-        using (HttpResponseMessage probe = await client.GetAsync($"api/entities/sensor/{lastSensor}", cancellationToken))
+        foreach (HttpClient each in clients)
         {
+            using HttpResponseMessage probe = await each.GetAsync($"api/entities/sensor/{lastSensor}", cancellationToken);
             if (!probe.IsSuccessStatusCode)
             {
                 throw new CommandLineException(
-                    $"load: the server at {options.Target} has no sensor '{lastSensor}' (HTTP {(int)probe.StatusCode}); start it on a district generated with the same " +
+                    $"load: the server at {each.BaseAddress} has no sensor '{lastSensor}' (HTTP {(int)probe.StatusCode}); start it on a district generated with the same " +
                     $"options, e.g. `citytwin serve --District:Buildings {options.Buildings} --District:Seed {options.Seed}` (default sensor mix) or --district <file>.");
             }
         }
 
         notes.Add("the district was loaded by the server; activation time and the server's memory are not measured over HTTP (memory figures are the driver's)");
-        var target = new HttpTelemetryTarget(client);
+        if (clients.Length > 1)
+        {
+            notes.Add($"requests went to {clients.Length} servers in turn; state writes, event-log appends and activations are summed over them");
+        }
+
+        var target = new HttpTelemetryTarget(clients);
         await WarmUpAsync(options, view, target, generator, inputs, client, queryUrls, cancellationToken);
-        JsonElement? healthBefore = await HealthAsync(client, cancellationToken);
+        JsonElement?[] healthBefore = await Task.WhenAll(clients.Select(c => HealthAsync(c, cancellationToken)));
         long casesBefore = await CitizenCasesAsync(client, cancellationToken);
         await using var memory = new MemorySampler(TimeSpan.FromMilliseconds(200));
         var driver = new TelemetryDriver(target, generator, options.BatchSize, options.Concurrency, options.Mix, inputs.Positions, inputs.Reports);
         (TimeSpan elapsed, QueryFigures? queries) = await DriveAsync(options, view, driver, client, queryUrls, cancellationToken);
-        JsonElement? healthAfter = await HealthAsync(client, cancellationToken);
+        JsonElement?[] healthAfter = await Task.WhenAll(clients.Select(c => HealthAsync(c, cancellationToken)));
         long casesAfter = await CitizenCasesAsync(client, cancellationToken);
-        static long Stat(JsonElement? health, string section, string name) =>
+        static long Stat(JsonElement?[] healths, string section, string name) => healths.Sum(health =>
             health is { } h && h.TryGetProperty(section, out JsonElement s) && s.ValueKind == JsonValueKind.Object
-            && s.TryGetProperty(name, out JsonElement v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out long n) ? n : 0;
+            && s.TryGetProperty(name, out JsonElement v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out long n) ? n : 0);
         long writes = Stat(healthAfter, "store", "stateWrites") - Stat(healthBefore, "store", "stateWrites");
         long appends = Stat(healthAfter, "silo", "eventLogAppends") - Stat(healthBefore, "silo", "eventLogAppends");
-        if (healthAfter is not { } after || !after.TryGetProperty("store", out JsonElement storeHealth) || storeHealth.ValueKind != JsonValueKind.Object
-            || !storeHealth.TryGetProperty("stateWrites", out JsonElement counted) || counted.ValueKind != JsonValueKind.Number)
+        if (healthAfter.Any(h => h is not { } after || !after.TryGetProperty("store", out JsonElement storeHealth) || storeHealth.ValueKind != JsonValueKind.Object
+            || !storeHealth.TryGetProperty("stateWrites", out JsonElement counted) || counted.ValueKind != JsonValueKind.Number))
         {
-            notes.Add("the server's /health reports no grain-state writes (store.stateWrites), so state writes/s are shown as 0");
+            notes.Add("a server's /health reports no grain-state writes (store.stateWrites), so its state writes are counted as 0");
         }
 
         IngestFigures ingestFigures = driver.Summarize(options.Rate, elapsed, options.Mix.Describe()) with
