@@ -78,6 +78,10 @@ if ((SILOS > 1)); then
 fi
 
 TARGETS=$(IFS=,; echo "${URLS[*]}")
+pg_stats() {
+  psql "$PSQL_CONN dbname=postgres" -Atc "SELECT xact_commit, tup_inserted, tup_updated, tup_deleted, blks_hit + blks_read FROM pg_stat_database WHERE datname = '$DB'"
+}
+pg_stats >"$OUT/pg-before-$SILOS.txt"
 metrics() { curl -sf -H 'X-Api-Key: demo-admin-key' "$1/metrics"; }
 for ((i = 1; i <= SILOS; i++)); do
   health "${URLS[i-1]}" >"$OUT/health-before-silo$i-$SILOS.json"
@@ -85,6 +89,9 @@ for ((i = 1; i <= SILOS; i++)); do
 done
 dotnet "$CITYTWIN" load --target "$TARGETS" --buildings "$BUILDINGS" --rate "$RATE" --duration "$DURATION" --no-baseline --plain \
   --report "$OUT/load-$SILOS.json" | tee "$OUT/load-$SILOS.txt"
+sleep 1 # pg_stat_database is updated when a backend reports, at most every 500 ms
+pg_stats >"$OUT/pg-after-$SILOS.txt"
+echo "cluster-load: PostgreSQL (commits|inserted|updated|deleted|blocks) before $(cat "$OUT/pg-before-$SILOS.txt"), after $(cat "$OUT/pg-after-$SILOS.txt")" | tee -a "$OUT/load-$SILOS.txt"
 for ((i = 1; i <= SILOS; i++)); do
   health "${URLS[i-1]}" >"$OUT/health-after-silo$i-$SILOS.json"
   metrics "${URLS[i-1]}" >"$OUT/metrics-after-silo$i-$SILOS.txt" || true
