@@ -8,7 +8,8 @@
 # Creates a fresh database (citytwin_scale_<silos>) on the given server, starts the silos one after the other (one silo
 # runs as users start it, without --cluster; two or more form cluster "scale" through PostgreSQL), waits until every silo
 # sees them all, drives `citytwin load --target <every silo>` (the requests go to each silo in turn), saves each silo's
-# /health and /metrics before and after, stops the silos and drops the database. The load report is <out>/load-<silos>.json.
+# /health and /metrics before and after, stops the silos and drops the database. The load report is <out>/load-<silos>.json;
+# bench/cluster-figures.py prints the figures per reading (cross-silo messages and bytes, PostgreSQL commits and rows).
 set -euo pipefail
 
 SILOS=1
@@ -19,7 +20,7 @@ DURATION=20s
 CITYTWIN=twin-api/bin/Release/net10.0/citytwin.dll
 OUT=/tmp/cluster-load
 
-usage() { sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while (($#)); do
   case $1 in
     --silos) SILOS=$2; shift 2 ;;
@@ -58,7 +59,7 @@ silos_seen() { health "$1" | python3 -c 'import json,sys; print(len(json.load(sy
 
 for ((i = 1; i <= SILOS; i++)); do
   http=$((5200 + i)); silo=$((11200 + i)); gateway=$((30200 + i))
-  args=(serve --store postgres --connection "$CS" --urls "http://127.0.0.1:$http" --District:Buildings "$BUILDINGS" --Silo:Name "silo$i")
+  args=(serve --store postgres --connection "$CS" --urls "http://127.0.0.1:$http" --District:Buildings "$BUILDINGS" --Silo:Name "silo$i" --Simulation:Enabled false)
   if ((SILOS > 1)); then args+=(--cluster scale --silo-port "$silo" --gateway-port "$gateway"); fi
   started=$SECONDS
   dotnet "$CITYTWIN" "${args[@]}" >"$OUT/silo$i-$SILOS.log" 2>&1 &
@@ -98,3 +99,4 @@ for ((i = 1; i <= SILOS; i++)); do
   rss=$(awk '/VmRSS/ {print int($2 / 1024)}' "/proc/${PIDS[i-1]}/status")
   echo "cluster-load: silo$i RSS ${rss} MB" | tee -a "$OUT/load-$SILOS.txt"
 done
+python3 "$(dirname "$0")/cluster-figures.py" "$OUT" "$SILOS" | tee -a "$OUT/load-$SILOS.txt"
