@@ -147,14 +147,15 @@ public sealed class TwinDirectory(TwinFeeds feeds)
     }
 
     /// <summary>
-    /// Entities of a type within <paramref name="radiusM"/> metres of a point, nearest first (dispatch and place lookup
+    /// Entities of a type within <paramref name="radiusM"/> metres of a point, nearest first, ties by id (dispatch and place lookup
     /// rely on the order; the entity query streams hits through a visitor instead).
     /// </summary>
     public List<SpatialHit<string>> Near(EntityType type, GeoPoint centre, double radiusM)
     {
         var ids = new IdCollector<SpatialHit<string>>([], static (e, p, d) => new SpatialHit<string>(e.Summary.Id, p, d));
         Index(type).Near(centre, radiusM, ref ids);
-        ids.Results.Sort(static (a, b) => a.DistanceMetres.CompareTo(b.DistanceMetres));
+        // Ties go by id: the index holds entities in no fixed order, and callers take the first hit.
+        ids.Results.Sort(static (a, b) => a.DistanceMetres != b.DistanceMetres ? a.DistanceMetres.CompareTo(b.DistanceMetres) : string.CompareOrdinal(a.Key, b.Key));
         return ids.Results;
     }
 

@@ -46,6 +46,11 @@ public sealed class CellularFloodModel
     private readonly double[] _elevation;
     private readonly double[] _depth;
     private readonly double[] _level;
+
+    // The level a cell takes water at: its own level, or for a channel cell with an intake level (the river's stage behind
+    // flap-gated outfalls and over the bank) the higher of the two. The same array as _level while no intake is set.
+    private double[] _receiveLevel;
+    private double[]? _intake;
     private readonly double[] _retentionMm;
     private readonly double[] _abstractionMm;
     private readonly double[] _drainMetresPerSecond;
@@ -93,6 +98,7 @@ public sealed class CellularFloodModel
         _elevation = (double[])grid.ElevationM.Clone();
         _depth = new double[n];
         _level = new double[n];
+        _receiveLevel = _level;
         _retentionMm = new double[n];
         _abstractionMm = new double[n];
         _drainMetresPerSecond = new double[n];
@@ -265,6 +271,33 @@ public sealed class CellularFloodModel
     }
 
     /// <summary>
+    /// Sets the level below which channel cell <paramref name="cell"/> takes no water from the land (the river's stage:
+    /// outfalls are flap-gated and the bank holds, so land water enters only where it stands higher); it still gives water
+    /// by its own level. Negative infinity (the default) takes water by its own level.
+    /// </summary>
+    public void SetIntakeLevel(int cell, double levelM)
+    {
+        if (_channel is not { } channel || !channel[cell])
+        {
+            throw new ArgumentException("Only a channel cell has an intake level.", nameof(cell));
+        }
+
+        if (double.IsNaN(levelM) || double.IsPositiveInfinity(levelM))
+        {
+            throw new ArgumentOutOfRangeException(nameof(levelM), levelM, "An intake level is a number or negative infinity.");
+        }
+
+        if (_intake is null)
+        {
+            _intake = new double[_depth.Length];
+            Array.Fill(_intake, double.NegativeInfinity);
+            _receiveLevel = new double[_depth.Length];
+        }
+
+        _intake[cell] = levelM;
+    }
+
+    /// <summary>
     /// Advances one time step: adds the SCS runoff of <paramref name="rainfallMm"/> (fallen during the step, uniform),
     /// removes drainage up to each cell's capacity, then routes water in adaptive sub-steps.
     /// </summary>
@@ -421,6 +454,15 @@ public sealed class CellularFloodModel
             }
         }
 
+        if (_intake is { } intake)
+        {
+            double[] receive = _receiveLevel;
+            for (int i = 0; i < depth.Length; i++)
+            {
+                receive[i] = Math.Max(level[i], intake[i]);
+            }
+        }
+
         return maxDepth;
     }
 
@@ -437,6 +479,7 @@ public sealed class CellularFloodModel
         double tolerance = _tolerance;
         double[] depth = _depth;
         double[] level = _level;
+        double[] receive = _receiveLevel;
         double[] candidate = _candidate;
         double dx = _cellSize;
         double manningFactor = 1.0 / (_manningN * _manningN * dx);
@@ -461,10 +504,10 @@ public sealed class CellularFloodModel
 
                 double l = level[i];
                 // An open edge is a ghost neighbour whose surface is this cell's bed: the water can run off.
-                double e = col + 1 < columns ? l - level[i + 1] : edge * d;
-                double w = col > 0 ? l - level[i - 1] : edge * d;
-                double n = row > 0 ? l - level[i - columns] : edge * d;
-                double s = row + 1 < rows ? l - level[i + columns] : edge * d;
+                double e = col + 1 < columns ? l - receive[i + 1] : edge * d;
+                double w = col > 0 ? l - receive[i - 1] : edge * d;
+                double n = row > 0 ? l - receive[i - columns] : edge * d;
+                double s = row + 1 < rows ? l - receive[i + columns] : edge * d;
                 if (_channel is { } channel && channel[i])
                 {
                     e = col + 1 < columns && !channel[i + 1] ? e : 0.0;
@@ -534,6 +577,7 @@ public sealed class CellularFloodModel
         int columns = _columns;
         int rows = _rows;
         double[] level = _level;
+        double[] receive = _receiveLevel;
         double[] candidate = _candidate;
         double[] acceptScale = _acceptScale;
         double[] acceptCut = _acceptCut;
@@ -544,7 +588,7 @@ public sealed class CellularFloodModel
             for (int col = 0; col < columns; col++)
             {
                 int i = rowStart + col;
-                double l = level[i];
+                double l = receive[i];
                 double fe = col + 1 < columns ? candidate[(4 * (i + 1)) + West] : 0.0;
                 double fw = col > 0 ? candidate[(4 * (i - 1)) + East] : 0.0;
                 double fn = row > 0 ? candidate[(4 * (i - columns)) + South] : 0.0;
@@ -625,6 +669,7 @@ public sealed class CellularFloodModel
         int rows = _rows;
         double[] depth = _depth;
         double[] level = _level;
+        double[] receive = _receiveLevel;
         double[] candidate = _candidate;
         double[] flow = _flow;
         double[] scale = _acceptScale;
@@ -644,7 +689,7 @@ public sealed class CellularFloodModel
                 double q = 0.0;
                 if (c > 0)
                 {
-                    q = col + 1 < columns ? Accept(c, l - level[i + 1], scale[i + 1], cut[i + 1]) : c;
+                    q = col + 1 < columns ? Accept(c, l - receive[i + 1], scale[i + 1], cut[i + 1]) : c;
                     boundary += col + 1 < columns ? 0.0 : q;
                 }
 
@@ -655,7 +700,7 @@ public sealed class CellularFloodModel
                 q = 0.0;
                 if (c > 0)
                 {
-                    q = col > 0 ? Accept(c, l - level[i - 1], scale[i - 1], cut[i - 1]) : c;
+                    q = col > 0 ? Accept(c, l - receive[i - 1], scale[i - 1], cut[i - 1]) : c;
                     boundary += col > 0 ? 0.0 : q;
                 }
 
@@ -666,7 +711,7 @@ public sealed class CellularFloodModel
                 q = 0.0;
                 if (c > 0)
                 {
-                    q = row > 0 ? Accept(c, l - level[i - columns], scale[i - columns], cut[i - columns]) : c;
+                    q = row > 0 ? Accept(c, l - receive[i - columns], scale[i - columns], cut[i - columns]) : c;
                     boundary += row > 0 ? 0.0 : q;
                 }
 
@@ -677,7 +722,7 @@ public sealed class CellularFloodModel
                 q = 0.0;
                 if (c > 0)
                 {
-                    q = row + 1 < rows ? Accept(c, l - level[i + columns], scale[i + columns], cut[i + columns]) : c;
+                    q = row + 1 < rows ? Accept(c, l - receive[i + columns], scale[i + columns], cut[i + columns]) : c;
                     boundary += row + 1 < rows ? 0.0 : q;
                 }
 
@@ -685,26 +730,27 @@ public sealed class CellularFloodModel
                 outflow += q;
 
                 double inflow = 0.0;
+                double lr = receive[i];
                 double s = scale[i];
                 double k = cut[i];
                 if (col + 1 < columns)
                 {
-                    inflow += Accept(candidate[(4 * (i + 1)) + West], level[i + 1] - l, s, k);
+                    inflow += Accept(candidate[(4 * (i + 1)) + West], level[i + 1] - lr, s, k);
                 }
 
                 if (col > 0)
                 {
-                    inflow += Accept(candidate[(4 * (i - 1)) + East], level[i - 1] - l, s, k);
+                    inflow += Accept(candidate[(4 * (i - 1)) + East], level[i - 1] - lr, s, k);
                 }
 
                 if (row > 0)
                 {
-                    inflow += Accept(candidate[(4 * (i - columns)) + South], level[i - columns] - l, s, k);
+                    inflow += Accept(candidate[(4 * (i - columns)) + South], level[i - columns] - lr, s, k);
                 }
 
                 if (row + 1 < rows)
                 {
-                    inflow += Accept(candidate[(4 * (i + columns)) + North], level[i + columns] - l, s, k);
+                    inflow += Accept(candidate[(4 * (i + columns)) + North], level[i + columns] - lr, s, k);
                 }
 
                 if (outflow != 0.0 || inflow != 0.0)

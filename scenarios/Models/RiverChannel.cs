@@ -156,6 +156,9 @@ public sealed class RiverChannel
     /// <summary>Depth by the rating curve of the node's reach at a flow, m.</summary>
     public double DepthM(int node, double flowM3s) => _reaches[_reachOf[node]].Channel.DepthM(flowM3s);
 
+    /// <summary>Flow by the rating curve of the node's reach at a depth, m^3/s.</summary>
+    public double FlowAtDepthM3s(int node, double depthM) => _reaches[_reachOf[node]].Channel.DischargeM3s(depthM);
+
     /// <summary>Hands lateral water to a node (negative takes water out); it joins the next routing step.</summary>
     public void AddLateral(int node, double volumeM3)
     {

@@ -95,7 +95,7 @@ internal static class FloodEngine
                     }
                 }
 
-                river?.SetChannelDepths(model);
+                river?.SetChannelDepths(model, step);
                 model.Step(step, storm?.DepthBetweenMm(t, t + step) ?? 0);
                 river?.Exchange(model, t + step);
                 physics.Stop();

@@ -47,7 +47,9 @@ internal sealed class ForkCells
     /// <summary>Reads every cell of the fork.</summary>
     public static async Task<ForkCells> ReadAsync(IGrainFactory grains, TwinDirectory directory, CancellationToken cancellationToken)
     {
-        EntitySummary[] summaries = directory.OfType(EntityType.Cell).ToArray();
+        // In id order: the read model lists entities in no fixed order (it follows the order storage returned the states
+        // and the process's string hashes), and nothing a run computes may depend on that order.
+        EntitySummary[] summaries = [.. directory.OfType(EntityType.Cell).InIdOrder()];
         if (summaries.Length == 0)
         {
             throw new ScenarioRunException("The twin has no raster cells; a flood scenario needs them.");
@@ -79,6 +81,13 @@ internal sealed class ForkCells
         int columns = cells.Max(c => c.Column) + 1;
         int rows = cells.Max(c => c.Row) + 1;
         double size = cells.Select(c => c.SizeM).FirstOrDefault(s => s > 0);
+        if (size <= 0)
+        {
+            // Summaries carry no cell size: the first cell's definition states it. A size inferred from two centres is off
+            // in the ninth digit, which the routing's thresholds turn into different depths.
+            size = CellFacts.From(summaries[0], await grains.GetGrain<ICellGrain>(summaries[0].Id).GetDetailsAsync()).SizeM;
+        }
+
         if (size <= 0)
         {
             size = InferSize(cells, projection);

@@ -7,17 +7,26 @@ namespace CityTwin.Scenarios.Runs;
 /// (chainage from the upstream edge), cut into reaches at the gauges, each with a Manning rating on its own bed slope,
 /// and routed by <see cref="RiverChannel"/>. Each step the river cells are set to the channel's water level, but no
 /// higher than the lowest land beside them while it stands below the bank top (the banks hold the river) and no higher
-/// than that land plus the head over the bank top once it stands above (water pours over the bank); what the land
-/// adds to them (runoff reaching the channel) or takes from them (water over the bank top onto lower cells) during the
-/// step is handed to the channel as lateral flow at that place.
+/// than that land plus the head over the bank top once it stands above (water pours over the bank); land water enters
+/// a river cell only where it stands above the river's stage (outfalls are flap-gated). What the land adds to them
+/// (runoff reaching the channel) or takes from them (water over the bank top onto lower cells) during the step is
+/// handed to the channel as lateral flow at that place.
 /// </summary>
 /// <remarks>
 /// The bank top is the embankment the gauges' guaranteed levels describe (the level the banks are built to hold),
 /// interpolated along the channel between the gauges and held beyond them; without gauges it is the ground beside the
 /// channel. Below it the channel and the land only meet through the land's drains: runoff flows in, nothing spills.
+/// The spill in one step is bounded so it cannot overshoot: at most what a broad-crested weir along the cell passes,
+/// Q = 1.705 L H^1.5 (SI; Henderson, Open Channel Flow, 1966, section 6.5), and at most the channel's flow above its
+/// bankfull flow there, so spilling never takes the stage below the bank top within the step. Without the bound (and
+/// the gate) a cell gave the land its whole head at once, the stage fell under the bank top, the land gave the water
+/// back, and the stage flapped step by step.
 /// </remarks>
 internal sealed class ForkRiver
 {
+    // Discharge coefficient of a broad-crested weir in SI units, m^0.5/s: 0.385 sqrt(2 g) (Henderson 1966).
+    private const double WeirCoefficient = 1.705;
+
     private readonly RiverChannel _channel;
     private readonly int[] _cells;
     private readonly int[] _nodeOfCell;
@@ -25,6 +34,8 @@ internal sealed class ForkRiver
     private readonly double[] _bankTop;
     private readonly double[] _lowGround;
     private readonly double _cellArea;
+    private readonly double _cellSize;
+    private readonly int[] _cellsAtNode;
     private readonly Func<double, double> _upstream;
     private readonly RectangularChannel[] _reachChannels;
 
@@ -38,6 +49,12 @@ internal sealed class ForkRiver
         _nodeOfCell = nodeOfCell;
         _setDepth = new double[cells.Length];
         _cellArea = cellArea;
+        _cellSize = Math.Sqrt(cellArea);
+        _cellsAtNode = new int[channel.NodeCount];
+        foreach (int node in nodeOfCell)
+        {
+            _cellsAtNode[node]++;
+        }
         _upstream = upstream;
         _reachChannels = reachChannels;
         CellChainageM = cellChainage;
@@ -147,8 +164,8 @@ internal sealed class ForkRiver
     /// <summary>Depth at a node's downstream end by its reach's rating curve, m.</summary>
     public double DepthAtNodeM(int node) => _channel.DepthM(node, _channel.FlowM3s(node));
 
-    /// <summary>Sets every river cell to the channel's depth there, before a flood step.</summary>
-    public void SetChannelDepths(CellularFloodModel model)
+    /// <summary>Sets every river cell to the channel's depth there, before a flood step of <paramref name="stepSeconds"/>.</summary>
+    public void SetChannelDepths(CellularFloodModel model, double stepSeconds)
     {
         ReadOnlySpan<double> depth = model.DepthM;
         for (int k = 0; k < _cells.Length; k++)
@@ -156,12 +173,27 @@ internal sealed class ForkRiver
             int i = _cells[k];
             int node = _nodeOfCell[k];
             double bed = model.ElevationM[i];
-            double stage = bed + _channel.DepthM(node, _channel.MeanFlowM3s(node));
-            // Over the bank top the land sees only the head above it, as water pours over a weir, not the full drop from the
-            // river's surface to the ground behind the bank (which would empty the cell into the land in one step).
-            double level = double.IsInfinity(_lowGround[k]) ? stage
-                : stage > _bankTop[k] ? _lowGround[k] + (stage - _bankTop[k])
-                : Math.Min(stage, _lowGround[k]);
+            double flow = _channel.MeanFlowM3s(node);
+            double stage = bed + _channel.DepthM(node, flow);
+            double level = stage;
+            if (!double.IsInfinity(_lowGround[k]))
+            {
+                level = Math.Min(stage, _lowGround[k]);
+                if (stage > _bankTop[k])
+                {
+                    // Over the bank top the land sees only the head above it, as water pours over a weir, not the full drop
+                    // from the river's surface to the ground behind the bank; and only as much of it as the weir passes in
+                    // the step and the channel can give without falling below the bank top (its share of the node's flow
+                    // above bankfull): the cell can give the land at most that head over its area.
+                    double head = stage - _bankTop[k];
+                    double weir = WeirCoefficient * _cellSize * head * Math.Sqrt(head) * stepSeconds;
+                    double aboveBankfull = Math.Max(0, flow - _channel.FlowAtDepthM3s(node, _bankTop[k] - bed)) * stepSeconds / _cellsAtNode[node];
+                    level = _lowGround[k] + Math.Min(head, Math.Min(weir, aboveBankfull) / _cellArea);
+                }
+            }
+
+            // Land water enters only where it stands above the river (over the bank, or through flap-gated outfalls).
+            model.SetIntakeLevel(i, stage);
             double target = Math.Max(0, level - bed);
             double now = depth[i];
             if (target > now)

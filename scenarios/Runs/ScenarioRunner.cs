@@ -79,11 +79,13 @@ public static class ScenarioRunner
         CarryOver carried = fork.CarriedOver;
         var carriedIds = new HashSet<string>(carried.Cases.Select(c => c.Id).Concat(carried.Alarms.Select(a => a.SensorId)), StringComparer.Ordinal);
         bool IsCarried(Alert a) => carriedIds.Contains(a.EntityId) || (a.Details?.GetValueOrDefault("caseId") is { } caseId && carriedIds.Contains(caseId));
-        Alert[] alerts = [.. all.Where(a => !IsCarried(a))];
+        // Oldest first, and alerts of one time by entity: grains raising alerts at the same simulated time publish them in
+        // whatever order their turns ran; one entity's alerts keep the order it raised them in.
+        Alert[] alerts = [.. all.Reverse().Where(a => !IsCarried(a)).OrderBy(a => a.At).ThenBy(a => a.EntityId, StringComparer.Ordinal)];
         lock (carried.Timeline)
         {
             carried.Timeline.Clear();
-            carried.Timeline.AddRange(all.Where(IsCarried).OrderBy(a => a.At).Select(Entry));
+            carried.Timeline.AddRange(all.Reverse().Where(IsCarried).OrderBy(a => a.At).ThenBy(a => a.EntityId, StringComparer.Ordinal).Select(Entry));
         }
 
         lock (result.Timeline)

@@ -177,6 +177,27 @@ public sealed class CellularFloodModelTests
         Assert.Equal(0.0, model.MassBalanceErrorM3, 1e-9);
     }
 
+    // A channel cell with an intake level (the river's stage behind flap-gated outfalls) takes land water only where the
+    // land stands higher than that level, however low the channel cell's own water is.
+    [Fact]
+    public void A_channel_cell_takes_land_water_only_above_its_intake_level()
+    {
+        var grid = new FloodGrid(3, 1, 10);
+        var channel = new bool[grid.CellCount];
+        channel[1] = true;
+        grid.ElevationM[1] = -2.0;
+        grid.InitialDepthM[0] = 0.2; // land water at 0.2 m, beside a channel whose stage is 0.5 m
+        grid.InitialDepthM[2] = 0.8; // land water at 0.8 m: above the stage, it runs in
+        var model = new CellularFloodModel(grid, new FloodModelOptions());
+        model.SetChannelCells(channel);
+        model.SetIntakeLevel(1, 0.5);
+        model.Route(600);
+
+        Assert.Equal(0.2, model.DepthM[0], 12);
+        Assert.True(model.DepthM[2] < 0.8 && model.DepthM[2] >= 0.5 - 1e-9, $"land beside at {model.DepthM[2]} m");
+        Assert.Equal(0.0, model.MassBalanceErrorM3, 1e-9);
+    }
+
     [Fact]
     public void A_column_of_water_on_flat_ground_spreads_to_a_level_surface()
     {
