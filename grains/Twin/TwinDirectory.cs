@@ -71,7 +71,9 @@ public sealed class TwinDirectory(TwinFeeds feeds)
                 Index(summary.Type).Upsert(entry, summary.Position);
             }
 
-            if (!ReferenceEquals(previous.BuildingId, summary.BuildingId) || !ReferenceEquals(previous.CellId, summary.CellId) || !ReferenceEquals(previous.ParentId, summary.ParentId))
+            // By value: a summary received from another silo carries copies of the same ids.
+            if (!string.Equals(previous.BuildingId, summary.BuildingId, StringComparison.Ordinal) || !string.Equals(previous.CellId, summary.CellId, StringComparison.Ordinal)
+                || !string.Equals(previous.ParentId, summary.ParentId, StringComparison.Ordinal))
             {
                 Link(BuildingRelation, summary.BuildingId, previous.BuildingId, entry);
                 Link(CellRelation, summary.CellId, previous.CellId, entry);
