@@ -6,7 +6,8 @@ usage: bench/cluster-figures.py <out dir> <silos>
 Between the /metrics snapshots taken before and after `citytwin load` (warm-up included), summed over the silos:
 readings accepted (citytwin_ingest_readings_total), silo-to-silo messages and bytes sent (Orleans'
 orleans_messaging_sent_messages_size_bytes, ConnectionDirection="SiloToSilo"), and PostgreSQL commits and rows
-written (pg_stat_database, the run's database); then each silo's RSS at the end and the activations it hosted.
+written (pg_stat_database, the run's database); each silo's RSS at the end and the activations it hosted; and the CPU time
+per reading of the silos, of PostgreSQL and of the rest of the machine (the load client), from /proc.
 """
 import json
 import re
@@ -55,6 +56,17 @@ def main():
     print(f'  silo-to-silo: {messages / per:.2f} messages and {size / per:,.0f} bytes per reading ({messages:,.0f} messages, {size / 1e6:,.1f} MB)')
     print(f'  PostgreSQL: {commits / per * 1000:.2f} commits per 1,000 readings; {inserted / per:.3f} rows inserted and {updated / per:.4f} updated per reading')
     print(f'  activations per silo at the end: {", ".join(f"{a:,}" for a in activations)}')
+    cpu_before, cpu_after = out / f'cpu-before-{silos}.txt', out / f'cpu-after-{silos}.txt'
+    if cpu_before.exists() and cpu_after.exists():
+        def ticks(path):
+            words = path.read_text().split()
+            return {words[k]: int(words[k + 1]) for k in range(0, len(words), 2)}
+        b, a = ticks(cpu_before), ticks(cpu_after)
+        used = {k: (a[k] - b[k]) * 10_000 / per for k in a}  # ticks of 10 ms -> microseconds per reading
+        silo_us = sum(v for k, v in used.items() if k.startswith('silo'))
+        rest = used['machine'] - silo_us - used['postgres']
+        print(f'  CPU per reading: silos {silo_us:.0f} us ({", ".join(format(used["silo" + str(i)], ".0f") for i in range(1, silos + 1))}), '
+              f'PostgreSQL {used["postgres"]:.0f} us, the rest (load client, OS) {rest:.0f} us; machine {used["machine"]:.0f} us')
 
 
 if __name__ == '__main__':

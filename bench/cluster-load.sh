@@ -83,6 +83,15 @@ pg_stats() {
   psql "$PSQL_CONN dbname=postgres" -Atc "SELECT xact_commit, tup_inserted, tup_updated, tup_deleted, blks_hit + blks_read FROM pg_stat_database WHERE datname = '$DB'"
 }
 pg_stats >"$OUT/pg-before-$SILOS.txt"
+# CPU ticks (utime + stime, 1/100 s) of each silo, of every postgres process, and of the whole machine (busy, from
+# /proc/stat), so cluster-figures.py can split the CPU per reading between the silos, PostgreSQL and the rest (the load client).
+cpu_ticks() {
+  local line="machine $(awk '/^cpu / {print $2 + $3 + $4 + $7 + $8}' /proc/stat)"
+  for ((i = 1; i <= SILOS; i++)); do line+=" silo$i $(awk '{print $14 + $15}' "/proc/${PIDS[i-1]}/stat")"; done
+  line+=" postgres $(for p in $(pgrep -x postgres); do awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null; done | awk '{s += $1} END {print s + 0}')"
+  echo "$line"
+}
+cpu_ticks >"$OUT/cpu-before-$SILOS.txt"
 metrics() { curl -sf -H 'X-Api-Key: demo-admin-key' "$1/metrics"; }
 for ((i = 1; i <= SILOS; i++)); do
   health "${URLS[i-1]}" >"$OUT/health-before-silo$i-$SILOS.json"
@@ -90,6 +99,7 @@ for ((i = 1; i <= SILOS; i++)); do
 done
 dotnet "$CITYTWIN" load --target "$TARGETS" --buildings "$BUILDINGS" --rate "$RATE" --duration "$DURATION" --no-baseline --plain \
   --report "$OUT/load-$SILOS.json" | tee "$OUT/load-$SILOS.txt"
+cpu_ticks >"$OUT/cpu-after-$SILOS.txt"
 sleep 1 # pg_stat_database is updated when a backend reports, at most every 500 ms
 pg_stats >"$OUT/pg-after-$SILOS.txt"
 echo "cluster-load: PostgreSQL (commits|inserted|updated|deleted|blocks) before $(cat "$OUT/pg-before-$SILOS.txt"), after $(cat "$OUT/pg-after-$SILOS.txt")" | tee -a "$OUT/load-$SILOS.txt"
