@@ -61,14 +61,7 @@ public sealed class ChangeFeed<T>
     {
         ArgumentNullException.ThrowIfNull(onNext);
         var subscriber = new Subscriber(this, onNext);
-        Subscriber[] current, updated;
-        do
-        {
-            current = Volatile.Read(ref _subscribers);
-            updated = [.. current, subscriber];
-        }
-        while (Interlocked.CompareExchange(ref _subscribers, updated, current) != current);
-
+        Swap(ref _subscribers, current => [.. current, subscriber]);
         return subscriber;
     }
 
@@ -81,37 +74,25 @@ public sealed class ChangeFeed<T>
     {
         ArgumentNullException.ThrowIfNull(onNext);
         var observer = new Observer(this, onNext);
-        Observer[] current, updated;
-        do
-        {
-            current = Volatile.Read(ref _observers);
-            updated = [.. current, observer];
-        }
-        while (Interlocked.CompareExchange(ref _observers, updated, current) != current);
-
+        Swap(ref _observers, current => [.. current, observer]);
         return observer;
     }
 
-    private void Remove(Observer observer)
-    {
-        Observer[] current, updated;
-        do
-        {
-            current = Volatile.Read(ref _observers);
-            updated = current.Where(o => o != observer).ToArray();
-        }
-        while (Interlocked.CompareExchange(ref _observers, updated, current) != current);
-    }
+    private void Remove(Observer observer) => Swap(ref _observers, current => [.. current.Where(o => o != observer)]);
 
-    private void Remove(Subscriber subscriber)
+    private void Remove(Subscriber subscriber) => Swap(ref _subscribers, current => [.. current.Where(s => s != subscriber)]);
+
+    // Replaces a copy-on-write array (Publish reads it without a lock) with change(current), retrying if it changed meanwhile.
+    private static void Swap<TItem>(ref TItem[] array, Func<TItem[], TItem[]> change)
+        where TItem : class
     {
-        Subscriber[] current, updated;
+        TItem[] current, updated;
         do
         {
-            current = Volatile.Read(ref _subscribers);
-            updated = current.Where(s => s != subscriber).ToArray();
+            current = Volatile.Read(ref array);
+            updated = change(current);
         }
-        while (Interlocked.CompareExchange(ref _subscribers, updated, current) != current);
+        while (Interlocked.CompareExchange(ref array, updated, current) != current);
     }
 
     private sealed class Observer(ChangeFeed<T> feed, Action<T> onNext) : IAsyncDisposable
