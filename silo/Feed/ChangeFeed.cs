@@ -56,11 +56,15 @@ public sealed class ChangeFeed<T>
         }
     }
 
-    /// <summary>Subscribes <paramref name="onNext"/>; items are handed to it one at a time, in order. Dispose to stop.</summary>
-    public IAsyncDisposable Subscribe(Func<T, Task> onNext)
+    /// <summary>
+    /// Subscribes <paramref name="onNext"/>; items are handed to it one at a time, in order. With <paramref name="wanted"/>,
+    /// an item published while it answers false is not buffered at all (a consumer with nobody to pass items on to, such
+    /// as the hub with no client subscribed; it is asked inside <see cref="Publish"/>, so it must be quick). Dispose to stop.
+    /// </summary>
+    public IAsyncDisposable Subscribe(Func<T, Task> onNext, Func<bool>? wanted = null)
     {
         ArgumentNullException.ThrowIfNull(onNext);
-        var subscriber = new Subscriber(this, onNext);
+        var subscriber = new Subscriber(this, onNext, wanted);
         Swap(ref _subscribers, current => [.. current, subscriber]);
         return subscriber;
     }
@@ -121,10 +125,12 @@ public sealed class ChangeFeed<T>
         private readonly ChangeFeed<T> _feed;
         private readonly Channel<T> _buffer;
         private readonly Task _pump;
+        private readonly Func<bool>? _wanted;
 
-        public Subscriber(ChangeFeed<T> feed, Func<T, Task> onNext)
+        public Subscriber(ChangeFeed<T> feed, Func<T, Task> onNext, Func<bool>? wanted)
         {
             _feed = feed;
+            _wanted = wanted;
             _buffer = Channel.CreateBounded<T>(
                 new BoundedChannelOptions(feed._bufferPerSubscriber) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
                 _ =>
@@ -137,6 +143,11 @@ public sealed class ChangeFeed<T>
 
         public void Deliver(T item)
         {
+            if (_wanted is not null && !_wanted())
+            {
+                return;
+            }
+
             _feed._tracker?.Begin();
             if (!_buffer.Writer.TryWrite(item))
             {

@@ -81,13 +81,15 @@ public sealed class TwinHubGateway(
                 return;
             }
 
+            // Entity changes (one per reading) are not even buffered while no client subscribes to them.
+            bool EntityChangesWanted() => (subscriptions.Index.Channels & PushChannels.EntityChanged) != 0;
             _subscriptions.Add(feeds.Alerts.Subscribe(OnAlert));
-            _subscriptions.Add(feeds.EntityChanges.Subscribe(OnEntityChanged));
+            _subscriptions.Add(feeds.EntityChanges.Subscribe(OnEntityChanged, EntityChangesWanted));
             _subscriptions.Add(feeds.CaseChanges.Subscribe(OnCaseChanged));
 
             // In a cluster, what the other silos' grains changed reaches this silo's clients the same way.
             _subscriptions.Add(feeds.PeerAlerts.Subscribe(OnAlert));
-            _subscriptions.Add(feeds.PeerEntityChanges.Subscribe(OnEntityChanged));
+            _subscriptions.Add(feeds.PeerEntityChanges.Subscribe(OnEntityChanged, EntityChangesWanted));
             _subscriptions.Add(feeds.PeerCaseChanges.Subscribe(OnCaseChanged));
             if (scenarioProgress is not null)
             {

@@ -162,9 +162,14 @@ public sealed class TelemetryIngest(
                     return PhysicalRange.Check(PhysicalRange.Battery, reading.Value, "a battery in %");
                 }
 
-                return Enum.TryParse(sensor.Kind, ignoreCase: true, out SensorKind kind)
-                    ? PhysicalRange.Check(PhysicalRange.Of(kind), reading.Value, $"a {kind} sensor")
-                    : null;
+                if (!Enum.TryParse(sensor.Kind, ignoreCase: true, out SensorKind kind))
+                {
+                    return null;
+                }
+
+                // The message only for a refusal: formatting it for every reading was 4 % of the ingest's CPU.
+                (double Min, double Max) range = PhysicalRange.Of(kind);
+                return PhysicalRange.Contains(range, reading.Value) ? null : PhysicalRange.Check(range, reading.Value, $"a {kind} sensor");
             default:
                 return UnknownSensor(reading.SensorId);
         }

@@ -61,4 +61,35 @@ public sealed class ChangeFeedTests
         Assert.Equal([1, 2], observed);
         Assert.Equal(2, feed.Published);
     }
+
+    [Fact]
+    public async Task A_subscriber_gets_only_what_is_published_while_it_wants_items()
+    {
+        var feed = new ChangeFeed<int>("test", bufferPerSubscriber: 4, NullLogger.Instance);
+        bool wanted = false;
+        var delivered = new List<int>();
+        IAsyncDisposable subscription = feed.Subscribe(
+            i =>
+            {
+                lock (delivered)
+                {
+                    delivered.Add(i);
+                }
+
+                return Task.CompletedTask;
+            },
+            () => Volatile.Read(ref wanted));
+
+        feed.Publish(1);
+        feed.Publish(2);
+        Volatile.Write(ref wanted, true);
+        feed.Publish(3);
+        Volatile.Write(ref wanted, false);
+        feed.Publish(4);
+        await subscription.DisposeAsync();
+
+        Assert.Equal([3], delivered);
+        Assert.Equal(0, feed.Dropped);
+        Assert.Equal(4, feed.Published);
+    }
 }
