@@ -18,9 +18,24 @@ public sealed class GasConcentrationTests
         Assert.Equal(1.0, GasConcentration.ToPpm(mgPerPpm / 1000, molarMass, 25), 0.01);
     }
 
+    // Source: NIOSH, "Carbon monoxide", Immediately Dangerous to Life or Health Concentrations (IDLH) documentation
+    // (May 1994; the same pairs in the NIOSH Pocket Guide and OSHA's Chemical Sampling Information page): NIOSH REL
+    // 35 ppm (40 mg/m3) TWA and 200 ppm (229 mg/m3) ceiling, ACGIH TLV 25 ppm (29 mg/m3), all at 25 °C and 1 atm.
+    // Tolerance: the published mg/m3 are rounded to whole numbers.
+    [Theory]
+    [InlineData(25.0, 29.0)]
+    [InlineData(35.0, 40.0)]
+    [InlineData(200.0, 229.0)]
+    public void Carbon_monoxide_exposure_limits_convert_as_NIOSH_publishes_them(double ppm, double mgPerCubicMetre)
+    {
+        const double mw = GasConcentration.CarbonMonoxideMolarMassGPerMol;
+        Assert.Equal(mgPerCubicMetre, GasConcentration.FromPpm(ppm, mw, 25) * 1000, 0.5);
+        Assert.Equal(ppm, GasConcentration.ToPpm(mgPerCubicMetre / 1000, mw, 25), 0.5 * ppm / mgPerCubicMetre);
+    }
+
     // The reference conditions of the EU air-quality directive (2008/50/EC, annex VI): 293 K and 101.3 kPa, where an
     // ideal gas occupies R T / P = 8.314462618 x 293.15 / 101325 = 24.055 L/mol, so 1 ppm of CO is 28.01 / 24.055 =
-    // 1.164 mg/m3 (the EEA's 1.16).
+    // 1.164 mg/m3.
     [Fact]
     public void At_20_C_one_ppm_of_carbon_monoxide_is_1_16_mg_per_cubic_metre()
     {
@@ -30,8 +45,9 @@ public sealed class GasConcentrationTests
         Assert.Equal(100.0, GasConcentration.ToPpm(GasConcentration.FromPpm(100, 44.01), 44.01), 1e-9);
     }
 
-    // Methane's lower explosive limit is 5 % by volume (NIOSH Pocket Guide, NFPA 325): 50,000 ppm, which at 20 °C is
-    // 50,000 x 16.04 / 24.055 mg/m3 = 33.34 g/m3.
+    // Source: Zabetakis (1965), Flammability Characteristics of Combustible Gases and Vapors, US Bureau of Mines
+    // Bulletin 627, limits in air of the paraffin hydrocarbons: methane 5.0 to 15.0 % by volume (also NFPA 325). The LEL
+    // is 50,000 ppm, which at 20 °C is 50,000 x 16.04 / 24.055 mg/m3 = 33.34 g/m3.
     [Fact]
     public void Methane_at_33_34_grams_per_cubic_metre_is_at_its_LEL()
     {
