@@ -82,15 +82,17 @@ async function alarm(page) {
     const canvas = window.cityTwin.map.getCanvas();
     const rect = canvas.getBoundingClientRect();
     const onScreen = (f) => {
-      const p = window.cityTwin.screenPoint("sensor", f.id);
+      // By its position: a home sensor in its normal state is drawn through its building, not in the page's sensor layer.
+      const p = window.cityTwin.pointOf(f.geometry.coordinates);
       return p && p.x > rect.left + 60 && p.x < rect.right - 60 && p.y > rect.top + 60 && p.y < rect.bottom - 60;
     };
     const gas = sensors.find((f) => String(f.properties.kind).toLowerCase() === "gas" && f.properties.status === "normal" && onScreen(f));
+    if (!gas) throw new Error("no gas sensor in its normal state on screen");
     const probe = document.createElement("canvas");
     probe.width = probe.height = 1;
     const g = probe.getContext("2d", { willReadFrequently: true });
     const isRed = () => {
-      const p = window.cityTwin.screenPoint("sensor", gas.id);
+      const p = window.cityTwin.pointOf(gas.geometry.coordinates);
       const scale = canvas.width / rect.width;
       g.drawImage(canvas, (p.x - rect.left) * scale, (p.y - rect.top) * scale, 1, 1, 0, 0, 1, 1);
       const [r, gr, b] = g.getImageData(0, 0, 1, 1).data;
