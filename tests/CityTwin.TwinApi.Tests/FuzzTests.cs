@@ -12,8 +12,10 @@ namespace CityTwin.TwinApi.Tests;
 /// A bounded, seeded fuzz run over the real HTTP host: randomised telemetry, case, transition, scenario, replay and
 /// model bodies (extreme numbers, wrong types, unknown names, over-long and non-Unicode text, truncated JSON). Never a
 /// 5xx, never a request past its deadline, never NaN or Infinity in an answer, the managed heap bounded, and the twin
-/// still answers correctly afterwards.
+/// still answers correctly afterwards. Alone (<see cref="FuzzCollection"/>): the heap it bounds is the test process's,
+/// and other classes running beside it would count theirs in.
 /// </summary>
+[Collection(FuzzCollection.Name)]
 public sealed class FuzzTests(FuzzTests.Server server) : IClassFixture<FuzzTests.Server>
 {
     private const int Seed = 16, Requests = 480, Concurrency = 4;
@@ -208,4 +210,12 @@ public sealed class FuzzTests(FuzzTests.Server server) : IClassFixture<FuzzTests
         /// <inheritdoc />
         protected override string[] ExtraArgs => ["--Scenarios:MaxConcurrentRuns", "1", "--Scenarios:MaxQueuedRuns", "1"];
     }
+}
+
+/// <summary>The fuzz run's collection: run by itself, after the parallel classes, so its heap measurement is its own.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class FuzzCollection
+{
+    /// <summary>The collection's name.</summary>
+    public const string Name = "fuzz, alone";
 }
