@@ -52,19 +52,7 @@ public sealed class DeliveryWatermark(bool clustered = false)
     }
 
     /// <summary>Raises the replay mark known to this silo (a cluster's silos learn it from the silo that moves it).</summary>
-    public void RaiseClusterMark(long mark)
-    {
-        long current;
-        do
-        {
-            current = Interlocked.Read(ref _clusterMark);
-            if (mark <= current)
-            {
-                return;
-            }
-        }
-        while (Interlocked.CompareExchange(ref _clusterMark, mark, current) != current);
-    }
+    public void RaiseClusterMark(long mark) => AtomicMax.Raise(ref _clusterMark, mark);
 
     /// <summary>Every input at or below this seq has been applied by its grain.</summary>
     public long Low

@@ -84,9 +84,11 @@ public sealed class PostgresEventLog : IEventLog
     // Leases of seq numbers, in the order of the submission numbers they serve: _leases[i] is the first seq of
     // submissions [i * _leaseSize, (i + 1) * _leaseSize). Taken in order under the gate, so seq ascends with them.
     private readonly List<long> _leases = new();
+    private readonly SemaphoreSlim _leaseGate = new(1, 1);
+
+    // The highest seq numbered so far (HighestNumbered); TakingFirstLease while the first lease is being taken.
     private const long TakingFirstLease = -1;
     private long _highestNumbered;
-    private readonly SemaphoreSlim _leaseGate = new(1, 1);
     private long _leaseSize;
 
     /// <summary>
@@ -123,9 +125,9 @@ public sealed class PostgresEventLog : IEventLog
 
     /// <summary>
     /// The highest seq this process has numbered an entry with (of any kind), or null before its first append. Every
-    /// entry it appends later is numbered above it: seqs ascend in submission order, across this process's leases.
+    /// entry it appends later is numbered above it: seqs ascend in submission order, across this process's leases. While
+    /// it takes its first lease (the lease's start not known yet) it is 0, which holds the cluster's mark back.
     /// </summary>
-    /// While it takes its first lease (the lease's start not known yet) it is 0, which holds the cluster's mark back.
     public long? HighestNumbered => Interlocked.Read(ref _highestNumbered) switch
     {
         > 0 and long n => n,
@@ -282,11 +284,7 @@ public sealed class PostgresEventLog : IEventLog
                 }
             }
 
-            long highest = leases[(lastOrdinal / _leaseSize) - firstLease] + (lastOrdinal % _leaseSize);
-            long known;
-            while ((known = Interlocked.Read(ref _highestNumbered)) < highest && Interlocked.CompareExchange(ref _highestNumbered, highest, known) != known)
-            {
-            }
+            AtomicMax.Raise(ref _highestNumbered, leases[(lastOrdinal / _leaseSize) - firstLease] + (lastOrdinal % _leaseSize));
 
             sorted.AsSpan(0, total).Sort(NumberedEntry.ByKeyAndTime);
 

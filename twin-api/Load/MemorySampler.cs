@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CityTwin.Silo;
 
 namespace CityTwin.TwinApi.Load;
 
@@ -59,13 +60,7 @@ public sealed class MemorySampler : IAsyncDisposable
         using var timer = new PeriodicTimer(interval);
         while (await timer.WaitForNextTickAsync(cancellationToken))
         {
-            long rss = CurrentRss();
-            long peak;
-            do
-            {
-                peak = Interlocked.Read(ref _peakRss);
-            }
-            while (rss > peak && Interlocked.CompareExchange(ref _peakRss, rss, peak) != peak);
+            AtomicMax.Raise(ref _peakRss, CurrentRss());
         }
     }
 }
